@@ -1,0 +1,53 @@
+import { ConversationState } from 'botbuilder';
+import type { Server } from 'restify';
+import { readJsonFile, type AppConfig } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createStorageClients, type StorageClients } from './storage/clients.js';
+import { TableStateStorage } from './bot/table-state-storage.js';
+import { ConversationRefRepository } from './storage/conversation-refs.js';
+import { DirectoryRepository } from './storage/directory-repository.js';
+import { DirectoryService } from './domain/directory-service.js';
+import { validateSeed, type DirectorySeed } from './domain/directory.js';
+import { createAdapter } from './bot/adapter.js';
+import { SaferSocialBot } from './bot/safer-social-bot.js';
+import { RootDialog } from './dialogs/root-dialog.js';
+import { createServer } from './server.js';
+
+export interface App {
+  server: Server;
+  storage: StorageClients;
+  log: Logger;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Wires config → storage → services → bot → server. No logic of its own. */
+export async function createApp(config: AppConfig, log: Logger = createLogger(config.logLevel)): Promise<App> {
+  const storage = createStorageClients(config.storage);
+  await storage.ensure();
+
+  const directoryRepo = new DirectoryRepository(storage.table('directory'));
+  const seed = readJsonFile(config.seedFile) as DirectorySeed;
+  const seedProblems = validateSeed(seed);
+  if (seedProblems.length) throw new Error(`Invalid seed file ${config.seedFile}:\n  - ${seedProblems.join('\n  - ')}`);
+  if (await directoryRepo.seedIfEmpty(seed)) log.info({ schools: seed.schools.length }, 'directory seeded');
+  const directory = new DirectoryService(directoryRepo);
+
+  const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
+  const refs = new ConversationRefRepository(storage.table('conversationRefs'));
+  const adapter = createAdapter(config, log);
+  const rootDialog = new RootDialog({});
+  const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log });
+  const server = createServer({ config, adapter, bot, storage, log });
+
+  return {
+    server,
+    storage,
+    log,
+    start: () =>
+      new Promise((resolve) => {
+        server.listen(config.port, config.host, () => resolve(server.url));
+      }),
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,141 @@
+import {
+  ActivityHandler,
+  CardFactory,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type ConversationState,
+  type StatePropertyAccessor,
+} from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { Logger } from '../log.js';
+import type { DirectoryService } from '../domain/directory-service.js';
+import { refFingerprint, type ConversationRef, type ConversationRefRepository } from '../storage/conversation-refs.js';
+import { parseCommand } from './commands.js';
+import { ROOT_DIALOG, type RootDialog } from '../dialogs/root-dialog.js';
+import { setActor } from '../dialogs/turn-context-keys.js';
+import { buildSchoolChoiceCard, type SchoolChoiceSubmit } from '../cards/school-choice.js';
+
+/** Handlers for `adaptiveCard/action` invokes (Action.Execute), keyed by verb; added by the alert and approval flows. */
+export type InvokeHandler = (ctx: TurnContext) => Promise<AdaptiveCardInvokeResponse>;
+
+export interface BotDeps {
+  conversationState: ConversationState;
+  rootDialog: RootDialog;
+  refs: ConversationRefRepository;
+  directory: DirectoryService;
+  log: Logger;
+  invokeHandlers?: Record<string, InvokeHandler>;
+}
+
+/**
+ * Thin: resolves who is speaking, keeps their conversation reference for proactive alerts, and hands the
+ * turn to the dialogs or the card-action handlers. No business rules here.
+ */
+export class SaferSocialBot extends ActivityHandler {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly refSeen: StatePropertyAccessor<string>;
+  private readonly schoolChoice: StatePropertyAccessor<string>;
+  private readonly dialogs: DialogSet;
+
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.refSeen = deps.conversationState.createProperty<string>('refFingerprint');
+    this.schoolChoice = deps.conversationState.createProperty<string>('schoolId');
+    this.dialogs = new DialogSet(this.dialogState);
+    this.dialogs.add(deps.rootDialog);
+
+    this.onMessage(async (ctx, next) => {
+      if (await this.resolveActor(ctx)) await this.runDialogs(ctx);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (ctx, next) => {
+      if (await this.resolveActor(ctx)) await this.runDialogs(ctx);
+      await next();
+    });
+    this.onMembersAdded(async (ctx, next) => {
+      const botAdded = (ctx.activity.membersAdded ?? []).some((m) => m.id === ctx.activity.recipient.id);
+      if (botAdded && (await this.resolveActor(ctx))) await this.runDialogs(ctx);
+      await next();
+    });
+  }
+
+  override async run(ctx: TurnContext): Promise<void> {
+    await super.run(ctx);
+    await this.deps.conversationState.saveChanges(ctx, false);
+  }
+
+  protected override async onAdaptiveCardInvoke(ctx: TurnContext): Promise<AdaptiveCardInvokeResponse> {
+    const verb = (ctx.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb ?? '';
+    const handler = this.deps.invokeHandlers?.[verb];
+    if (!handler) {
+      return {
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'BadRequest', message: 'This card action is not recognised. Please use the latest card.' },
+      };
+    }
+    return handler(ctx);
+  }
+
+  /** Record the conversation reference (only when it changed) and who this is; false when they must pick a school first. */
+  private async resolveActor(ctx: TurnContext): Promise<boolean> {
+    const a = ctx.activity;
+    const aad = a.from?.aadObjectId;
+    const tenantId = (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? a.conversation?.tenantId ?? '';
+    if (!aad) {
+      await ctx.sendActivity('Safer Social works only inside Microsoft Teams with a school account.');
+      return false;
+    }
+    const ref: Omit<ConversationRef, 'updatedAt'> = {
+      tenantId,
+      aadObjectId: aad,
+      userId: a.from.id,
+      userName: a.from.name,
+      conversationId: a.conversation.id,
+      serviceUrl: a.serviceUrl,
+      channelId: a.channelId,
+      botId: a.recipient.id,
+      botName: a.recipient.name,
+    };
+    // Only 1:1 chats are where we reach a person privately.
+    if (a.conversation.conversationType === 'personal' || !a.conversation.conversationType) {
+      const fp = refFingerprint(ref);
+      if ((await this.refSeen.get(ctx)) !== fp) {
+        await this.deps.refs.save({ ...ref, updatedAt: new Date().toISOString() });
+        await this.refSeen.set(ctx, fp);
+      }
+    }
+
+    const chosen = (a.value as SchoolChoiceSubmit | undefined)?.verb === 'chooseSchool' ? (a.value as SchoolChoiceSubmit).schoolId : undefined;
+    if (chosen) {
+      const school = await this.deps.directory.school(chosen);
+      if (school) {
+        await this.deps.directory.enrol(school.id, aad, a.from.name ?? '');
+        await this.schoolChoice.set(ctx, school.id);
+        a.value = undefined;
+        a.text = 'help';
+      }
+    }
+    const r = await this.deps.directory.resolve(aad, a.from.name ?? '', await this.schoolChoice.get(ctx));
+    if (r.kind === 'member') {
+      setActor(ctx, { tenantId, aadObjectId: aad, school: r.school, member: r.member });
+      return true;
+    }
+    if (r.kind === 'chooseSchool') {
+      await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(buildSchoolChoiceCard(r.schools).content)] });
+      return false;
+    }
+    await ctx.sendActivity('Safer Social has not been set up for a school yet. Please ask your IT administrator.');
+    return false;
+  }
+
+  private async runDialogs(ctx: TurnContext): Promise<void> {
+    const dc = await this.dialogs.createContext(ctx);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) {
+      const command = ctx.activity.type === 'message' ? parseCommand(ctx.activity.text, ctx.activity.value) : undefined;
+      await dc.beginDialog(ROOT_DIALOG, { command });
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { cardShell, renderCard, type CardAttachment } from './card.js';
+
+/** The menu choices: the card's submit data and the typed commands share this type. */
+export type MenuChoice = 'report' | 'requestAccount' | 'declare' | 'mySubmissions' | 'help' | 'cancel';
+export interface MenuSubmit {
+  verb: 'menu';
+  choice: MenuChoice;
+}
+
+export const MENU_LABELS: Record<Exclude<MenuChoice, 'help' | 'cancel'>, string> = {
+  report: 'Report an incident',
+  requestAccount: 'Request a school social-media account',
+  declare: 'Declare a family relationship with a pupil',
+  mySubmissions: 'My submissions',
+};
+
+export interface WelcomeCardData {
+  firstName: string;
+  schoolName: string;
+  headTitle: string;
+}
+
+const submit = (title: string, choice: MenuChoice, style?: string) => ({
+  type: 'Action.Submit',
+  title,
+  ...(style ? { style } : {}),
+  data: { verb: 'menu', choice } satisfies MenuSubmit,
+});
+
+const welcomeTemplate = cardShell(
+  [
+    { type: 'TextBlock', text: 'Safer Social', weight: 'Bolder', size: 'Large', wrap: true },
+    { type: 'TextBlock', text: 'Hello ${firstName}. What do you need to do?', wrap: true },
+    {
+      type: 'TextBlock',
+      text: '"Any misuse of social media should be reported to the ${headTitle}." Everything you send here goes only to the people at ${schoolName} who need to act on it.',
+      wrap: true,
+      isSubtle: true,
+      size: 'Small',
+    },
+  ],
+  [
+    submit(MENU_LABELS.report, 'report', 'positive'),
+    submit(MENU_LABELS.requestAccount, 'requestAccount'),
+    submit(MENU_LABELS.declare, 'declare'),
+    submit(MENU_LABELS.mySubmissions, 'mySubmissions'),
+  ],
+);
+
+/** The welcome/menu card: the three flows of the spec and "my submissions". */
+export function buildWelcomeCard(data: WelcomeCardData): CardAttachment {
+  return renderCard(welcomeTemplate, data);
+}
+
+export const HELP_TEXT =
+  'You can type **report**, **request account**, **declare**, or **my submissions** at any time, or pick from the menu. ' +
+  'While answering questions you can type **back** to change the last answer, or **cancel** to stop (nothing is saved until you confirm).';

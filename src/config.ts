@@ -1,0 +1,165 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a frozen `AppConfig`.
+ * Every problem is named in one error so that a misconfigured deployment says all that is wrong at once.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const raw = z.object({
+  APP_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+
+  MicrosoftAppId: z.string().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().optional(),
+  DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: bool,
+
+  STORAGE_CONNECTION_STRING: z.string().optional(),
+  STORAGE_ACCOUNT_NAME: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be 3-24 lowercase letters or digits').optional(),
+  EVIDENCE_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, 'must be a valid blob container name').default('evidence'),
+  TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,15}$|^$/, 'letters and digits only, starting with a letter').default(''),
+
+  SCHOOLS_SEED_FILE: z.string().default('config/schools.seed.json'),
+  TEAMS_APP_ID: z.string().optional(),
+  AAD_APP_CLIENT_ID: z.string().optional(),
+  AAD_APP_TENANT_ID: z.string().optional(),
+  AAD_APP_ID_URI: z.string().optional(),
+  DANGEROUSLY_ENABLE_DEV_SIGN_IN: bool,
+  LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ATTACHMENT_ALLOWED_HOSTS: z.string().default(''),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(5000),
+});
+
+export type AppEnvironment = 'development' | 'production' | 'test';
+
+export interface AppConfig {
+  readonly env: AppEnvironment;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly publicBaseUrl: string;
+  readonly bot: {
+    readonly appId: string;
+    readonly appPassword: string;
+    readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    readonly tenantId: string;
+    /** Development only, loopback only: accept /api/messages without a Bot Framework token. */
+    readonly dangerouslyAllowUnauthenticatedRequests: boolean;
+  };
+  readonly storage:
+    | { readonly kind: 'connectionString'; readonly connectionString: string; readonly evidenceContainer: string; readonly tablePrefix: string }
+    | { readonly kind: 'managedIdentity'; readonly accountName: string; readonly evidenceContainer: string; readonly tablePrefix: string };
+  readonly seedFile: string;
+  readonly teamsAppId: string;
+  readonly sso: { readonly clientId: string; readonly tenantId: string; readonly appIdUri: string };
+  /** Development only, loopback only: the tab offers "sign in as" a seeded user. */
+  readonly dangerouslyEnableDevSignIn: boolean;
+  readonly linkSigningSecret: string;
+  /** Hosts (host or host:port) evidence may be downloaded from, besides the Teams/Bot Framework hosts. */
+  readonly attachmentAllowedHosts: readonly string[];
+  readonly outboxPollMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_SECRET = 'development-only-link-signing-secret-not-for-production';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+}
+
+/** Parse and validate an environment (defaults to `process.env`). Throws `ConfigError` naming every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = raw.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const isProd = e.APP_ENV === 'production';
+  const host = e.HOST ?? (isProd ? '0.0.0.0' : '127.0.0.1');
+
+  if (isProd) {
+    if (!e.MicrosoftAppId) problems.push('MicrosoftAppId: required in production (the bot registration\'s app id)');
+    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+      problems.push('MicrosoftAppPassword: required in production unless MicrosoftAppType=UserAssignedMSI');
+    }
+    if (e.MicrosoftAppType !== 'MultiTenant' && !e.MicrosoftAppTenantId) {
+      problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant or UserAssignedMSI');
+    }
+    if (e.DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS) problems.push('DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: not allowed in production');
+    if (e.DANGEROUSLY_ENABLE_DEV_SIGN_IN) problems.push('DANGEROUSLY_ENABLE_DEV_SIGN_IN: not allowed in production');
+    if (!e.LINK_SIGNING_SECRET) problems.push('LINK_SIGNING_SECRET: required in production (32+ random characters)');
+    if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (https://<your app domain>)');
+    if (!e.AAD_APP_CLIENT_ID) problems.push('AAD_APP_CLIENT_ID: required in production (the Entra app for tab single sign-on)');
+    if (!e.AAD_APP_TENANT_ID) problems.push('AAD_APP_TENANT_ID: required in production');
+  } else {
+    const unauth = e.DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS || e.DANGEROUSLY_ENABLE_DEV_SIGN_IN;
+    if (unauth && !isLoopbackHost(host)) {
+      problems.push(`HOST: the DANGEROUSLY_ switches need a loopback HOST (127.0.0.1), not ${host}`);
+    }
+  }
+  if (!e.STORAGE_CONNECTION_STRING && !e.STORAGE_ACCOUNT_NAME) {
+    problems.push('STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_NAME: one is required (UseDevelopmentStorage=true for Azurite)');
+  }
+  if (!existsSync(e.SCHOOLS_SEED_FILE)) problems.push(`SCHOOLS_SEED_FILE: no file at ${e.SCHOOLS_SEED_FILE}`);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${e.PORT}`).replace(/\/$/, '');
+  const clientId = e.AAD_APP_CLIENT_ID ?? '';
+  const config: AppConfig = {
+    env: e.APP_ENV,
+    port: e.PORT,
+    host,
+    logLevel: e.LOG_LEVEL,
+    publicBaseUrl,
+    bot: {
+      appId: e.MicrosoftAppId ?? '',
+      appPassword: e.MicrosoftAppPassword ?? '',
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId ?? '',
+      dangerouslyAllowUnauthenticatedRequests: !isProd && e.DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS,
+    },
+    storage: e.STORAGE_CONNECTION_STRING
+      ? { kind: 'connectionString', connectionString: e.STORAGE_CONNECTION_STRING, evidenceContainer: e.EVIDENCE_CONTAINER, tablePrefix: e.TABLE_PREFIX }
+      : { kind: 'managedIdentity', accountName: e.STORAGE_ACCOUNT_NAME!, evidenceContainer: e.EVIDENCE_CONTAINER, tablePrefix: e.TABLE_PREFIX },
+    seedFile: e.SCHOOLS_SEED_FILE,
+    teamsAppId: e.TEAMS_APP_ID ?? '',
+    sso: {
+      clientId,
+      tenantId: e.AAD_APP_TENANT_ID ?? '',
+      appIdUri: e.AAD_APP_ID_URI ?? (clientId ? `api://${new URL(publicBaseUrl).host}/${clientId}` : ''),
+    },
+    dangerouslyEnableDevSignIn: !isProd && e.DANGEROUSLY_ENABLE_DEV_SIGN_IN,
+    linkSigningSecret: e.LINK_SIGNING_SECRET ?? DEV_SECRET,
+    attachmentAllowedHosts: e.ATTACHMENT_ALLOWED_HOSTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    outboxPollMs: e.OUTBOX_POLL_MS,
+  };
+  return deepFreeze(config);
+}
+
+/** Read a JSON file given by configuration (the seed). Kept here so no other module touches paths from the environment. */
+export function readJsonFile(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+function deepFreeze<T>(o: T): T {
+  for (const v of Object.values(o as object)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(o);
+}

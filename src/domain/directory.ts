@@ -1,0 +1,62 @@
+/** The school directory: schools, members and their roles per school. No SDK imports here. */
+
+export const ROLES = ['staff', 'slt', 'headteacher', 'dsl', 'deputyDsl', 'chair', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface School {
+  id: string;
+  name: string;
+  /** Prefix of case references, e.g. SM → SM-2026-0042. */
+  referencePrefix: string;
+  /** The policy's own word: Headteacher or Principal. */
+  headTitle: string;
+}
+
+export interface Member {
+  schoolId: string;
+  aadObjectId: string;
+  name: string;
+  email?: string;
+  jobTitle?: string;
+  roles: Role[];
+  lineManager?: string;
+}
+
+export interface DirectorySeed {
+  tenantId?: string;
+  schools: Array<School & { members: Array<Omit<Member, 'schoolId'>> }>;
+}
+
+export const isDsl = (m: Pick<Member, 'roles'>) => m.roles.includes('dsl') || m.roles.includes('deputyDsl');
+export const isSlt = (m: Pick<Member, 'roles'>) => m.roles.includes('slt') || m.roles.includes('headteacher');
+export const isHead = (m: Pick<Member, 'roles'>) => m.roles.includes('headteacher');
+export const isChair = (m: Pick<Member, 'roles'>) => m.roles.includes('chair');
+export const isAdmin = (m: Pick<Member, 'roles'>) => m.roles.includes('admin');
+
+export function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] || 'there';
+}
+
+/** Validate a seed file's content; returns the list of problems (empty when valid). */
+export function validateSeed(seed: unknown): string[] {
+  const problems: string[] = [];
+  const s = seed as DirectorySeed;
+  if (!s || !Array.isArray(s.schools) || s.schools.length === 0) return ['seed: "schools" must be a non-empty array'];
+  const ids = new Set<string>();
+  s.schools.forEach((school, i) => {
+    const at = `schools[${i}]`;
+    if (!/^[a-z0-9-]{2,40}$/.test(school.id ?? '')) problems.push(`${at}.id: 2-40 lowercase letters, digits or dashes`);
+    if (ids.has(school.id)) problems.push(`${at}.id: duplicate ${school.id}`);
+    ids.add(school.id);
+    if (!school.name) problems.push(`${at}.name: required`);
+    if (!/^[A-Z]{1,6}$/.test(school.referencePrefix ?? '')) problems.push(`${at}.referencePrefix: 1-6 capital letters`);
+    if (!Array.isArray(school.members)) problems.push(`${at}.members: must be an array`);
+    else
+      school.members.forEach((m, j) => {
+        if (!m.aadObjectId) problems.push(`${at}.members[${j}].aadObjectId: required`);
+        if (!m.name) problems.push(`${at}.members[${j}].name: required`);
+        for (const r of m.roles ?? []) if (!ROLES.includes(r)) problems.push(`${at}.members[${j}].roles: unknown role ${r}`);
+      });
+  });
+  return problems;
+}

@@ -1,0 +1,51 @@
+import type { TableClient } from '@azure/data-tables';
+import { escapeKey } from './keys.js';
+import { isNotFound } from './clients.js';
+
+/**
+ * What proactive delivery needs to reach a person in their 1:1 chat with the bot. Plain data: the domain
+ * and the outbox use it without importing the Bot Framework SDK.
+ */
+export interface ConversationRef {
+  tenantId: string;
+  aadObjectId: string;
+  /** The Teams user id (29:…) in this bot's conversations. */
+  userId: string;
+  userName?: string;
+  conversationId: string;
+  serviceUrl: string;
+  channelId: string;
+  botId: string;
+  botName?: string;
+  updatedAt: string;
+}
+
+/** The fields whose change means the stored reference must be rewritten. */
+export function refFingerprint(r: Omit<ConversationRef, 'updatedAt'>): string {
+  return [r.tenantId, r.aadObjectId, r.userId, r.conversationId, r.serviceUrl, r.channelId, r.botId].join('|');
+}
+
+export class ConversationRefRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async save(ref: ConversationRef): Promise<void> {
+    await this.table.upsertEntity(
+      { partitionKey: escapeKey(ref.tenantId || 'none'), rowKey: escapeKey(ref.aadObjectId), ...ref },
+      'Replace',
+    );
+  }
+
+  async get(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined> {
+    try {
+      const e = await this.table.getEntity<ConversationRef>(escapeKey(tenantId || 'none'), escapeKey(aadObjectId));
+      return {
+        tenantId: e.tenantId, aadObjectId: e.aadObjectId, userId: e.userId, userName: e.userName,
+        conversationId: e.conversationId, serviceUrl: e.serviceUrl, channelId: e.channelId, botId: e.botId,
+        botName: e.botName, updatedAt: e.updatedAt,
+      };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+}

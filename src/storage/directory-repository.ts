@@ -1,0 +1,127 @@
+import type { TableClient } from '@azure/data-tables';
+import { escapeKey } from './keys.js';
+import { isNotFound, isConflict } from './clients.js';
+import { ROLES, type DirectorySeed, type Member, type Role, type School } from '../domain/directory.js';
+
+/**
+ * Directory rows. Partition per school: `school` row and `m|<aad>` member rows, so listing a school's
+ * DSLs is one partition query. Partition `u|<aad>` holds one row per school the person belongs to, so
+ * "which school is this person in" is one query.
+ */
+const SCHOOL_ROW = 'school';
+const memberRow = (aad: string) => `m|${escapeKey(aad)}`;
+const userPartition = (aad: string) => `u|${escapeKey(aad)}`;
+
+interface MemberEntity {
+  partitionKey: string;
+  rowKey: string;
+  aadObjectId: string;
+  name: string;
+  email?: string;
+  jobTitle?: string;
+  roles: string;
+  lineManager?: string;
+}
+
+export class DirectoryRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async listSchools(): Promise<School[]> {
+    const out: School[] = [];
+    for await (const e of this.table.listEntities<School & { rowKey: string }>({
+      queryOptions: { filter: `RowKey eq '${SCHOOL_ROW}'` },
+    })) {
+      out.push({ id: e.id, name: e.name, referencePrefix: e.referencePrefix, headTitle: e.headTitle });
+    }
+    return out;
+  }
+
+  async getSchool(id: string): Promise<School | undefined> {
+    try {
+      const e = await this.table.getEntity<School>(escapeKey(id), SCHOOL_ROW);
+      return { id: e.id, name: e.name, referencePrefix: e.referencePrefix, headTitle: e.headTitle };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async saveSchool(s: School): Promise<void> {
+    await this.table.upsertEntity({ partitionKey: escapeKey(s.id), rowKey: SCHOOL_ROW, ...s }, 'Replace');
+  }
+
+  async getMember(schoolId: string, aad: string): Promise<Member | undefined> {
+    try {
+      return toMember(schoolId, await this.table.getEntity<MemberEntity>(escapeKey(schoolId), memberRow(aad)));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async listMembers(schoolId: string): Promise<Member[]> {
+    const out: Member[] = [];
+    const pk = escapeKey(schoolId).replace(/'/g, "''");
+    for await (const e of this.table.listEntities<MemberEntity>({
+      queryOptions: { filter: `PartitionKey eq '${pk}' and RowKey ge 'm|' and RowKey lt 'm}'` },
+    })) {
+      out.push(toMember(schoolId, e));
+    }
+    return out;
+  }
+
+  /** The schools a person belongs to. */
+  async schoolsOf(aad: string): Promise<string[]> {
+    const out: string[] = [];
+    const pk = userPartition(aad).replace(/'/g, "''");
+    for await (const e of this.table.listEntities<{ schoolId: string }>({ queryOptions: { filter: `PartitionKey eq '${pk}'` } })) {
+      out.push(e.schoolId);
+    }
+    return out;
+  }
+
+  async saveMember(m: Member): Promise<void> {
+    const entity: MemberEntity = {
+      partitionKey: escapeKey(m.schoolId),
+      rowKey: memberRow(m.aadObjectId),
+      aadObjectId: m.aadObjectId,
+      name: m.name,
+      email: m.email,
+      jobTitle: m.jobTitle,
+      roles: m.roles.join(','),
+      lineManager: m.lineManager,
+    };
+    await this.table.upsertEntity(entity, 'Replace');
+    await this.table.upsertEntity({ partitionKey: userPartition(m.aadObjectId), rowKey: escapeKey(m.schoolId), schoolId: m.schoolId }, 'Replace');
+  }
+
+  /** Write the seed when the directory has no school yet. Safe when two instances start at once. */
+  async seedIfEmpty(seed: DirectorySeed): Promise<boolean> {
+    if ((await this.listSchools()).length > 0) return false;
+    try {
+      await this.table.createEntity({ partitionKey: '_meta', rowKey: 'seeded', at: new Date().toISOString() });
+    } catch (e) {
+      if (isConflict(e)) return false;
+      throw e;
+    }
+    for (const s of seed.schools) {
+      await this.saveSchool({ id: s.id, name: s.name, referencePrefix: s.referencePrefix, headTitle: s.headTitle || 'Headteacher' });
+      for (const m of s.members) await this.saveMember({ ...m, schoolId: s.id, roles: m.roles?.length ? m.roles : ['staff'] });
+    }
+    return true;
+  }
+}
+
+function toMember(schoolId: string, e: MemberEntity): Member {
+  return {
+    schoolId,
+    aadObjectId: e.aadObjectId,
+    name: e.name,
+    email: e.email,
+    jobTitle: e.jobTitle,
+    roles: String(e.roles || '')
+      .split(',')
+      .filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+    lineManager: e.lineManager,
+  };
+}
