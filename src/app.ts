@@ -12,6 +12,12 @@ import { createAdapter } from './bot/adapter.js';
 import { SaferSocialBot } from './bot/safer-social-bot.js';
 import { RootDialog } from './dialogs/root-dialog.js';
 import { createServer } from './server.js';
+import { CaseRepository } from './storage/case-repository.js';
+import { CaseService } from './domain/cases/case-service.js';
+import { createFlows } from './dialogs/flows.js';
+import { mountEvidenceRoutes } from './evidence/routes.js';
+import { mountTabRoutes } from './tab-api/routes.js';
+import type { AppServices } from './services.js';
 
 export interface App {
   server: Server;
@@ -33,12 +39,24 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   if (await directoryRepo.seedIfEmpty(seed)) log.info({ schools: seed.schools.length }, 'directory seeded');
   const directory = new DirectoryService(directoryRepo);
 
-  const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
+  const clock = () => new Date();
   const refs = new ConversationRefRepository(storage.table('conversationRefs'));
+  const caseRepo = new CaseRepository(storage.table('cases'));
+  const cases = new CaseService(caseRepo, directory, clock);
+  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock };
+
+  const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const adapter = createAdapter(config, log);
-  const rootDialog = new RootDialog({});
+  const rootDialog = new RootDialog(createFlows(services));
   const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log });
-  const server = createServer({ config, adapter, bot, storage, log });
+  const server = createServer({
+    config,
+    adapter,
+    bot,
+    storage,
+    log,
+    mount: [mountEvidenceRoutes(services), mountTabRoutes(services)],
+  });
 
   return {
     server,

@@ -41,6 +41,13 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   };
   await launch();
   const url = `http://127.0.0.1:${port}`;
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode !== null || child.signalCode) return;
+    await new Promise<void>((r) => {
+      child.once('exit', () => r());
+      child.kill(signal);
+    });
+  };
   return {
     url,
     port,
@@ -48,15 +55,9 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     output: () => out,
     post: (path, body, headers = {}) =>
       fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    async kill(signal = 'SIGKILL') {
-      if (child.exitCode !== null || child.signalCode) return;
-      await new Promise<void>((r) => {
-        child.once('exit', () => r());
-        child.kill(signal);
-      });
-    },
+    kill,
     async restart() {
-      await this.kill('SIGKILL');
+      await kill('SIGKILL');
       await launch();
     },
   };

@@ -1,0 +1,167 @@
+import type { DirectoryService } from '../directory-service.js';
+import type { Member, School } from '../directory.js';
+import { isDsl } from '../directory.js';
+import { canView } from './access.js';
+import { INCIDENT_CATEGORIES, type IncidentAnswers } from './incident.js';
+import { incidentRecipients } from './recipients.js';
+import { routeIncident } from './routing.js';
+import { STATUS_LABELS, isOpen, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef } from './types.js';
+import { CaseNotFoundError, ConcurrentUpdateError, summaryOf, type CaseRepository, type CaseDetail } from '../../storage/case-repository.js';
+
+export class NotAllowedError extends Error {
+  readonly code = 'NOT_ALLOWED';
+}
+export class InvalidChangeError extends Error {
+  readonly code = 'INVALID_CHANGE';
+}
+export { CaseNotFoundError, ConcurrentUpdateError };
+
+export type Clock = () => Date;
+const person = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
+
+/** Card data for alerts: reference, category, severity, time. No names, descriptions or images. */
+export function alertPayload(c: CaseRecord): Record<string, unknown> {
+  return {
+    caseId: c.id,
+    schoolId: c.schoolId,
+    reference: c.reference,
+    kind: c.kind,
+    category: c.kind === 'incident' ? (INCIDENT_CATEGORIES as Record<string, string>)[c.category] ?? c.category : c.category,
+    severity: c.routing.severity,
+    createdAt: c.createdAt,
+    status: c.status,
+    statusLabel: STATUS_LABELS[c.status],
+  };
+}
+
+const INCIDENT_TRANSITIONS: Partial<Record<CaseStatus, CaseStatus[]>> = {
+  new: ['inProgress', 'closed'],
+  inProgress: ['closed'],
+  closed: ['inProgress'],
+};
+
+/** Cases: submit, read with need-to-know, and act on them. Every change is one atomic write with its event and messages. */
+export class CaseService {
+  constructor(
+    private readonly repo: CaseRepository,
+    private readonly directory: DirectoryService,
+    private readonly clock: Clock = () => new Date(),
+  ) {}
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  /** Save an incident report, decide its routing and queue every alert it owes, in one transaction. */
+  async submitIncident(input: {
+    school: School;
+    submitter: Member;
+    submissionId: string;
+    answers: IncidentAnswers;
+    evidence: EvidenceRecord[];
+  }): Promise<{ case: CaseRecord; duplicate: boolean }> {
+    const routing = routeIncident(input.answers);
+    const members = await this.directory.members(input.school.id);
+    const recipients = incidentRecipients(routing, members, input.submitter.aadObjectId);
+    const now = this.now();
+    // The payload needs the reference, which the repository allocates; cards read it from the case at send time.
+    return this.repo.create({
+      schoolId: input.school.id,
+      referencePrefix: input.school.referencePrefix,
+      submissionId: input.submissionId,
+      kind: 'incident',
+      category: input.answers.category,
+      status: 'new',
+      routing,
+      submitter: person(input.submitter),
+      answers: { ...input.answers },
+      evidence: input.evidence,
+      outbox: recipients.map((r) => ({ ...r, payload: {} })),
+      now,
+    });
+  }
+
+  /** A case the caller may see, with its chronology; the view itself is recorded. */
+  async view(viewer: Member, caseId: string): Promise<CaseDetail & { etag: string }> {
+    const d = await this.repo.get(viewer.schoolId, caseId);
+    if (!d || !canView(viewer, summaryOf(d.case))) throw new CaseNotFoundError(caseId);
+    await this.repo.addEvent(viewer.schoolId, caseId, { type: 'viewed', actor: person(viewer) }, this.now());
+    return d;
+  }
+
+  /** Read without recording a view (for the actions that follow a view). */
+  async getVisible(viewer: Member, caseId: string): Promise<CaseDetail & { etag: string }> {
+    const d = await this.repo.get(viewer.schoolId, caseId);
+    if (!d || !canView(viewer, summaryOf(d.case))) throw new CaseNotFoundError(caseId);
+    return d;
+  }
+
+  async assign(actor: Member, caseId: string, assignee: Member, etag?: string): Promise<CaseRecord> {
+    const d = await this.getVisible(actor, caseId);
+    if (!canView(assignee, summaryOf(d.case))) throw new InvalidChangeError('that person may not see this case');
+    return this.repo.update(actor.schoolId, caseId, etag ?? d.etag, {
+      assignee: person(assignee),
+      event: { type: 'assigned', actor: person(actor), detail: assignee.name, data: { assigneeAad: assignee.aadObjectId } },
+    }, this.now());
+  }
+
+  async note(actor: Member, caseId: string, text: string): Promise<void> {
+    const t = text.trim();
+    if (!t) throw new InvalidChangeError('a note cannot be empty');
+    if (t.length > 4000) throw new InvalidChangeError('a note can be at most 4,000 characters');
+    await this.getVisible(actor, caseId);
+    await this.repo.addEvent(actor.schoolId, caseId, { type: 'noted', actor: person(actor), detail: t }, this.now());
+  }
+
+  /** new → in progress → closed (with an outcome); the reporter is told. */
+  async changeStatus(actor: Member, caseId: string, status: CaseStatus, outcome?: string, etag?: string): Promise<CaseRecord> {
+    const d = await this.getVisible(actor, caseId);
+    const c = d.case;
+    if (c.kind !== 'incident') throw new InvalidChangeError('use the decision actions for this kind of case');
+    if (!(INCIDENT_TRANSITIONS[c.status] ?? []).includes(status)) {
+      throw new InvalidChangeError(`cannot go from ${STATUS_LABELS[c.status]} to ${STATUS_LABELS[status]}`);
+    }
+    const out = outcome?.trim();
+    if (status === 'closed' && !out) throw new InvalidChangeError('closing a case needs an outcome');
+    if (out && out.length > 4000) throw new InvalidChangeError('an outcome can be at most 4,000 characters');
+    return this.repo.update(actor.schoolId, caseId, etag ?? d.etag, {
+      status,
+      outcome: status === 'closed' ? out : c.outcome,
+      event: { type: 'statusChanged', actor: person(actor), detail: out, data: { from: c.status, to: status } },
+      outbox: [{ kind: 'statusUpdate', recipient: c.submitter, payload: { status, statusLabel: STATUS_LABELS[status] } }],
+    }, this.now());
+  }
+
+  /**
+   * A DSL acknowledges a safeguarding alert. Harmless twice: the first acknowledgement stands.
+   * Returns the case as it now is.
+   */
+  async acknowledgeAlert(actor: Member, caseId: string): Promise<{ case: CaseRecord; first: boolean; outbox: OutboxItem[] }> {
+    if (!isDsl(actor)) throw new NotAllowedError('only a designated safeguarding lead can acknowledge this alert');
+    for (let i = 0; i < 5; i++) {
+      const d = await this.repo.get(actor.schoolId, caseId);
+      if (!d || !d.case.routing.safeguarding) throw new CaseNotFoundError(caseId);
+      if (!canView(actor, summaryOf(d.case))) throw new NotAllowedError('you cannot see this case');
+      if (d.case.acknowledged) return { case: d.case, first: false, outbox: d.outbox };
+      try {
+        const now = this.now();
+        const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
+          acknowledged: { by: person(actor), at: now },
+          status: d.case.status === 'new' ? 'inProgress' : d.case.status,
+          event: { type: 'acknowledged', actor: person(actor) },
+        }, now);
+        return { case: updated, first: true, outbox: d.outbox };
+      } catch (e) {
+        if (!(e instanceof ConcurrentUpdateError)) throw e;
+      }
+    }
+    throw new ConcurrentUpdateError(caseId);
+  }
+
+  /** "My submissions": the person's own cases, newest first. */
+  async mySubmissions(m: Member, continuationToken?: string) {
+    return this.repo.listMine(m.schoolId, m.aadObjectId, { pageSize: 10, continuationToken });
+  }
+
+  isOpen = isOpen;
+}

@@ -1,0 +1,35 @@
+import { isChair, isDsl, isHead, isSlt, type Member } from '../directory.js';
+import type { OutboxKind, PersonRef, Routing } from './types.js';
+
+export interface Recipient {
+  kind: OutboxKind;
+  recipient: PersonRef;
+}
+
+const ref = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
+
+/**
+ * Who is told about a new incident (spec "Alerts"): every DSL and deputy for a safeguarding concern; the
+ * chair of governors — never the headteacher — for a concern about the headteacher; SLT for the rest;
+ * and the reporter gets a receipt. Pure: table-tested.
+ */
+export function incidentRecipients(routing: Routing, members: Member[], submitterAad: string): Recipient[] {
+  const out: Recipient[] = [];
+  const seen = new Set<string>();
+  const add = (kind: OutboxKind, m: Member) => {
+    if (seen.has(m.aadObjectId)) return;
+    seen.add(m.aadObjectId);
+    out.push({ kind, recipient: ref(m) });
+  };
+  if (routing.safeguarding) {
+    for (const m of members) if (isDsl(m) && !(routing.aboutHead && isHead(m))) add('dslAlert', m);
+  }
+  if (routing.aboutHead) {
+    for (const m of members) if (isChair(m) && !isHead(m)) add('chairNotice', m);
+  } else if (!routing.safeguarding) {
+    for (const m of members) if ((isSlt(m) || isHead(m)) && m.aadObjectId !== submitterAad) add('sltNotice', m);
+  }
+  const submitter = members.find((m) => m.aadObjectId === submitterAad);
+  out.push({ kind: 'receipt', recipient: submitter ? ref(submitter) : { aadObjectId: submitterAad, name: '' } });
+  return out;
+}

@@ -1,0 +1,153 @@
+/** Cases: the three kinds of submission, their routing, chronology, evidence and alerts. No SDK imports. */
+
+export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration';
+export type Severity = 'high' | 'medium' | 'low';
+export const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
+
+/** Incidents: new → inProgress → closed. Requests and declarations add their own stages. */
+export type CaseStatus =
+  | 'new'
+  | 'inProgress'
+  | 'closed'
+  | 'awaitingApproval'
+  | 'changesRequested'
+  | 'approved'
+  | 'rejected'
+  | 'awaitingAcknowledgement'
+  | 'discussionRequested'
+  | 'acknowledged'
+  | 'withdrawn';
+
+/** Statuses after which a case leaves the open list. */
+export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set(['closed', 'approved', 'rejected', 'acknowledged', 'withdrawn']);
+export const isOpen = (s: CaseStatus) => !FINAL_STATUSES.has(s);
+
+export const STATUS_LABELS: Record<CaseStatus, string> = {
+  new: 'New',
+  inProgress: 'In progress',
+  closed: 'Closed',
+  awaitingApproval: 'Awaiting approval',
+  changesRequested: 'Changes requested',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  awaitingAcknowledgement: 'Awaiting acknowledgement',
+  discussionRequested: 'Discussion requested',
+  acknowledged: 'Acknowledged',
+  withdrawn: 'Withdrawn',
+};
+
+export interface PersonRef {
+  aadObjectId: string;
+  name: string;
+}
+
+/** Who must see a case. Decided from the answers by a pure function (routing.ts), stored on the case. */
+export interface Routing {
+  /** A safeguarding concern: every DSL and deputy DSL is alerted at once. */
+  safeguarding: boolean;
+  /** The concern is about the headteacher: the chair of governors handles it and the head never sees it. */
+  aboutHead: boolean;
+  /** The queue that owns the case. */
+  queue: 'dsl' | 'slt' | 'chair' | 'head';
+  severity: Severity;
+  /** Short reasons, for the tab ("indecent images", "pupil at risk"). */
+  reasons: string[];
+}
+
+export interface CaseRecord {
+  schoolId: string;
+  id: string;
+  reference: string;
+  kind: CaseKind;
+  /** For incidents, the category; for requests, the platform; for declarations, the relationship. */
+  category: string;
+  status: CaseStatus;
+  routing: Routing;
+  submitter: PersonRef;
+  assignee?: PersonRef;
+  /** Every answer of the flow, as submitted (kind-specific shape). */
+  answers: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  /** Outcome when closed/decided. */
+  outcome?: string;
+  /** Kind-specific progress: approval stage, acknowledgement, etc. */
+  stage?: Record<string, unknown>;
+  /** Safeguarding alert acknowledgement. */
+  acknowledged?: { by: PersonRef; at: string };
+}
+
+/** The row the list, "my submissions" and the open-case index carry: no answers, no names of pupils. */
+export type CaseSummary = Pick<
+  CaseRecord,
+  'schoolId' | 'id' | 'reference' | 'kind' | 'category' | 'status' | 'createdAt' | 'updatedAt' | 'assignee' | 'acknowledged'
+> & { severity: Severity; safeguarding: boolean; aboutHead: boolean; queue: Routing['queue']; submitterAad: string };
+
+export interface EvidenceRecord {
+  id: string;
+  /** Blob name in the private evidence container. */
+  blobName: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  originalName: string;
+  receivedAt: string;
+  source: 'chat' | 'upload';
+}
+
+export type CaseEventType =
+  | 'created'
+  | 'viewed'
+  | 'evidenceViewed'
+  | 'assigned'
+  | 'noted'
+  | 'statusChanged'
+  | 'decided'
+  | 'acknowledged'
+  | 'alertQueued'
+  | 'alertDelivered'
+  | 'alertFailed'
+  | 'recipientUnreachable'
+  | 'resubmitted'
+  | 'withdrawn'
+  | 'exported';
+
+export interface CaseEvent {
+  at: string;
+  type: CaseEventType;
+  actor?: PersonRef;
+  /** Free text that belongs in the chronology (a note, a reason, an outcome). Never logged. */
+  detail?: string;
+  data?: Record<string, unknown>;
+}
+
+export type OutboxKind =
+  | 'dslAlert'
+  | 'sltNotice'
+  | 'chairNotice'
+  | 'receipt'
+  | 'statusUpdate'
+  | 'approvalRequest'
+  | 'acknowledgementRequest'
+  | 'decisionNotice';
+
+export type OutboxState = 'pending' | 'delivered' | 'failed' | 'unreachable';
+
+/** One message owed to one person about one case. Written in the same transaction as the case change. */
+export interface OutboxItem {
+  id: string;
+  schoolId: string;
+  caseId: string;
+  kind: OutboxKind;
+  recipient: PersonRef;
+  /** Card data: what the card shows (never pupil names or descriptions for alerts). */
+  payload: Record<string, unknown>;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: string;
+  createdAt: string;
+  deliveredAt?: string;
+  conversationId?: string;
+  activityId?: string;
+  lastError?: string;
+}

@@ -1,0 +1,21 @@
+import type { AppConfig } from './config.js';
+import type { Logger } from './log.js';
+import type { StorageClients } from './storage/clients.js';
+import type { DirectoryService } from './domain/directory-service.js';
+import type { DirectoryRepository } from './storage/directory-repository.js';
+import type { CaseRepository } from './storage/case-repository.js';
+import type { CaseService, Clock } from './domain/cases/case-service.js';
+import type { ConversationRefRepository } from './storage/conversation-refs.js';
+
+/** What the feature modules (dialogs, routes, dispatcher) are built from. Built once in app.ts. */
+export interface AppServices {
+  config: AppConfig;
+  log: Logger;
+  storage: StorageClients;
+  directory: DirectoryService;
+  directoryRepo: DirectoryRepository;
+  caseRepo: CaseRepository;
+  cases: CaseService;
+  refs: ConversationRefRepository;
+  clock: Clock;
+}
