@@ -18,6 +18,10 @@ import { createFlows } from './dialogs/flows.js';
 import { mountEvidenceRoutes } from './evidence/routes.js';
 import { mountTabRoutes } from './tab-api/routes.js';
 import type { AppServices } from './services.js';
+import { OutboxDispatcher } from './domain/cases/outbox-dispatcher.js';
+import { OutboxRenderer } from './alerts/render.js';
+import { BotSender } from './bot/delivery.js';
+import { alertInvokeHandlers } from './bot/alert-actions.js';
 
 export interface App {
   server: Server;
@@ -41,14 +45,25 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
 
   const clock = () => new Date();
   const refs = new ConversationRefRepository(storage.table('conversationRefs'));
-  const caseRepo = new CaseRepository(storage.table('cases'));
+  let dispatcher: OutboxDispatcher | undefined;
+  // A transaction that queued messages wakes the dispatcher at once (the poll is the safety net).
+  const caseRepo = new CaseRepository(storage.table('cases'), () => dispatcher?.kick());
   const cases = new CaseService(caseRepo, directory, clock);
-  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock };
+  const adapter = createAdapter(config, log);
+  const sender = new BotSender(adapter, config.bot.appId);
+  const renderer = new OutboxRenderer(config, directory, refs);
+  dispatcher = new OutboxDispatcher(caseRepo, refs, sender, renderer.render, log, clock, { pollMs: config.outboxPollMs });
+  const background = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    background.add(p);
+    p.finally(() => background.delete(p)).catch(() => undefined);
+  };
+  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, track };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
-  const adapter = createAdapter(config, log);
   const rootDialog = new RootDialog(createFlows(services));
-  const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log });
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }) };
+  const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log, invokeHandlers });
   const server = createServer({
     config,
     adapter,
@@ -64,8 +79,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     log,
     start: () =>
       new Promise((resolve) => {
-        server.listen(config.port, config.host, () => resolve(server.url));
+        server.listen(config.port, config.host, () => {
+          dispatcher!.start();
+          resolve(server.url);
+        });
       }),
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dispatcher!.stop();
+      await Promise.allSettled([...background]);
+    },
   };
 }

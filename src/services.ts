@@ -6,6 +6,8 @@ import type { DirectoryRepository } from './storage/directory-repository.js';
 import type { CaseRepository } from './storage/case-repository.js';
 import type { CaseService, Clock } from './domain/cases/case-service.js';
 import type { ConversationRefRepository } from './storage/conversation-refs.js';
+import type { OutboxDispatcher, Sender } from './domain/cases/outbox-dispatcher.js';
+import type { OutboxRenderer } from './alerts/render.js';
 
 /** What the feature modules (dialogs, routes, dispatcher) are built from. Built once in app.ts. */
 export interface AppServices {
@@ -18,4 +20,11 @@ export interface AppServices {
   cases: CaseService;
   refs: ConversationRefRepository;
   clock: Clock;
+  /** Renders owed messages by kind; flows register renderers for their own kinds. */
+  renderer: OutboxRenderer;
+  /** Proactive send/update (e.g. to update an approval card in place). */
+  sender: Sender;
+  dispatcher: OutboxDispatcher;
+  /** Track background work so shutdown and tests can wait for it. */
+  track: (p: Promise<unknown>) => void;
 }

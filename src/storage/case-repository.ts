@@ -248,6 +248,7 @@ const outboxEntity = (pk: string, o: OutboxItem): Entity => ({
   conversationId: o.conversationId ?? '',
   activityId: o.activityId ?? '',
   lastError: o.lastError ?? '',
+  claimedUntil: o.claimedUntil ?? '',
 });
 
 export function outboxFromEntity(schoolId: string, e: Record<string, unknown>): OutboxItem & { etag?: string } {
@@ -266,6 +267,7 @@ export function outboxFromEntity(schoolId: string, e: Record<string, unknown>): 
     conversationId: e.conversationId ? String(e.conversationId) : undefined,
     activityId: e.activityId ? String(e.activityId) : undefined,
     lastError: e.lastError ? String(e.lastError) : undefined,
+    claimedUntil: e.claimedUntil ? String(e.claimedUntil) : undefined,
     etag: e.etag as string | undefined,
   };
 }
@@ -537,6 +539,18 @@ export class CaseRepository {
     if (o.state !== 'pending') actions.push(['delete', { partitionKey: pk, rowKey: rowKeys.pending(o.caseId, o.id) }]);
     if (event) actions.push(['create', eventEntity(pk, o.caseId, { ...event, at: now })]);
     await this.table.submitTransaction(actions);
+  }
+
+  /** Take a pending message for sending (ETag-guarded). Returns the new ETag, or undefined if another instance has it. */
+  async claimOutbox(item: OutboxItem & { etag?: string }, until: string): Promise<string | undefined> {
+    const { etag, ...o } = item;
+    try {
+      const r = await this.table.updateEntity(outboxEntity(escapeKey(o.schoolId), { ...o, claimedUntil: until }), 'Replace', { etag });
+      return r.etag;
+    } catch (e) {
+      if (isConflict(e)) return undefined;
+      throw e;
+    }
   }
 
   /** Delivered messages of a kind for a case (to update every DSL's card in place). */

@@ -28,24 +28,39 @@ export function refFingerprint(r: Omit<ConversationRef, 'updatedAt'>): string {
 export class ConversationRefRepository {
   constructor(private readonly table: TableClient) {}
 
+  /** Partition per person (their Entra object id), row per tenant: "how do I reach X" is one query. */
   async save(ref: ConversationRef): Promise<void> {
     await this.table.upsertEntity(
-      { partitionKey: escapeKey(ref.tenantId || 'none'), rowKey: escapeKey(ref.aadObjectId), ...ref },
+      { partitionKey: escapeKey(ref.aadObjectId), rowKey: escapeKey(ref.tenantId || 'none'), ...ref },
       'Replace',
     );
   }
 
   async get(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined> {
     try {
-      const e = await this.table.getEntity<ConversationRef>(escapeKey(tenantId || 'none'), escapeKey(aadObjectId));
-      return {
-        tenantId: e.tenantId, aadObjectId: e.aadObjectId, userId: e.userId, userName: e.userName,
-        conversationId: e.conversationId, serviceUrl: e.serviceUrl, channelId: e.channelId, botId: e.botId,
-        botName: e.botName, updatedAt: e.updatedAt,
-      };
+      return toRef(await this.table.getEntity<ConversationRef>(escapeKey(aadObjectId), escapeKey(tenantId || 'none')));
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
     }
   }
+
+  /** The most recently updated reference for a person, whatever the tenant. */
+  async findByAad(aadObjectId: string): Promise<ConversationRef | undefined> {
+    let best: ConversationRef | undefined;
+    const pk = escapeKey(aadObjectId).replace(/'/g, "''");
+    for await (const e of this.table.listEntities<ConversationRef>({ queryOptions: { filter: `PartitionKey eq '${pk}'` } })) {
+      const r = toRef(e);
+      if (!best || r.updatedAt > best.updatedAt) best = r;
+    }
+    return best;
+  }
+}
+
+function toRef(e: ConversationRef): ConversationRef {
+  return {
+    tenantId: e.tenantId, aadObjectId: e.aadObjectId, userId: e.userId, userName: e.userName,
+    conversationId: e.conversationId, serviceUrl: e.serviceUrl, channelId: e.channelId, botId: e.botId,
+    botName: e.botName, updatedAt: e.updatedAt,
+  };
 }

@@ -39,7 +39,7 @@ describe('foundation: the bot over HTTP against real Azurite', () => {
     expect(card.actions.map((a: any) => a.data.choice)).toEqual(['report', 'requestAccount', 'declare', 'mySubmissions']);
 
     const refs = TableClient.fromConnectionString(inject('storageConnectionString'), `${prefix}convrefs`, { allowInsecureConnection: true });
-    const ref = await refs.getEntity<any>(TENANT, PEOPLE.staff.aad);
+    const ref = await refs.getEntity<any>(PEOPLE.staff.aad, TENANT);
     expect(ref.conversationId).toBe(conversationOf(PEOPLE.staff));
     expect(ref.serviceUrl).toBe(connector.url);
     expect(ref.userId).toBe(`29:${PEOPLE.staff.aad}`);

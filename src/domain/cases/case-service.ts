@@ -34,7 +34,7 @@ export function alertPayload(c: CaseRecord): Record<string, unknown> {
   };
 }
 
-const INCIDENT_TRANSITIONS: Partial<Record<CaseStatus, CaseStatus[]>> = {
+export const INCIDENT_TRANSITIONS: Partial<Record<CaseStatus, CaseStatus[]>> = {
   new: ['inProgress', 'closed'],
   inProgress: ['closed'],
   closed: ['inProgress'],

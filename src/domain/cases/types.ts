@@ -150,4 +150,6 @@ export interface OutboxItem {
   conversationId?: string;
   activityId?: string;
   lastError?: string;
+  /** Set by the instance sending it, so two instances never send the same message twice. */
+  claimedUntil?: string;
 }

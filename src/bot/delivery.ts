@@ -1,0 +1,91 @@
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { ConversationReference, Activity } from 'botbuilder';
+import type { ConversationRef } from '../storage/conversation-refs.js';
+import { DeliveryError, type OutboundMessage, type Sender } from '../domain/cases/outbox-dispatcher.js';
+
+function toReference(r: ConversationRef): Partial<ConversationReference> {
+  return {
+    channelId: r.channelId,
+    serviceUrl: r.serviceUrl,
+    conversation: { id: r.conversationId, isGroup: false, conversationType: 'personal', tenantId: r.tenantId, name: '' },
+    user: { id: r.userId, name: r.userName ?? '', aadObjectId: r.aadObjectId },
+    bot: { id: r.botId, name: r.botName ?? '' },
+  };
+}
+
+function toActivity(msg: OutboundMessage): Partial<Activity> {
+  return {
+    type: 'message',
+    text: msg.text,
+    textFormat: 'markdown',
+    attachments: msg.card ? [{ contentType: msg.card.contentType, content: msg.card.content }] : undefined,
+  };
+}
+
+/** Maps a Bot Connector failure to a retry decision (429 honours Retry-After; 4xx other than 408/429 are final). */
+export function toDeliveryError(e: unknown): DeliveryError {
+  if (e instanceof DeliveryError) return e;
+  const err = e as { statusCode?: number; response?: { status?: number; headers?: { get?: (n: string) => string | undefined } | Record<string, string> } };
+  const status = err?.statusCode ?? err?.response?.status;
+  const h = err?.response?.headers;
+  const retryAfterRaw = h ? (typeof (h as { get?: unknown }).get === 'function' ? (h as { get: (n: string) => string | undefined }).get('retry-after') : (h as Record<string, string>)['retry-after']) : undefined;
+  const secs = retryAfterRaw !== undefined ? Number(retryAfterRaw) : NaN;
+  const retryAfterMs = Number.isFinite(secs) ? secs * 1000 : undefined;
+  if (status === 429) return new DeliveryError('throttled', true, retryAfterMs ?? 1000, 429);
+  if (status === 403 || status === 404 || status === 400 || status === 401) return new DeliveryError(`rejected`, false, undefined, status);
+  return new DeliveryError(status ? 'server error' : 'network error', true, retryAfterMs, status);
+}
+
+/**
+ * The connector client retries on its own (up to 3 times, inside one call). The outbox is the one place
+ * that decides retries, so that every attempt is counted, bounded and visible on the case: take the
+ * SDK's retry policy out of this turn's client.
+ */
+function withoutSdkRetries(adapter: CloudAdapter, ctx: TurnContext): void {
+  const client = ctx.turnState.get(adapter.ConnectorClientKey) as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } } | undefined;
+  client?.client?.pipeline?.removePolicy({ phase: 'Retry' });
+}
+
+/** Proactive messages through the Bot Connector, from stored conversation references. */
+export class BotSender implements Sender {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+  ) {}
+
+  async send(ref: ConversationRef, msg: OutboundMessage): Promise<{ activityId: string }> {
+    let activityId = '';
+    await this.inConversation(ref, async (ctx) => {
+      const r = await ctx.sendActivity(toActivity(msg));
+      activityId = r?.id ?? '';
+    });
+    return { activityId };
+  }
+
+  async update(ref: ConversationRef, activityId: string, msg: OutboundMessage): Promise<void> {
+    await this.inConversation(ref, async (ctx) => {
+      await ctx.updateActivity({ ...toActivity(msg), id: activityId });
+    });
+  }
+
+  /**
+   * The adapter hands errors thrown in a proactive turn to onTurnError and resolves; the outbox needs
+   * the failure itself to decide on a retry, so it is caught inside the turn and rethrown here.
+   */
+  private async inConversation(ref: ConversationRef, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+    let failure: unknown;
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, toReference(ref), async (ctx) => {
+        withoutSdkRetries(this.adapter, ctx);
+        try {
+          await logic(ctx);
+        } catch (e) {
+          failure = e;
+        }
+      });
+    } catch (e) {
+      failure = e;
+    }
+    if (failure !== undefined) throw toDeliveryError(failure);
+  }
+}
