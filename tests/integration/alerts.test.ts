@@ -17,6 +17,7 @@ const alertCardsFor = (p: Person, reference: string) =>
 
 beforeAll(async () => {
   connector = await new ConnectorStub().start();
+  server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, OUTBOX_POLL_MS: '200' });
   db = direct(inject('storageConnectionString'), prefix);
   // Everyone but the chair has the app installed (so the bot has a conversation with them).
   for (const p of [PEOPLE.staff, PEOPLE.dsl, PEOPLE.deputy, PEOPLE.head]) {
