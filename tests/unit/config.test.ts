@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const dev = { APP_ENV: 'development', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+const prod = {
+  APP_ENV: 'production',
+  STORAGE_ACCOUNT_NAME: 'saferstore',
+  MicrosoftAppId: 'app',
+  MicrosoftAppPassword: 'secret',
+  LINK_SIGNING_SECRET: 'x'.repeat(40),
+  PUBLIC_BASE_URL: 'https://safer.example.org',
+  AAD_APP_CLIENT_ID: 'client',
+  AAD_APP_TENANT_ID: 'tenant',
+};
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+};
+
+describe('configuration', () => {
+  it('has safe development defaults on loopback', () => {
+    const c = loadConfig(dev);
+    expect([c.port, c.host, c.bot.dangerouslyAllowUnauthenticatedRequests, c.storage.kind]).toEqual([3978, '127.0.0.1', false, 'connectionString']);
+    expect(Object.isFrozen(c) && Object.isFrozen(c.bot)).toBe(true);
+  });
+
+  it('names every problem at once', () => {
+    const p = problems({ APP_ENV: 'production' });
+    for (const name of ['MicrosoftAppId', 'MicrosoftAppPassword', 'LINK_SIGNING_SECRET', 'PUBLIC_BASE_URL', 'AAD_APP_CLIENT_ID', 'STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_NAME']) {
+      expect(p.some((x) => x.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('refuses the dangerous switches in production and off loopback', () => {
+    expect(problems({ ...prod, DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: 'true' })[0]).toMatch(/^DANGEROUSLY_ALLOW/);
+    expect(problems({ ...prod, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' })[0]).toMatch(/^DANGEROUSLY_ENABLE_DEV_SIGN_IN/);
+    expect(problems({ ...dev, HOST: '0.0.0.0', DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: 'true' })[0]).toMatch(/^HOST/);
+  });
+
+  it('accepts a managed identity in production (no secret, no connection string)', () => {
+    const c = loadConfig({ ...prod, MicrosoftAppPassword: '', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 'tenant' });
+    expect(c.storage).toMatchObject({ kind: 'managedIdentity', accountName: 'saferstore' });
+    expect(c.bot.appType).toBe('UserAssignedMSI');
+  });
+
+  it('rejects malformed values with their names', () => {
+    expect(problems({ ...dev, PORT: 'eighty' })[0]).toMatch(/^PORT/);
+    expect(problems({ ...dev, EVIDENCE_CONTAINER: 'Bad_Name' })[0]).toMatch(/^EVIDENCE_CONTAINER/);
+  });
+});
