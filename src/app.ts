@@ -22,6 +22,7 @@ import { OutboxDispatcher } from './domain/cases/outbox-dispatcher.js';
 import { OutboxRenderer } from './alerts/render.js';
 import { BotSender } from './bot/delivery.js';
 import { alertInvokeHandlers } from './bot/alert-actions.js';
+import { declarationInvokeHandlers } from './bot/declaration-actions.js';
 
 export interface App {
   server: Server;
@@ -62,7 +63,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services));
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }) };
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }), ...declarationInvokeHandlers(services) };
   const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log, invokeHandlers });
   const server = createServer({
     config,

@@ -38,6 +38,7 @@ export type KindRenderer = (item: OutboxItem, c: CaseRecord) => Promise<Outbound
  */
 export class OutboxRenderer {
   private readonly kinds = new Map<OutboxKind, KindRenderer>();
+  private readonly byCaseKind = new Map<string, KindRenderer>();
 
   constructor(
     private readonly config: Pick<AppConfig, 'teamsAppId' | 'publicBaseUrl'>,
@@ -66,12 +67,14 @@ export class OutboxRenderer {
     }));
   }
 
-  register(kind: OutboxKind, r: KindRenderer): void {
-    this.kinds.set(kind, r);
+  /** With `caseKind`, the renderer is used only for that kind of case (two flows can share an outbox kind). */
+  register(kind: OutboxKind, r: KindRenderer, caseKind?: CaseKind): void {
+    if (caseKind) this.byCaseKind.set(`${kind}|${caseKind}`, r);
+    else this.kinds.set(kind, r);
   }
 
   readonly render: Render = async (item, c) => {
-    const r = this.kinds.get(item.kind);
+    const r = this.byCaseKind.get(`${item.kind}|${c.kind}`) ?? this.kinds.get(item.kind);
     if (!r) throw new Error(`no renderer for ${item.kind}`);
     return r(item, c);
   };

@@ -1,7 +1,118 @@
-import type { Server } from 'restify';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
 import type { AppServices } from '../services.js';
+import { EvidenceRefusal } from './meter.js';
+import { DraftStore } from './draft-store.js';
+import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_REPORT, REFUSAL_TEXT, createEvidenceService, describeImage } from './evidence-service.js';
+import { parseUploadToken, verifyUploadGrant } from './upload-link.js';
+import type { LinkRow } from './draft-store.js';
+import { UPLOAD_ASSET_PATH, UPLOAD_CSS, UPLOAD_JS, UPLOAD_PAGE_CSP, uploadGonePage, uploadPageHtml } from './upload-page.js';
 
-/** The evidence upload page and its API (signed, single-use links). */
-export function mountEvidenceRoutes(_services: AppServices): (server: Server) => void {
-  return () => undefined;
+const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
+
+const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+function sendHtml(res: Response, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': UPLOAD_PAGE_CSP,
+    'cache-control': 'no-store',
+  });
+  res.end(html);
+}
+
+function sendJson(res: Response, status: number, body: unknown, close = false): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(close ? { connection: 'close' } : {}) });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The evidence upload page and its API. A link from the chat (signed with LINK_SIGNING_SECRET, bound to the
+ * school, the person and their draft, valid 30 minutes) opens the page once: the first opening claims the
+ * link for that page session, and every upload must carry the session id. Uploads are streamed into the
+ * private container with the same checks as chat screenshots.
+ */
+export function mountEvidenceRoutes(services: AppServices): (server: Server) => void {
+  const evidence = createEvidenceService(services);
+  const drafts = new DraftStore(services.storage.table('drafts'));
+  const { config, log, directory } = services;
+  const now = () => services.clock().getTime();
+
+  /** The link a request's token names, if the token is genuine and current. */
+  async function linkFor(req: Request): Promise<{ link: LinkRow } | { status: number; message: string }> {
+    const invalid = { status: 404, message: 'This link is not valid.' };
+    const t = parseUploadToken(String((req.params as { token?: string }).token ?? ''));
+    if (!t) return invalid;
+    const link = await drafts.getLink(t.linkId);
+    if (!link) return invalid;
+    const check = verifyUploadGrant(config.linkSigningSecret, t, { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId }, now());
+    if (!check.ok) {
+      return check.reason === 'expired'
+        ? { status: 410, message: 'This link has expired. Go back to the chat and press "Upload screenshots" again for a new one.' }
+        : invalid;
+    }
+    return { link };
+  }
+
+  return (server: Server) => {
+    server.get(`${UPLOAD_ASSET_PATH}/upload.js`, async (_req: Request, res: Response) => {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' });
+      res.end(UPLOAD_JS);
+    });
+    server.get(`${UPLOAD_ASSET_PATH}/upload.css`, async (_req: Request, res: Response) => {
+      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' });
+      res.end(UPLOAD_CSS);
+    });
+
+    server.get('/upload/:token', async (req: Request, res: Response) => {
+      const g = await linkFor(req);
+      if (!('link' in g)) return sendHtml(res, g.status, uploadGonePage(g.message));
+      const { link } = g;
+      const sessionId = randomBytes(24).toString('base64url');
+      if (!(await drafts.claimLink(link, sessionId))) {
+        return sendHtml(res, 410, uploadGonePage('This link has already been used. Go back to the chat and press "Upload screenshots" again for a new one.'));
+      }
+      const owner = { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId };
+      const [school, received] = await Promise.all([directory.school(link.schoolId), evidence.list(owner)]);
+      log.info({ draftId: link.draftId, linkId: link.linkId }, 'upload page opened');
+      sendHtml(res, 200, uploadPageHtml({ sessionId, schoolName: school?.name ?? 'your school', max: MAX_IMAGES_PER_REPORT, alreadyReceived: received.length }));
+    });
+
+    server.post('/api/upload/:token', async (req: Request, res: Response) => {
+      const refuse = (status: number, error: string) => {
+        req.resume(); // discard what was not read, then answer
+        sendJson(res, status, { error }, true);
+      };
+      const g = await linkFor(req);
+      if (!('link' in g)) return refuse(g.status === 410 ? 410 : 403, g.message);
+      const { link } = g;
+      const session = String(req.headers['x-upload-session'] ?? '');
+      if (!SESSION_RE.test(session) || !link.sessionId || !sameSecret(link.sessionId, session)) {
+        return refuse(403, 'This upload is not allowed. Open the link from the chat again.');
+      }
+      const declared = Number(req.headers['content-length'] ?? '');
+      if (Number.isFinite(declared) && declared > MAX_IMAGE_BYTES) return refuse(413, `Not saved: ${REFUSAL_TEXT.tooLarge}.`);
+      const owner = { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId };
+      const blocked = await evidence.admission(owner);
+      if (blocked) return refuse(blocked === 'limit' ? 409 : 403, `Not saved: ${REFUSAL_TEXT[blocked]}.`);
+      let name = 'screenshot';
+      try {
+        name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'screenshot'));
+      } catch {
+        // keep the default
+      }
+      try {
+        const record = await evidence.store(owner, req, name, 'upload');
+        const count = (await evidence.list(owner)).length;
+        sendJson(res, 201, { received: count, message: `Received (${describeImage(record)}). ${count} of up to ${MAX_IMAGES_PER_REPORT} for this report.` });
+      } catch (e) {
+        if (e instanceof EvidenceRefusal) {
+          const status = e.reason === 'tooLarge' ? 413 : 415;
+          return refuse(status, `Not saved: ${REFUSAL_TEXT[e.reason]}.`);
+        }
+        log.warn({ draftId: link.draftId, errorName: (e as Error).name }, 'upload failed');
+        return refuse(500, 'Not saved: something went wrong on our side. Please try again.');
+      }
+    });
+  };
 }

@@ -121,7 +121,12 @@ describe('alerts: a transactional outbox delivered to DSLs, SLT, the chair and t
       20_000,
       'alerts after faults',
     );
-    const d = await db.caseRepo.get('westbrook', c.id);
+    // The stand-in sees a message before the dispatcher records it delivered: wait for the record.
+    let d = await db.caseRepo.get('westbrook', c.id);
+    for (let i = 0; i < 100 && d!.outbox.some((o) => o.state !== 'delivered'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      d = await db.caseRepo.get('westbrook', c.id);
+    }
     const attempts = d!.outbox.map((o) => o.attempts).reduce((a, b) => a + b, 0);
     expect(attempts).toBeGreaterThanOrEqual(d!.outbox.length + 3);
     expect(d!.outbox.every((o) => o.state === 'delivered')).toBe(true);

@@ -1,0 +1,130 @@
+import type { TableClient } from '@azure/data-tables';
+import { escapeKey, odataString } from '../storage/keys.js';
+import { isConflict, isNotFound } from '../storage/clients.js';
+import type { EvidenceRecord } from '../domain/cases/types.js';
+
+/**
+ * The `drafts` table: what belongs to a report that is not submitted yet. Partition = school.
+ *   d|<draftId>                  the draft: owner, whether images are refused (indecent images), submitted
+ *   e|<draftId>|<evidenceId>     one piece of evidence received (chat or upload page); bytes are in blob storage
+ * and, in partition `links` (a link is looked up by its id alone):
+ *   <linkId>                     an upload-page link: its school, draft, owner, expiry and the page session that used it
+ * The dialog reads the evidence rows at submit, so evidence from the chat and from the upload page meet here.
+ */
+export interface DraftRow {
+  draftId: string;
+  ownerAad: string;
+  noImages: boolean;
+  submitted: boolean;
+  createdAt: string;
+}
+
+export interface LinkRow {
+  linkId: string;
+  schoolId: string;
+  draftId: string;
+  ownerAad: string;
+  expiresAt: string;
+  /** Set when the page is first opened; every upload must carry it. Empty until then. */
+  sessionId: string;
+  etag?: string;
+}
+
+const LINKS = 'links';
+const rk = {
+  draft: (draftId: string) => `d|${draftId}`,
+  evidence: (draftId: string, id: string) => `e|${draftId}|${id}`,
+};
+
+export class DraftStore {
+  constructor(private readonly table: TableClient) {}
+
+  async getDraft(schoolId: string, draftId: string): Promise<DraftRow | undefined> {
+    try {
+      const e = await this.table.getEntity<Record<string, unknown>>(escapeKey(schoolId), rk.draft(draftId));
+      return {
+        draftId,
+        ownerAad: String(e.ownerAad),
+        noImages: Boolean(e.noImages),
+        submitted: Boolean(e.submitted),
+        createdAt: String(e.createdAt),
+      };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async saveDraft(schoolId: string, d: DraftRow): Promise<void> {
+    await this.table.upsertEntity({ partitionKey: escapeKey(schoolId), rowKey: rk.draft(d.draftId), ...d }, 'Replace');
+  }
+
+  async addEvidence(schoolId: string, draftId: string, ownerAad: string, v: EvidenceRecord): Promise<void> {
+    await this.table.createEntity({ partitionKey: escapeKey(schoolId), rowKey: rk.evidence(draftId, v.id), ownerAad, ...v });
+  }
+
+  async listEvidence(schoolId: string, draftId: string): Promise<EvidenceRecord[]> {
+    const from = `e|${draftId}|`;
+    const out: EvidenceRecord[] = [];
+    for await (const e of this.table.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: `PartitionKey eq ${odataString(escapeKey(schoolId))} and RowKey gt ${odataString(from)} and RowKey lt ${odataString(`e|${draftId}}`)}`,
+      },
+    })) {
+      out.push({
+        id: String(e.id),
+        blobName: String(e.blobName),
+        sha256: String(e.sha256),
+        size: Number(e.size),
+        contentType: String(e.contentType),
+        originalName: String(e.originalName),
+        receivedAt: String(e.receivedAt),
+        source: e.source as EvidenceRecord['source'],
+      });
+    }
+    return out.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+  }
+
+  async deleteEvidence(schoolId: string, draftId: string, evidenceId: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(escapeKey(schoolId), rk.evidence(draftId, evidenceId));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  async createLink(l: Omit<LinkRow, 'etag'>): Promise<void> {
+    await this.table.createEntity({ partitionKey: LINKS, rowKey: l.linkId, ...l });
+  }
+
+  async getLink(linkId: string): Promise<LinkRow | undefined> {
+    try {
+      const e = await this.table.getEntity<Record<string, unknown>>(LINKS, linkId);
+      return {
+        linkId,
+        schoolId: String(e.schoolId),
+        draftId: String(e.draftId),
+        ownerAad: String(e.ownerAad),
+        expiresAt: String(e.expiresAt),
+        sessionId: String(e.sessionId ?? ''),
+        etag: String(e.etag),
+      };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** Claim a link for one page session. False when another page already claimed it (single use). */
+  async claimLink(link: LinkRow, sessionId: string): Promise<boolean> {
+    if (link.sessionId) return false;
+    const { etag, ...row } = link;
+    try {
+      await this.table.updateEntity({ partitionKey: LINKS, rowKey: link.linkId, ...row, sessionId }, 'Replace', { etag });
+      return true;
+    } catch (e) {
+      if (isConflict(e)) return false;
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { Logger } from '../log.js';
+import type { EvidenceRecord } from '../domain/cases/types.js';
+import { checkDownloadUrl, URL_REFUSAL_TEXT, type AllowListOptions } from '../domain/evidence/allow-list.js';
+import { IMAGE_TYPE_LABELS } from '../domain/evidence/sniff.js';
+import { EvidenceRefusal, meterImage } from './meter.js';
+import { DraftStore } from './draft-store.js';
+import { signUploadGrant, UPLOAD_LINK_TTL_SECONDS } from './upload-link.js';
+
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+export const MAX_IMAGES_PER_REPORT = 10;
+const MAX_REDIRECTS = 3;
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/** One attachment as the chat delivered it, already reduced to plain data by the bot edge. */
+export interface IncomingImage {
+  url: string;
+  originalName: string;
+  /** How Teams delivered it (inline image or file); for messages only. */
+  shape: 'inline' | 'file';
+}
+
+export type IntakeResult =
+  | { ok: true; record: EvidenceRecord; number: number }
+  | { ok: false; originalName: string; reason: EvidenceRefusal['reason']; text: string };
+
+export interface DraftOwner {
+  schoolId: string;
+  aad: string;
+  draftId: string;
+}
+
+export interface EvidenceIntake {
+  /** Make sure the draft row exists (owner, and whether images are refused). */
+  openDraft(owner: DraftOwner, opts: { noImages: boolean }): Promise<void>;
+  /** Download each image from Teams into private storage; one result per image, in order. */
+  receiveFromChat(owner: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>): Promise<IntakeResult[]>;
+  list(owner: DraftOwner): Promise<EvidenceRecord[]>;
+  /** A signed, single-use, short-lived link to the upload page for this draft. */
+  uploadLink(owner: DraftOwner): Promise<string>;
+  markSubmitted(owner: DraftOwner): Promise<void>;
+  /** Delete a draft's evidence (cancelled, or images refused for this category). */
+  discard(owner: DraftOwner): Promise<void>;
+}
+
+export interface EvidenceServiceDeps {
+  container: ContainerClient;
+  drafts: DraftStore;
+  allowList: AllowListOptions;
+  linkSigningSecret: string;
+  publicBaseUrl: string;
+  log: Logger;
+  clock?: () => Date;
+  fetch?: typeof fetch;
+}
+
+export const REFUSAL_TEXT: Record<EvidenceRefusal['reason'], string> = {
+  notImage: 'it is not a picture (only PNG, JPEG, GIF, WebP or HEIC screenshots are accepted)',
+  tooLarge: 'it is larger than 10 MB',
+  empty: 'it was empty',
+  download: 'it could not be downloaded from Teams. Please try sending it again',
+  limit: `one report can hold at most ${MAX_IMAGES_PER_REPORT} screenshots`,
+  notAllowed: URL_REFUSAL_TEXT.notAllowed,
+  noImages: 'images must not be sent for this kind of report',
+};
+
+export const newEvidenceId = () => randomBytes(8).toString('hex');
+
+/** Receives screenshots (chat or upload page), checks them and streams them into the private container. */
+export class EvidenceService implements EvidenceIntake {
+  private readonly clock: () => Date;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly deps: EvidenceServiceDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.fetchImpl = deps.fetch ?? fetch;
+  }
+
+  async openDraft(o: DraftOwner, opts: { noImages: boolean }): Promise<void> {
+    const existing = await this.deps.drafts.getDraft(o.schoolId, o.draftId);
+    if (existing && existing.noImages === opts.noImages) return;
+    await this.deps.drafts.saveDraft(o.schoolId, {
+      draftId: o.draftId,
+      ownerAad: o.aad,
+      noImages: opts.noImages,
+      submitted: existing?.submitted ?? false,
+      createdAt: existing?.createdAt ?? this.clock().toISOString(),
+    });
+    if (opts.noImages) await this.discard(o);
+  }
+
+  list(o: DraftOwner): Promise<EvidenceRecord[]> {
+    return this.deps.drafts.listEvidence(o.schoolId, o.draftId);
+  }
+
+  async markSubmitted(o: DraftOwner): Promise<void> {
+    const d = await this.deps.drafts.getDraft(o.schoolId, o.draftId);
+    if (d) await this.deps.drafts.saveDraft(o.schoolId, { ...d, submitted: true });
+  }
+
+  async discard(o: DraftOwner): Promise<void> {
+    for (const v of await this.list(o)) {
+      await this.deps.container.getBlockBlobClient(v.blobName).deleteIfExists();
+      await this.deps.drafts.deleteEvidence(o.schoolId, o.draftId, v.id);
+    }
+  }
+
+  async uploadLink(o: DraftOwner): Promise<string> {
+    const linkId = newEvidenceId();
+    const exp = Math.floor(this.clock().getTime() / 1000) + UPLOAD_LINK_TTL_SECONDS;
+    await this.deps.drafts.createLink({
+      linkId,
+      schoolId: o.schoolId,
+      draftId: o.draftId,
+      ownerAad: o.aad,
+      expiresAt: new Date(exp * 1000).toISOString(),
+      sessionId: '',
+    });
+    const token = signUploadGrant(this.deps.linkSigningSecret, { schoolId: o.schoolId, aad: o.aad, draftId: o.draftId, linkId, exp });
+    return `${this.deps.publicBaseUrl}/upload/${token}`;
+  }
+
+  /** Whether this draft may take one more image now; a refusal reason if not. */
+  async admission(o: DraftOwner): Promise<EvidenceRefusal['reason'] | undefined> {
+    const d = await this.deps.drafts.getDraft(o.schoolId, o.draftId);
+    if (!d || d.ownerAad !== o.aad || d.submitted) return 'notAllowed';
+    if (d.noImages) return 'noImages';
+    if ((await this.list(o)).length >= MAX_IMAGES_PER_REPORT) return 'limit';
+    return undefined;
+  }
+
+  async receiveFromChat(o: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>): Promise<IntakeResult[]> {
+    const results: IntakeResult[] = [];
+    let count = (await this.list(o)).length;
+    for (const item of items) {
+      if (count >= MAX_IMAGES_PER_REPORT) {
+        results.push(this.refusal(item.originalName, 'limit'));
+        continue;
+      }
+      try {
+        const res = await this.download(item.url, bearer);
+        try {
+          const record = await this.store(o, Readable.fromWeb(res.body as never), item.originalName, 'chat');
+          count++;
+          results.push({ ok: true, record, number: count });
+        } finally {
+          res.abort();
+        }
+      } catch (e) {
+        const reason = e instanceof EvidenceRefusal ? e.reason : 'download';
+        if (!(e instanceof EvidenceRefusal)) this.deps.log.warn({ draftId: o.draftId, errorName: (e as Error).name }, 'evidence download failed');
+        results.push(this.refusal(item.originalName, reason));
+      }
+    }
+    return results;
+  }
+
+  /** Store an image stream (upload page or download) as evidence of the draft. Throws EvidenceRefusal. */
+  async store(o: DraftOwner, body: AsyncIterable<Uint8Array>, originalName: string, source: EvidenceRecord['source']): Promise<EvidenceRecord> {
+    const metered = await meterImage(body, MAX_IMAGE_BYTES);
+    const id = newEvidenceId();
+    const blobName = `${o.schoolId}/${o.draftId}/${id}`;
+    const blob = this.deps.container.getBlockBlobClient(blobName);
+    try {
+      await blob.uploadStream(metered.stream, 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: metered.type } });
+    } catch (e) {
+      await blob.deleteIfExists().catch(() => undefined);
+      if (e instanceof EvidenceRefusal) throw e;
+      const inner = (e as { cause?: unknown }).cause;
+      if (inner instanceof EvidenceRefusal) throw inner;
+      throw e;
+    }
+    const { sha256, size } = metered.result();
+    const record: EvidenceRecord = {
+      id,
+      blobName,
+      sha256,
+      size,
+      contentType: metered.type,
+      originalName: cleanName(originalName, metered.type),
+      receivedAt: this.clock().toISOString(),
+      source,
+    };
+    await this.deps.drafts.addEvidence(o.schoolId, o.draftId, o.aad, record);
+    this.deps.log.info({ draftId: o.draftId, evidenceId: id, size, source }, 'evidence stored');
+    return record;
+  }
+
+  /** GET with the allow-list checked on every hop; the token goes only to hosts that need it. */
+  private async download(raw: string, bearer: () => Promise<string>): Promise<{ body: ReadableStream<Uint8Array>; abort(): void }> {
+    let target = raw;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const check = checkDownloadUrl(target, this.deps.allowList);
+      if (!check.ok) throw new EvidenceRefusal('notAllowed', REFUSAL_TEXT.notAllowed);
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), DOWNLOAD_TIMEOUT_MS);
+      const headers: Record<string, string> = { accept: 'image/*' };
+      if (check.bearer === 'bot') headers.authorization = `Bearer ${await bearer()}`;
+      const res = await this.fetchImpl(check.url, { headers, redirect: 'manual', signal: ac.signal });
+      const abort = () => {
+        clearTimeout(timer);
+        ac.abort();
+      };
+      if (res.status >= 300 && res.status < 400) {
+        const loc = res.headers.get('location');
+        abort();
+        if (!loc) throw new EvidenceRefusal('download');
+        target = new URL(loc, check.url).toString();
+        continue;
+      }
+      if (!res.ok || !res.body) {
+        abort();
+        throw new EvidenceRefusal('download');
+      }
+      const len = Number(res.headers.get('content-length') ?? '');
+      if (Number.isFinite(len) && len > MAX_IMAGE_BYTES) {
+        abort();
+        throw new EvidenceRefusal('tooLarge');
+      }
+      return { body: res.body, abort };
+    }
+    throw new EvidenceRefusal('download');
+  }
+
+  private refusal(originalName: string, reason: EvidenceRefusal['reason']): IntakeResult {
+    return { ok: false, originalName, reason, text: REFUSAL_TEXT[reason] };
+  }
+}
+
+export function describeImage(v: Pick<EvidenceRecord, 'contentType' | 'size'>): string {
+  const label = IMAGE_TYPE_LABELS[v.contentType as keyof typeof IMAGE_TYPE_LABELS] ?? 'image';
+  const kb = v.size < 1024 * 1024 ? `${Math.max(1, Math.round(v.size / 1024))} KB` : `${(v.size / (1024 * 1024)).toFixed(1)} MB`;
+  return `${label}, ${kb}`;
+}
+
+/** A safe display name: no paths, no control characters, at most 120 characters. */
+export function cleanName(name: string, type: string): string {
+  const base = (name || '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f<>"]/g, '').trim().slice(0, 120);
+  return base || `screenshot.${type.split('/')[1] ?? 'img'}`;
+}
+
+/** The evidence service as configured for this deployment (used by the report dialog and the upload page). */
+export function createEvidenceService(services: {
+  config: { env: string; attachmentAllowedHosts: readonly string[]; linkSigningSecret: string; publicBaseUrl: string };
+  storage: { evidence: ContainerClient; table(name: 'drafts'): import('@azure/data-tables').TableClient };
+  log: Logger;
+  clock: () => Date;
+}): EvidenceService {
+  return new EvidenceService({
+    container: services.storage.evidence,
+    drafts: new DraftStore(services.storage.table('drafts')),
+    allowList: { production: services.config.env === 'production', devHosts: services.config.attachmentAllowedHosts },
+    linkSigningSecret: services.config.linkSigningSecret,
+    publicBaseUrl: services.config.publicBaseUrl,
+    log: services.log,
+    clock: services.clock,
+  });
+}
