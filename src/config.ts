@@ -34,6 +34,7 @@ const raw = z.object({
   AAD_APP_CLIENT_ID: z.string().optional(),
   AAD_APP_TENANT_ID: z.string().optional(),
   AAD_APP_ID_URI: z.string().optional(),
+  SSO_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
   DANGEROUSLY_ENABLE_DEV_SIGN_IN: bool,
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ATTACHMENT_ALLOWED_HOSTS: z.string().default(''),
@@ -61,7 +62,8 @@ export interface AppConfig {
     | { readonly kind: 'managedIdentity'; readonly accountName: string; readonly evidenceContainer: string; readonly tablePrefix: string };
   readonly seedFile: string;
   readonly teamsAppId: string;
-  readonly sso: { readonly clientId: string; readonly tenantId: string; readonly appIdUri: string };
+  /** `jwksUrl`: where the tab's Entra token signing keys come from (Microsoft's; tests serve their own on loopback). */
+  readonly sso: { readonly clientId: string; readonly tenantId: string; readonly appIdUri: string; readonly jwksUrl: string };
   /** Development only, loopback only: the tab offers "sign in as" a seeded user. */
   readonly dangerouslyEnableDevSignIn: boolean;
   readonly linkSigningSecret: string;
@@ -109,6 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (https://<your app domain>)');
     if (!e.AAD_APP_CLIENT_ID) problems.push('AAD_APP_CLIENT_ID: required in production (the Entra app for tab single sign-on)');
     if (!e.AAD_APP_TENANT_ID) problems.push('AAD_APP_TENANT_ID: required in production');
+    const jwks = new URL(e.SSO_JWKS_URL);
+    if (jwks.protocol !== 'https:' && !isLoopbackHost(jwks.hostname.replace(/^\[|\]$/g, ''))) {
+      problems.push('SSO_JWKS_URL: must be https (plain http is accepted for a loopback test server only)');
+    }
   } else {
     const unauth = e.DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS || e.DANGEROUSLY_ENABLE_DEV_SIGN_IN;
     if (unauth && !isLoopbackHost(host)) {
@@ -145,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clientId,
       tenantId: e.AAD_APP_TENANT_ID ?? '',
       appIdUri: e.AAD_APP_ID_URI ?? (clientId ? `api://${new URL(publicBaseUrl).host}/${clientId}` : ''),
+      jwksUrl: e.SSO_JWKS_URL,
     },
     dangerouslyEnableDevSignIn: !isProd && e.DANGEROUSLY_ENABLE_DEV_SIGN_IN,
     linkSigningSecret: e.LINK_SIGNING_SECRET ?? DEV_SECRET,

@@ -1,7 +1,8 @@
-import { build } from 'esbuild';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startAzurite, type Azurite } from './support/azurite.js';
+import { buildServer } from '../scripts/build-options.js';
+import { buildTab } from '../scripts/build-tab.js';
 
 let azurite: Azurite | undefined;
 const guardLog = '.tmp/net-guard.log';
@@ -18,17 +19,8 @@ export async function setup(project: TestProject): Promise<void> {
   rmSync(guardLog, { force: true });
   writeFileSync(guardLog, '');
   process.env.NET_GUARD_LOG = process.env.NET_GUARD_LOG || guardLog;
-  await build({
-    entryPoints: ['src/index.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile: 'dist/server.js',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  await buildServer();
+  await buildTab();
   azurite = await startAzurite();
   project.provide('storageConnectionString', azurite.connectionString);
 }

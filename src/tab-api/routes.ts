@@ -1,7 +1,144 @@
-import type { Server } from 'restify';
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { JWTVerifyGetKey } from 'jose';
+import { canUseTab } from '../domain/cases/access.js';
+import { STATUS_LABELS, isOpen, type CaseStatus } from '../domain/cases/types.js';
+import { isAdmin, isDsl, ROLES, type Member, type Role } from '../domain/directory.js';
+import { isLoopbackAddress } from '../server.js';
 import type { AppServices } from '../services.js';
+import { createTokenVerifier, type TokenVerifier } from './auth.js';
+import { caseHandlers } from './cases-api.js';
+import { NotFoundError, sendError, tabRoute, type TabContext } from './context.js';
+import { BadRequestError } from './list-query.js';
+import { mountStaticFiles } from './static-files.js';
+import { CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SEVERITIES } from './vocabulary.js';
+
+const AAD = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export interface TabRouteOptions {
+  /** Signing keys for SSO tokens; by default the tenant key set from `config.sso.jwksUrl`. */
+  getKey?: JWTVerifyGetKey;
+}
 
 /** The Cases tab: static files under /tab and the JSON API under /api/tab. */
-export function mountTabRoutes(_services: AppServices): (server: Server) => void {
-  return () => undefined;
+export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}): (server: Server) => void {
+  const verifier = createTokenVerifier(services.config, opts.getKey);
+  return (server) => {
+    mountStaticFiles(server);
+    const json = restify.plugins.bodyParser({ maxBodySize: 16 * 1024, mapParams: false, mapFiles: false, rejectUnknown: true });
+    const route = (need: 'member' | 'cases' | 'admin', fn: (ctx: TabContext, req: Request, res: Response) => Promise<void>) => tabRoute(services, verifier, need, fn);
+    const h = caseHandlers(services);
+
+    server.get('/api/tab/me', route('member', me));
+    server.get('/api/tab/cases', route('cases', h.list));
+    server.get('/api/tab/cases/stats', route('cases', h.stats));
+    server.get('/api/tab/cases/:id', route('cases', h.detail));
+    server.get('/api/tab/cases/:id/assignees', route('cases', h.assignees));
+    server.get('/api/tab/cases/:id/evidence/:evidenceId', route('cases', h.evidence));
+    server.post('/api/tab/cases/:id/assign', ...json, route('cases', h.assign));
+    server.post('/api/tab/cases/:id/notes', ...json, route('cases', h.note));
+    server.post('/api/tab/cases/:id/status', ...json, route('cases', h.status));
+    server.post('/api/tab/cases/:id/acknowledge', route('cases', h.acknowledge));
+    server.get('/api/tab/registers/accounts', route('cases', h.register('accountRequest', 'approved')));
+    server.get('/api/tab/registers/family', route('cases', h.register('familyDeclaration', 'acknowledged')));
+    server.get('/api/tab/settings/members', route('admin', listMembers));
+    server.put('/api/tab/settings/members/:aad', ...json, route('admin', saveRoles));
+    server.post('/api/tab/settings/members', ...json, route('admin', addMember));
+    // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.
+    if (services.config.dangerouslyEnableDevSignIn && services.config.env !== 'production') mountDevSignIn(server, services, verifier, json);
+  };
+
+  async function me(ctx: TabContext, _req: Request, res: Response) {
+    const m = ctx.member;
+    res.send(200, {
+      name: m.name,
+      aadObjectId: m.aadObjectId,
+      roles: m.roles,
+      school: { id: ctx.school.id, name: ctx.school.name, headTitle: ctx.school.headTitle },
+      schools: ctx.memberships.map((x) => ({ id: x.school.id, name: x.school.name })),
+      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m) },
+      vocabulary: {
+        kinds: Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label })),
+        categories: Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label })),
+        statuses: (Object.keys(STATUS_LABELS) as CaseStatus[]).filter(isOpen).map((value) => ({ value, label: STATUS_LABELS[value] })),
+        severities: SEVERITIES.map((value) => ({ value, label: value[0].toUpperCase() + value.slice(1) })),
+        roles: ROLES.map((value) => ({ value, label: ROLE_LABELS[value] })),
+      },
+      signedInVia: ctx.caller.via,
+    });
+  }
+
+  async function listMembers(ctx: TabContext, _req: Request, res: Response) {
+    const members = await services.directory.members(ctx.school.id);
+    res.send(200, { items: members.map(presentMember).sort((a, b) => a.name.localeCompare(b.name)) });
+  }
+
+  async function saveRoles(ctx: TabContext, req: Request, res: Response) {
+    const aad = String(req.params.aad ?? '');
+    if (!AAD.test(aad)) throw new BadRequestError('member id: not valid');
+    const roles = rolesOf(req.body);
+    if (aad === ctx.member.aadObjectId && !roles.includes('admin')) throw new BadRequestError('You cannot remove your own administrator role.');
+    const existing = await services.directoryRepo.getMember(ctx.school.id, aad);
+    if (!existing) throw new NotFoundError('No such member.');
+    await services.directoryRepo.saveMember({ ...existing, roles });
+    services.directory.invalidate();
+    services.log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, member: aad, roles }, 'roles changed');
+    res.send(200, presentMember({ ...existing, roles }));
+  }
+
+  async function addMember(ctx: TabContext, req: Request, res: Response) {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const aad = typeof b.aadObjectId === 'string' ? b.aadObjectId.toLowerCase() : '';
+    if (!AAD.test(aad)) throw new BadRequestError('aadObjectId: an Entra object id (a GUID)');
+    const name = typeof b.name === 'string' ? b.name.trim() : '';
+    if (!name || name.length > 200) throw new BadRequestError('name: required, at most 200 characters');
+    const jobTitle = typeof b.jobTitle === 'string' && b.jobTitle.trim() ? b.jobTitle.trim().slice(0, 200) : undefined;
+    const roles = rolesOf(b);
+    if (await services.directoryRepo.getMember(ctx.school.id, aad)) throw new BadRequestError('That person is already a member; change their roles instead.');
+    const member: Member = { schoolId: ctx.school.id, aadObjectId: aad, name, jobTitle, roles };
+    await services.directoryRepo.saveMember(member);
+    services.directory.invalidate();
+    services.log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, member: aad, roles }, 'member added');
+    res.send(201, presentMember(member));
+  }
+}
+
+function presentMember(m: Member) {
+  return { aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null, roles: m.roles };
+}
+
+function rolesOf(body: unknown): Role[] {
+  const roles = (body as { roles?: unknown } | undefined)?.roles;
+  if (!Array.isArray(roles) || roles.length > ROLES.length || !roles.every((r) => typeof r === 'string' && (ROLES as readonly string[]).includes(r))) {
+    throw new BadRequestError(`roles: a list of ${ROLES.join(', ')}`);
+  }
+  const set = new Set(roles as Role[]);
+  if (set.size === 0) set.add('staff');
+  return ROLES.filter((r) => set.has(r));
+}
+
+function mountDevSignIn(server: Server, services: AppServices, verifier: TokenVerifier, json: restify.RequestHandler[]) {
+  const loopbackOnly = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    res.header('Cache-Control', 'no-store');
+    try {
+      if (!isLoopbackAddress(req.socket.remoteAddress)) {
+        res.send(403, { error: 'Development sign-in works from this machine only.' });
+        return;
+      }
+      await fn(req, res);
+    } catch (e) {
+      sendError(services, req, res, e);
+    }
+  };
+  server.get('/api/tab/dev/users', loopbackOnly(async (_req, res) => {
+    const items: Array<{ aadObjectId: string; name: string; school: string; roles: Role[] }> = [];
+    for (const s of await services.directory.schools()) {
+      for (const m of await services.directory.members(s.id)) items.push({ aadObjectId: m.aadObjectId, name: m.name, school: s.name, roles: m.roles });
+    }
+    res.send(200, { items });
+  }));
+  server.post('/api/tab/dev/token', ...json, loopbackOnly(async (req, res) => {
+    const aad = (req.body as { aadObjectId?: unknown } | undefined)?.aadObjectId;
+    if (typeof aad !== 'string' || !AAD.test(aad)) throw new BadRequestError('aadObjectId: required');
+    res.send(200, { token: await verifier.issueDevToken(aad) });
+  }));
 }

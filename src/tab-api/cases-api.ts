@@ -1,0 +1,252 @@
+import { pipeline } from 'node:stream/promises';
+import type { Request, Response } from 'restify';
+import { canView, visibilityFilter } from '../domain/cases/access.js';
+import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
+import { STATUS_LABELS, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
+import { isDsl, type Member } from '../domain/directory.js';
+import { summaryOf, type CaseDetail } from '../storage/case-repository.js';
+import { isNotFound } from '../storage/clients.js';
+import type { AppServices } from '../services.js';
+import { NotFoundError, type TabContext } from './context.js';
+import { BadRequestError, overdueFlags, parseListQuery } from './list-query.js';
+import { KIND_LABELS, STATUSES, categoryLabel, presentAnswers } from './vocabulary.js';
+
+const CASE_ID = /^[0-9a-f]{16}$/;
+/** Evidence ids are generated (hex or base64url); anything with dots, slashes or escapes is refused. */
+const EVIDENCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const SAFE_IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const MAX_TEXT = 4000;
+
+const caseIdOf = (req: Request): string => {
+  const id = String(req.params.id ?? '');
+  if (!CASE_ID.test(id)) throw new NotFoundError('No such case.');
+  return id;
+};
+
+export function presentSummary(s: CaseSummary, now: Date) {
+  return {
+    id: s.id,
+    reference: s.reference,
+    kind: s.kind,
+    kindLabel: KIND_LABELS[s.kind] ?? s.kind,
+    category: s.category,
+    categoryLabel: categoryLabel(s.category),
+    status: s.status,
+    statusLabel: STATUS_LABELS[s.status] ?? s.status,
+    severity: s.severity,
+    safeguarding: s.safeguarding,
+    aboutHead: s.aboutHead,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    assignee: s.assignee ? { aadObjectId: s.assignee.aadObjectId, name: s.assignee.name } : null,
+    acknowledged: s.acknowledged ? { at: s.acknowledged.at, by: s.acknowledged.by.name } : null,
+    overdue: overdueFlags(s, now),
+  };
+}
+
+function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
+  const c = d.case;
+  const summary = presentSummary(
+    {
+      schoolId: c.schoolId, id: c.id, reference: c.reference, kind: c.kind, category: c.category, status: c.status,
+      createdAt: c.createdAt, updatedAt: c.updatedAt, assignee: c.assignee, acknowledged: c.acknowledged,
+      severity: c.routing.severity, safeguarding: c.routing.safeguarding, aboutHead: c.routing.aboutHead,
+      queue: c.routing.queue, submitterAad: c.submitter.aadObjectId,
+    },
+    now,
+  );
+  return {
+    case: { ...summary, reasons: c.routing.reasons, submitter: c.submitter.name, outcome: c.outcome ?? null },
+    answers: presentAnswers(c.answers),
+    evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName })),
+    events: d.events.map((e) => ({
+      at: e.at,
+      type: e.type,
+      actor: e.actor?.name ?? null,
+      detail: e.detail ?? null,
+      from: typeof e.data?.from === 'string' ? STATUS_LABELS[e.data.from as CaseStatus] ?? null : null,
+      to: typeof e.data?.to === 'string' ? STATUS_LABELS[e.data.to as CaseStatus] ?? null : null,
+    })),
+    deliveries: d.outbox.map((o) => ({ recipient: o.recipient.name, kind: o.kind, state: o.state })),
+    can: {
+      acknowledge: c.routing.safeguarding && !c.acknowledged && isDsl(viewer),
+      nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
+    },
+  };
+}
+
+function bodyOf(req: Request): Record<string, unknown> {
+  const b = req.body as unknown;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw new BadRequestError('Expected a JSON object.');
+  return b as Record<string, unknown>;
+}
+
+function text(b: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const v = b[name];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw new BadRequestError(`${name}: required`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw new BadRequestError(`${name}: must be text`);
+  if (v.length > MAX_TEXT) throw new BadRequestError(`${name}: at most 4,000 characters`);
+  return v;
+}
+
+export function caseHandlers(services: AppServices) {
+  const { caseRepo, cases, directory, storage, log } = services;
+  const now = () => services.clock();
+
+  /** Every page of a list with the caller's visibility, for counts and the chart (index rows only). */
+  async function scanAll(ctx: TabContext, which: 'open' | 'closed', extra?: string): Promise<CaseSummary[]> {
+    const filter = [visibilityFilter(ctx.member), extra].filter(Boolean).join(' and ');
+    const out: CaseSummary[] = [];
+    let token: string | undefined;
+    do {
+      const list = which === 'open' ? caseRepo.listOpen.bind(caseRepo) : caseRepo.listClosed.bind(caseRepo);
+      const page = await list(ctx.school.id, { filter, pageSize: 1000, continuationToken: token });
+      out.push(...page.items.filter((s) => canView(ctx.member, s)));
+      token = page.continuationToken;
+    } while (token && out.length < 50_000);
+    return out;
+  }
+
+  return {
+    async list(ctx: TabContext, req: Request, res: Response) {
+      const members = await directory.members(ctx.school.id);
+      const q = parseListQuery((req.query ?? {}) as Record<string, unknown>, ctx.member.aadObjectId, (aad) => members.some((m) => m.aadObjectId === aad));
+      const filter = [visibilityFilter(ctx.member), ...q.clauses].join(' and ');
+      const items: CaseSummary[] = [];
+      let token = q.continuationToken;
+      // A filtered page can come back short (even empty) with a token: read on, a few pages at most.
+      for (let i = 0; i < 5; i++) {
+        const page = await caseRepo.listOpen(ctx.school.id, { filter, pageSize: q.pageSize - items.length, continuationToken: token });
+        items.push(...page.items.filter((s) => canView(ctx.member, s)));
+        token = page.continuationToken;
+        if (!token || items.length >= q.pageSize) break;
+      }
+      const t = now();
+      res.send(200, { items: items.map((s) => presentSummary(s, t)), continuationToken: token ?? null });
+    },
+
+    async stats(ctx: TabContext, _req: Request, res: Response) {
+      const t = now();
+      const open = await scanAll(ctx, 'open');
+      const from = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() - 11, 1));
+      // Closed index rows are newest first (c|inverted time): bound the range at the chart's first day.
+      const inv = String(9_999_999_999_999 - from.getTime()).padStart(13, '0');
+      const closed = await scanAll(ctx, 'closed', `RowKey lt 'x|${inv}'`);
+      const months: string[] = [];
+      for (let i = 0; i < 12; i++) months.push(new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + i, 1)).toISOString().slice(0, 7));
+      const byCategory = new Map<string, number[]>();
+      for (const s of [...open, ...closed]) {
+        const m = months.indexOf(s.createdAt.slice(0, 7));
+        if (m < 0) continue;
+        const row = byCategory.get(s.category) ?? new Array<number>(12).fill(0);
+        row[m]++;
+        byCategory.set(s.category, row);
+      }
+      const flags = open.map((s) => overdueFlags(s, t));
+      res.send(200, {
+        open: open.length,
+        bySeverity: { high: open.filter((s) => s.severity === 'high').length, medium: open.filter((s) => s.severity === 'medium').length, low: open.filter((s) => s.severity === 'low').length },
+        byKind: { incident: open.filter((s) => s.kind === 'incident').length, accountRequest: open.filter((s) => s.kind === 'accountRequest').length, familyDeclaration: open.filter((s) => s.kind === 'familyDeclaration').length },
+        unassigned: open.filter((s) => !s.assignee).length,
+        alertsUnacknowledged: flags.filter((f) => f.alertUnacknowledged).length,
+        untouched: flags.filter((f) => f.untouched).length,
+        chart: {
+          months,
+          categories: [...byCategory.entries()]
+            .map(([category, counts]) => ({ category, label: categoryLabel(category), counts, total: counts.reduce((a, b) => a + b, 0) }))
+            .sort((a, b) => b.total - a.total),
+        },
+      });
+    },
+
+    async detail(ctx: TabContext, req: Request, res: Response) {
+      const d = await cases.view(ctx.member, caseIdOf(req));
+      res.send(200, presentDetail(d, ctx.member, now()));
+    },
+
+    async assignees(ctx: TabContext, req: Request, res: Response) {
+      const d = await cases.getVisible(ctx.member, caseIdOf(req));
+      const s = summaryOf(d.case);
+      const people = (await directory.members(ctx.school.id)).filter((m) => canView(m, s));
+      res.send(200, { items: people.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null })) });
+    },
+
+    async evidence(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const evidenceId = String(req.params.evidenceId ?? '');
+      if (!EVIDENCE_ID.test(evidenceId)) throw new BadRequestError('evidence id: not valid');
+      const d = await cases.getVisible(ctx.member, caseId);
+      const ev: EvidenceRecord | undefined = d.evidence.find((v) => v.id === evidenceId);
+      if (!ev) throw new NotFoundError('No such evidence.');
+      let download;
+      try {
+        download = await storage.evidence.getBlobClient(ev.blobName).download();
+      } catch (e) {
+        if (isNotFound(e)) throw new NotFoundError('The evidence file is missing from storage.');
+        throw e;
+      }
+      // Recorded before a byte is sent: no view of evidence goes unrecorded.
+      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: { aadObjectId: ctx.member.aadObjectId, name: ctx.member.name }, data: { evidenceId } }, now().toISOString());
+      const ext = SAFE_IMAGE_TYPES[ev.contentType];
+      const headers: Record<string, string | number> = {
+        'Content-Type': ext ? ev.contentType : 'application/octet-stream',
+        'Content-Disposition': `${ext ? 'inline' : 'attachment'}; filename="evidence-${evidenceId}.${ext ?? 'bin'}"`,
+        'Cache-Control': 'no-store, private',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      };
+      if (download.contentLength !== undefined) headers['Content-Length'] = download.contentLength;
+      res.writeHead(200, headers);
+      log.info({ caseId, evidenceId, actor: ctx.member.aadObjectId }, 'evidence viewed');
+      if (download.readableStreamBody) await pipeline(download.readableStreamBody, res);
+      else res.end();
+    },
+
+    async assign(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const aad = text(bodyOf(req), 'assigneeAad', true)!;
+      const assignee = await directory.member(ctx.school.id, aad);
+      if (!assignee) throw new BadRequestError('assigneeAad: not a member of this school');
+      await cases.assign(ctx.member, caseId, assignee);
+      log.info({ caseId, actor: ctx.member.aadObjectId, assignee: aad }, 'case assigned');
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+    },
+
+    async note(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      await cases.note(ctx.member, caseId, text(bodyOf(req), 'text', true)!);
+      log.info({ caseId, actor: ctx.member.aadObjectId }, 'case noted');
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+    },
+
+    async status(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const b = bodyOf(req);
+      const status = text(b, 'status', true)!;
+      if (!(STATUSES as string[]).includes(status)) throw new BadRequestError('status: not a known value');
+      await cases.changeStatus(ctx.member, caseId, status as CaseStatus, text(b, 'outcome', false));
+      log.info({ caseId, actor: ctx.member.aadObjectId, status }, 'case status changed');
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+    },
+
+    async acknowledge(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const r = await cases.acknowledgeAlert(ctx.member, caseId);
+      log.info({ caseId, actor: ctx.member.aadObjectId, first: r.first }, 'alert acknowledged');
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+    },
+
+    /** Registers: decided cases of one kind (the other engineers' flows fill them). */
+    register(kind: 'accountRequest' | 'familyDeclaration', status: CaseStatus) {
+      return async (ctx: TabContext, _req: Request, res: Response) => {
+        const items = await scanAll(ctx, 'closed', `kind eq '${kind}' and status eq '${status}'`);
+        const t = now();
+        res.send(200, { items: items.slice(0, 500).map((s) => presentSummary(s, t)) });
+      };
+    },
+  };
+}

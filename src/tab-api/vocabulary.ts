@@ -1,0 +1,77 @@
+import { AFFECTED, INCIDENT_CATEGORIES, PLATFORMS, RESPONSIBLE } from '../domain/cases/incident.js';
+import { STATUS_LABELS, type CaseKind, type CaseStatus, type Severity } from '../domain/cases/types.js';
+import { ROLES, type Role } from '../domain/directory.js';
+
+/** The words the tab shows for the domain's codes, and the only values its filters accept. */
+
+export const KIND_LABELS: Record<CaseKind, string> = {
+  incident: 'Incident report',
+  accountRequest: 'Account request',
+  familyDeclaration: 'Family relationship',
+};
+export const KINDS = Object.keys(KIND_LABELS) as CaseKind[];
+export const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
+export const STATUSES = Object.keys(STATUS_LABELS) as CaseStatus[];
+
+/** Incident categories and (for account requests) platforms: the category a case may carry. */
+export const CATEGORY_LABELS: Record<string, string> = { ...PLATFORMS, ...INCIDENT_CATEGORIES };
+export const CATEGORIES = Object.keys(CATEGORY_LABELS);
+
+export const ROLE_LABELS: Record<Role, string> = {
+  staff: 'Staff',
+  slt: 'Senior leadership',
+  headteacher: 'Headteacher',
+  dsl: 'Designated safeguarding lead',
+  deputyDsl: 'Deputy DSL',
+  chair: 'Chair of governors',
+  admin: 'Administrator',
+};
+export { ROLES };
+
+const ANSWER_LABELS: Record<string, string> = {
+  category: 'Category',
+  affected: 'Who is affected',
+  responsible: 'Who is responsible',
+  platform: 'Platform',
+  platformOther: 'Platform (other)',
+  where: 'Where (link, group or account)',
+  when: 'When',
+  whatHappened: 'What happened',
+  pupilAtRisk: 'Is a pupil at risk?',
+};
+
+const VALUE_LABELS: Record<string, Record<string, string>> = {
+  category: INCIDENT_CATEGORIES,
+  affected: AFFECTED,
+  responsible: RESPONSIBLE,
+  platform: PLATFORMS,
+  pupilAtRisk: { yes: 'Yes', no: 'No', unsure: 'Unsure' },
+};
+
+export const categoryLabel = (c: string) => CATEGORY_LABELS[c] ?? c;
+
+/** Answers as label/value text pairs, in a stable order; the tab renders them as text, never markup. */
+export function presentAnswers(answers: Record<string, unknown>): Array<{ key: string; label: string; value: string }> {
+  return Object.entries(answers)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([key, v]) => ({ key, label: ANSWER_LABELS[key] ?? humanise(key), value: formatValue(key, v) }));
+}
+
+function humanise(key: string): string {
+  const s = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function formatValue(key: string, v: unknown): string {
+  if (typeof v === 'string') return VALUE_LABELS[key]?.[v] ?? (key === 'when' && v === 'ongoing' ? 'Ongoing' : v);
+  if (typeof v === 'number' || typeof v === 'boolean') return typeof v === 'boolean' ? (v ? 'Yes' : 'No') : String(v);
+  if (Array.isArray(v)) return v.map((x) => formatValue(key, x)).join(', ');
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.name === 'string') return o.name;
+    return Object.entries(o)
+      .map(([k, x]) => `${humanise(k)}: ${formatValue(k, x)}`)
+      .join('; ');
+  }
+  return '';
+}

@@ -1,0 +1,40 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = () => existsSync(CHROMIUM);
+
+/** Debian's Chromium, headless, in a fresh profile, with everything that phones home switched off. */
+export async function launchBrowser(opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chromium-'));
+  return chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown; html: string }>;
+}
+
+/**
+ * Run axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays strict).
+ * Fluent UI's focus manager (tabster) adds invisible `data-tabster-dummy` sentinels that are focusable on
+ * purpose, to move focus on at once; axe reports them as aria-hidden-focus, so they are left out.
+ */
+export async function axeScan(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(`${AXE};0`);
+  const result = (await page.evaluate(`axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'] })`)) as { violations: AxeViolation[] };
+  return result.violations;
+}
+
+export const serious = (v: AxeViolation[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical');

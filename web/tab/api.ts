@@ -1,0 +1,54 @@
+/** The tab's only way to the server: same origin, bearer token, JSON. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let tokenSource: (() => Promise<string>) | undefined;
+let schoolId: string | undefined;
+
+export function setTokenSource(fn: (() => Promise<string>) | undefined): void {
+  tokenSource = fn;
+}
+export function setSchool(id: string | undefined): void {
+  schoolId = id;
+}
+
+async function headers(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const h: Record<string, string> = { Accept: 'application/json', ...extra };
+  if (tokenSource) h.Authorization = `Bearer ${await tokenSource()}`;
+  if (schoolId) h['X-School-Id'] = schoolId;
+  return h;
+}
+
+async function parse<T>(res: Response): Promise<T> {
+  if (res.ok) return (await res.json()) as T;
+  let message = `The server answered ${res.status}.`;
+  try {
+    const b = (await res.json()) as { error?: string };
+    if (b.error) message = b.error;
+  } catch {
+    // not JSON
+  }
+  throw new ApiError(res.status, message);
+}
+
+export async function get<T>(path: string): Promise<T> {
+  return parse<T>(await fetch(path, { headers: await headers() }));
+}
+
+export async function send<T>(method: 'POST' | 'PUT', path: string, body: unknown = {}): Promise<T> {
+  return parse<T>(await fetch(path, { method, headers: await headers({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) }));
+}
+
+/** Evidence bytes through the authorised endpoint, as a blob: URL the page can show (revoke when done). */
+export async function blobUrl(path: string): Promise<string> {
+  const res = await fetch(path, { headers: await headers({ Accept: 'image/*' }) });
+  if (!res.ok) throw new ApiError(res.status, 'Could not load the evidence.');
+  return URL.createObjectURL(await res.blob());
+}

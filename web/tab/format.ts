@@ -1,0 +1,40 @@
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+
+export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
+export const formatDate = (iso: string) => dateOnly.format(new Date(iso));
+
+/** "4 minutes ago", "3 days ago": how long a case has waited. */
+export function age(iso: string, now = Date.now()): string {
+  const mins = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
+  if (mins < 1) return 'just now';
+  if (mins < 60) return `${mins} minute${mins === 1 ? '' : 's'} ago`;
+  const hours = Math.round(mins / 60);
+  if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  const days = Math.round(hours / 24);
+  return `${days} days ago`;
+}
+
+export function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export const EVENT_LABELS: Record<string, string> = {
+  created: 'Submitted',
+  viewed: 'Viewed the case',
+  evidenceViewed: 'Viewed evidence',
+  assigned: 'Assigned to',
+  noted: 'Added a note',
+  statusChanged: 'Changed the status',
+  decided: 'Decided',
+  acknowledged: 'Acknowledged the safeguarding alert',
+  alertQueued: 'Alert queued',
+  alertDelivered: 'Alert delivered',
+  alertFailed: 'Alert failed',
+  recipientUnreachable: 'Could not reach a recipient',
+  resubmitted: 'Resubmitted',
+  withdrawn: 'Withdrawn',
+  exported: 'Exported',
+};

@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'react';
+import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, Spinner, Text, Title2, Title3, makeStyles, tokens } from '@fluentui/react-components';
+import { get, send } from '../api.js';
+import type { Me, MemberRow } from '../types.js';
+
+const useStyles = makeStyles({
+  list: { listStyleType: 'none', padding: 0, margin: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  row: { backgroundColor: tokens.colorNeutralBackground1, padding: tokens.spacingHorizontalM, borderRadius: tokens.borderRadiusMedium, border: `1px solid ${tokens.colorNeutralStroke2}` },
+  roles: { display: 'flex', flexWrap: 'wrap', gap: `0 ${tokens.spacingHorizontalM}`, border: 'none', padding: 0, margin: `${tokens.spacingVerticalXS} 0` },
+  add: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'flex-end' },
+});
+
+/** Administrators assign roles per school; the directory in storage is the source of truth (not the seed file). */
+export function Settings({ me }: { me: Me }) {
+  const s = useStyles();
+  const [members, setMembers] = useState<MemberRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Record<string, string[]>>({});
+  const [add, setAdd] = useState({ aadObjectId: '', name: '', jobTitle: '' });
+
+  const load = () => get<{ items: MemberRow[] }>('/api/tab/settings/members').then((r) => setMembers(r.items)).catch((e: Error) => setError(e.message));
+  useEffect(() => void load(), []);
+
+  const toggle = (m: MemberRow, role: string, on: boolean) => {
+    const cur = draft[m.aadObjectId] ?? m.roles;
+    setDraft((d) => ({ ...d, [m.aadObjectId]: on ? [...cur, role] : cur.filter((r) => r !== role) }));
+  };
+  const save = async (m: MemberRow) => {
+    setError(null);
+    setNotice(null);
+    try {
+      const updated = await send<MemberRow>('PUT', `/api/tab/settings/members/${m.aadObjectId}`, { roles: draft[m.aadObjectId] ?? m.roles });
+      setMembers((xs) => xs?.map((x) => (x.aadObjectId === m.aadObjectId ? updated : x)) ?? null);
+      setDraft(({ [m.aadObjectId]: _, ...rest }) => rest);
+      setNotice(`Roles saved for ${updated.name}.`);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const create = async () => {
+    setError(null);
+    setNotice(null);
+    try {
+      const m = await send<MemberRow>('POST', '/api/tab/settings/members', { ...add, roles: ['staff'] });
+      setAdd({ aadObjectId: '', name: '', jobTitle: '' });
+      setNotice(`${m.name} added as staff.`);
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="settings-title">
+      <Title2 as="h1" id="settings-title">Roles at {me.school.name}</Title2>
+      <p><Text>Who may see what follows from these roles. Changes apply at once on this server and within 30 seconds everywhere.</Text></p>
+      {notice && <MessageBar intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
+      {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+      {!members ? <Spinner label="Loading members…" /> : (
+        <ul className={s.list}>
+          {members.map((m) => {
+            const roles = draft[m.aadObjectId] ?? m.roles;
+            const changed = !!draft[m.aadObjectId];
+            return (
+              <li key={m.aadObjectId} className={s.row}>
+                <Text weight="semibold">{m.name}</Text>{m.jobTitle && <Text size={200}> · {m.jobTitle}</Text>}
+                <fieldset className={s.roles}>
+                  <legend className="visually-hidden">Roles of {m.name}</legend>
+                  {me.vocabulary.roles.map((r) => (
+                    <Checkbox key={r.value} label={r.label} checked={roles.includes(r.value)} onChange={(_, d) => toggle(m, r.value, !!d.checked)} />
+                  ))}
+                </fieldset>
+                <Button size="small" appearance={changed ? 'primary' : 'secondary'} disabled={!changed} onClick={() => void save(m)}>Save roles for {m.name}</Button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <Title3 as="h2">Add a member</Title3>
+      <div className={s.add}>
+        <Field label="Entra object id"><Input value={add.aadObjectId} onChange={(_, d) => setAdd((a) => ({ ...a, aadObjectId: d.value }))} /></Field>
+        <Field label="Name"><Input value={add.name} onChange={(_, d) => setAdd((a) => ({ ...a, name: d.value }))} /></Field>
+        <Field label="Job title"><Input value={add.jobTitle} onChange={(_, d) => setAdd((a) => ({ ...a, jobTitle: d.value }))} /></Field>
+        <Button onClick={() => void create()} disabled={!add.aadObjectId || !add.name}>Add</Button>
+      </div>
+    </section>
+  );
+}

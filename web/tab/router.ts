@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+
+/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings. */
+export type Route =
+  | { page: 'cases' }
+  | { page: 'case'; id: string }
+  | { page: 'print'; id: string }
+  | { page: 'accounts' }
+  | { page: 'family' }
+  | { page: 'settings' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  if (parts[0] === 'case' && parts[1] && /^[0-9a-f]{16}$/.test(parts[1])) return parts[2] === 'print' ? { page: 'print', id: parts[1] } : { page: 'case', id: parts[1] };
+  if (parts[0] === 'registers' && parts[1] === 'accounts') return { page: 'accounts' };
+  if (parts[0] === 'registers' && parts[1] === 'family') return { page: 'family' };
+  if (parts[0] === 'settings') return { page: 'settings' };
+  return { page: 'cases' };
+}
+
+export const go = (hash: string) => {
+  location.hash = hash;
+};
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}

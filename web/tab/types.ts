@@ -1,0 +1,70 @@
+/** Shapes of the tab API's answers (src/tab-api). */
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export interface Me {
+  name: string;
+  aadObjectId: string;
+  roles: string[];
+  school: { id: string; name: string; headTitle: string };
+  schools: Array<{ id: string; name: string }>;
+  can: { cases: boolean; settings: boolean; acknowledge: boolean };
+  vocabulary: { kinds: Option[]; categories: Option[]; statuses: Option[]; severities: Option[]; roles: Option[] };
+  signedInVia: 'sso' | 'dev';
+}
+
+export interface CaseSummary {
+  id: string;
+  reference: string;
+  kind: string;
+  kindLabel: string;
+  category: string;
+  categoryLabel: string;
+  status: string;
+  statusLabel: string;
+  severity: 'high' | 'medium' | 'low';
+  safeguarding: boolean;
+  aboutHead: boolean;
+  createdAt: string;
+  updatedAt: string;
+  assignee: { aadObjectId: string; name: string } | null;
+  acknowledged: { at: string; by: string } | null;
+  overdue: { alertUnacknowledged: boolean; untouched: boolean };
+}
+
+export interface CasePage {
+  items: CaseSummary[];
+  continuationToken: string | null;
+}
+
+export interface Stats {
+  open: number;
+  bySeverity: Record<'high' | 'medium' | 'low', number>;
+  byKind: Record<string, number>;
+  unassigned: number;
+  alertsUnacknowledged: number;
+  untouched: number;
+  chart: { months: string[]; categories: Array<{ category: string; label: string; counts: number[]; total: number }> };
+}
+
+export interface CaseDetail {
+  case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null };
+  answers: Array<{ key: string; label: string; value: string }>;
+  evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string }>;
+  events: Array<{ at: string; type: string; actor: string | null; detail: string | null; from: string | null; to: string | null }>;
+  deliveries: Array<{ recipient: string; kind: string; state: string }>;
+  can: { acknowledge: boolean; nextStatuses: Array<{ status: string; label: string }> };
+}
+
+export interface Person {
+  aadObjectId: string;
+  name: string;
+  jobTitle: string | null;
+}
+
+export interface MemberRow extends Person {
+  roles: string[];
+}
