@@ -15,6 +15,16 @@ const cards = (p: Person) => connector.messagesTo(conversationOf(p)).map((r) => 
 const alertCardsFor = (p: Person, reference: string) =>
   cards(p).filter((c: any) => JSON.stringify(c).includes('Safeguarding concern') && JSON.stringify(c).includes(reference));
 
+/** The stand-in sees a message before the dispatcher records it delivered: wait until nothing is pending. */
+async function settled(caseId: string) {
+  let d = await db.caseRepo.get('westbrook', caseId);
+  for (let i = 0; i < 200 && d!.outbox.some((o) => o.state === 'pending'); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    d = await db.caseRepo.get('westbrook', caseId);
+  }
+  return d!;
+}
+
 beforeAll(async () => {
   connector = await new ConnectorStub().start();
   server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, OUTBOX_POLL_MS: '200' });
@@ -57,7 +67,7 @@ describe('alerts: a transactional outbox delivered to DSLs, SLT, the chair and t
     // Not a safeguarding case for SLT: the headteacher (not a DSL) got no alert.
     expect(alertCardsFor(PEOPLE.head, reference)).toHaveLength(0);
     // Delivery is in the chronology.
-    const d = await db.caseRepo.get('westbrook', caseId);
+    const d = await settled(caseId);
     expect(d!.outbox.filter((o) => o.kind === 'dslAlert').every((o) => o.state === 'delivered' && o.activityId)).toBe(true);
     expect(d!.events.filter((e) => e.type === 'alertDelivered').length).toBeGreaterThanOrEqual(2);
   });
@@ -121,12 +131,7 @@ describe('alerts: a transactional outbox delivered to DSLs, SLT, the chair and t
       20_000,
       'alerts after faults',
     );
-    // The stand-in sees a message before the dispatcher records it delivered: wait for the record.
-    let d = await db.caseRepo.get('westbrook', c.id);
-    for (let i = 0; i < 100 && d!.outbox.some((o) => o.state !== 'delivered'); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      d = await db.caseRepo.get('westbrook', c.id);
-    }
+    const d = await settled(c.id);
     const attempts = d!.outbox.map((o) => o.attempts).reduce((a, b) => a + b, 0);
     expect(attempts).toBeGreaterThanOrEqual(d!.outbox.length + 3);
     expect(d!.outbox.every((o) => o.state === 'delivered')).toBe(true);
@@ -137,11 +142,7 @@ describe('alerts: a transactional outbox delivered to DSLs, SLT, the chair and t
   it('shows a recipient who cannot be reached (app not installed) on the case, never dropping them', async () => {
     const { case: c } = await db.submit(PEOPLE.staff.aad, { category: 'staffMisuse', responsible: 'headteacher' });
     await connector.waitUntil(() => cards(PEOPLE.staff).some((x: any) => JSON.stringify(x).includes(`Receipt: ${c.reference}`)), 10_000, 'receipt');
-    let d = await db.caseRepo.get('westbrook', c.id);
-    for (let i = 0; i < 50 && d!.outbox.some((o) => o.state === 'pending'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      d = await db.caseRepo.get('westbrook', c.id);
-    }
+    const d = await settled(c.id);
     const chair = d!.outbox.find((o) => o.recipient.aadObjectId === PEOPLE.chair.aad)!;
     expect(chair.kind).toBe('chairNotice');
     expect(chair.state).toBe('unreachable');
