@@ -35,6 +35,7 @@ export class SaferSocialBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly refSeen: StatePropertyAccessor<string>;
   private readonly schoolChoice: StatePropertyAccessor<string>;
+  private readonly welcomed: StatePropertyAccessor<boolean>;
   private readonly dialogs: DialogSet;
 
   constructor(private readonly deps: BotDeps) {
@@ -42,6 +43,7 @@ export class SaferSocialBot extends ActivityHandler {
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.refSeen = deps.conversationState.createProperty<string>('refFingerprint');
     this.schoolChoice = deps.conversationState.createProperty<string>('schoolId');
+    this.welcomed = deps.conversationState.createProperty<boolean>('welcomed');
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(deps.rootDialog);
 
@@ -49,15 +51,28 @@ export class SaferSocialBot extends ActivityHandler {
       if (await this.resolveActor(ctx)) await this.runDialogs(ctx);
       await next();
     });
+    // Teams sends both an installationUpdate and a conversationUpdate when the app is added: welcome once.
     this.onInstallationUpdateAdd(async (ctx, next) => {
-      if (await this.resolveActor(ctx)) await this.runDialogs(ctx);
+      await this.welcomeOnce(ctx);
       await next();
     });
     this.onMembersAdded(async (ctx, next) => {
       const botAdded = (ctx.activity.membersAdded ?? []).some((m) => m.id === ctx.activity.recipient.id);
-      if (botAdded && (await this.resolveActor(ctx))) await this.runDialogs(ctx);
+      if (botAdded) await this.welcomeOnce(ctx);
       await next();
     });
+    this.onInstallationUpdateRemove(async (ctx, next) => {
+      await this.welcomed.set(ctx, false);
+      await next();
+    });
+  }
+
+  private async welcomeOnce(ctx: TurnContext): Promise<void> {
+    if (await this.welcomed.get(ctx, false)) return;
+    if (await this.resolveActor(ctx)) {
+      await this.runDialogs(ctx);
+      await this.welcomed.set(ctx, true);
+    }
   }
 
   override async run(ctx: TurnContext): Promise<void> {

@@ -45,6 +45,21 @@ describe('foundation: the bot over HTTP against real Azurite', () => {
     expect(ref.userId).toBe(`29:${PEOPLE.staff.aad}`);
   });
 
+  it('welcomes once when Teams sends both install events, and again after a reinstall', async () => {
+    connector.clear();
+    const p = PEOPLE.chair;
+    const conversationUpdate = { ...makeInstall(p, connector.url), type: 'conversationUpdate', action: undefined, membersAdded: [{ id: '28:safer-social-bot' }] };
+    await server.post('/api/messages', makeInstall(p, connector.url));
+    await server.post('/api/messages', conversationUpdate);
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(p)).length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(connector.messagesTo(conversationOf(p))).toHaveLength(1);
+    await server.post('/api/messages', { ...makeInstall(p, connector.url), action: 'remove' });
+    await server.post('/api/messages', makeInstall(p, connector.url));
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(p)).length >= 2);
+    expect(connector.messagesTo(conversationOf(p))).toHaveLength(2);
+  });
+
   it('answers an unrecognised message with the welcome card and "help" with the menu', async () => {
     connector.clear();
     await server.post('/api/messages', makeMessage(PEOPLE.deputy, connector.url, 'what is this?'));
