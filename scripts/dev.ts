@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, parseEnv } from 'node:util';
 import { createRequire } from 'node:module';
 import { startGroupChild, type GroupChild } from './lib/process-group.js';
+import { canConnect, freePort } from './lib/ports.js';
 import { findPerson, firstNameOf, launchPlayground, readSeed, sendCustomActivity, type Playground, type Seed, type SeedPerson } from './lib/playground.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -395,28 +396,6 @@ function isFree(port: number, host = '127.0.0.1'): Promise<boolean> {
     const s = net.createServer();
     s.once('error', () => resolve(false));
     s.listen(port, host, () => s.close(() => resolve(true)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
   });
 }
 
