@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { ConnectorStub } from '../support/connector-stub.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { conversationOf, makeMessage, makeSubmit } from '../support/activities.js';
+import { direct } from '../support/direct.js';
+
+const prefix = 'm' + randomBytes(3).toString('hex');
+let connector: ConnectorStub;
+let server: ServerProcess;
+const newcomer = { aad: '00000000-0000-4000-8000-0000000003ff', name: 'Nia Newcomer' };
+const dara = { aad: '00000000-0000-4000-8000-000000000102', name: 'Dara Lead' };
+const card = (i: number) => connector.messagesTo(conversationOf(newcomer))[i]?.body?.attachments?.[0]?.content;
+
+beforeAll(async () => {
+  connector = await new ConnectorStub().start();
+  server = await startServer({
+    STORAGE_CONNECTION_STRING: inject('storageConnectionString'),
+    TABLE_PREFIX: prefix,
+    SCHOOLS_SEED_FILE: 'tests/fixtures/trust.seed.json',
+  });
+});
+afterAll(async () => {
+  await server?.kill('SIGTERM');
+  await connector?.stop();
+});
+
+describe('a trust running several schools in one deployment', () => {
+  it('seeds every school of the trust at first start', async () => {
+    const db = direct(inject('storageConnectionString'), prefix);
+    expect((await db.directory.schools()).map((s) => s.id).sort()).toEqual(['kimberley-primary', 'wootton-upper']);
+    expect((await db.directory.member('wootton-upper', dara.aad))?.roles).toContain('dsl');
+  });
+
+  it('knows a seeded member\'s school without asking', async () => {
+    await server.post('/api/messages', makeMessage(dara, connector.url, 'hi'));
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(dara)).length > 0);
+    const c = connector.messagesTo(conversationOf(dara))[0].body.attachments[0].content;
+    expect(JSON.stringify(c)).toContain('Wootton Upper School');
+    expect(JSON.stringify(c)).toContain('reported to the Principal');
+  });
+
+  it('asks a new person which school once, then remembers', async () => {
+    await server.post('/api/messages', makeMessage(newcomer, connector.url, 'hi'));
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(newcomer)).length >= 1);
+    const choice = card(0);
+    expect(JSON.stringify(choice)).toContain('Which school do you work at?');
+    expect(choice.actions.map((a: any) => a.data)).toEqual([
+      { verb: 'chooseSchool', schoolId: 'kimberley-primary' },
+      { verb: 'chooseSchool', schoolId: 'wootton-upper' },
+    ]);
+
+    await server.post('/api/messages', makeSubmit(newcomer, connector.url, { verb: 'chooseSchool', schoolId: 'kimberley-primary' }));
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(newcomer)).length >= 2);
+    expect(JSON.stringify(card(1))).toContain('Kimberley Primary School');
+
+    await server.post('/api/messages', makeMessage(newcomer, connector.url, 'help'));
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(newcomer)).length >= 3);
+    expect(JSON.stringify(card(2))).not.toContain('Which school');
+    const db = direct(inject('storageConnectionString'), prefix);
+    expect((await db.directory.member('kimberley-primary', newcomer.aad))?.roles).toEqual(['staff']);
+    expect(await db.directory.member('wootton-upper', newcomer.aad)).toBeUndefined();
+  });
+
+  it('ignores a forged choice of a school that does not exist', async () => {
+    const stranger = { aad: '00000000-0000-4000-8000-0000000004ff', name: 'Sol Stranger' };
+    await server.post('/api/messages', makeSubmit(stranger, connector.url, { verb: 'chooseSchool', schoolId: 'no-such-school' }));
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(stranger)).length >= 1);
+    expect(JSON.stringify(connector.messagesTo(conversationOf(stranger))[0].body)).toContain('Which school do you work at?');
+  });
+});
