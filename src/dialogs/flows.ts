@@ -6,6 +6,8 @@ import { createEvidenceService } from '../evidence/evidence-service.js';
 import { attachmentBearer } from '../evidence/teams-attachments.js';
 import { createDeclareRelationshipDialog } from './declare-relationship-dialog.js';
 import { myDeclarationsFor } from '../bot/declaration-actions.js';
+import { createRequestAccountDialog } from './request-account-dialog.js';
+import { accountStatusFor } from '../bot/account-request-actions.js';
 
 /** The conversational flows the menu starts. Each flow's dialog lives in its own file. */
 export function createFlows(services: AppServices): FlowRegistry {
@@ -18,7 +20,8 @@ export function createFlows(services: AppServices): FlowRegistry {
       clock: services.clock,
       log: services.log,
     }),
-    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services)),
+    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services), accountStatusFor(services)),
     declare: createDeclareRelationshipDialog(services),
+    requestAccount: createRequestAccountDialog(services),
   };
 }

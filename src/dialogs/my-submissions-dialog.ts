@@ -23,6 +23,8 @@ export class MySubmissionsDialog extends Dialog {
     private readonly cases: Pick<CaseService, 'mySubmissions'>,
     /** A further card after the list (the declarations, with Withdraw), when there is one. */
     private readonly more?: (m: Member) => Promise<CardAttachment | undefined>,
+    /** A kind's own words for where a submission stands ("Awaiting line manager (Rachel Moore)"), when it has them. */
+    private readonly statusOf?: (m: Member, c: CaseSummary) => Promise<string | undefined>,
   ) {
     super(MY_SUBMISSIONS_DIALOG);
   }
@@ -33,7 +35,9 @@ export class MySubmissionsDialog extends Dialog {
     const card = buildMySubmissionsCard({
       count: items.length,
       empty: items.length === 0,
-      items: items.map((c) => ({ reference: c.reference, kind: kindLabel(c), date: describeDate(c.createdAt), status: STATUS_LABELS[c.status] })),
+      items: await Promise.all(
+        items.map(async (c) => ({ reference: c.reference, kind: kindLabel(c), date: describeDate(c.createdAt), status: (await this.statusOf?.(member, c)) ?? STATUS_LABELS[c.status] })),
+      ),
     });
     await dc.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card.content)] });
     const more = await this.more?.(member);

@@ -61,7 +61,7 @@ export class RootDialog extends ComponentDialog {
   /** Start the flow the user chose, or show the menu. */
   private async startFlowStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const command = (step.options as RootOptions | undefined)?.command;
-    if (command && command in MENU_LABELS) {
+    if (command && Object.hasOwn(MENU_LABELS, command)) {
       const flow = this.flows[command as keyof FlowRegistry];
       if (flow) return step.beginDialog(flow.id);
       await step.context.sendActivity(

@@ -1,6 +1,7 @@
 import { AFFECTED, INCIDENT_CATEGORIES, PLATFORMS, RESPONSIBLE } from '../domain/cases/incident.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type Severity } from '../domain/cases/types.js';
 import { ROLES, type Role } from '../domain/directory.js';
+import { GROUPS, HOSTS, OPENNESS } from '../domain/account-requests/account-request.js';
 
 /** The words the tab shows for the domain's codes, and the only values its filters accept. */
 
@@ -46,6 +47,10 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   responsible: RESPONSIBLE,
   platform: PLATFORMS,
   pupilAtRisk: { yes: 'Yes', no: 'No', unsure: 'Unsure' },
+  audience: GROUPS,
+  contributors: GROUPS,
+  openness: OPENNESS,
+  host: HOSTS,
 };
 
 export const categoryLabel = (c: string) => CATEGORY_LABELS[c] ?? c;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canUseTab, canView, visibilityFilter } from '../../src/domain/cases/access.js';
 import type { Member, Role } from '../../src/domain/directory.js';
+import { presentAnswers } from '../../src/tab-api/vocabulary.js';
 
 const m = (roles: Role[], schoolId = 'w'): Member => ({ schoolId, aadObjectId: roles.join('-'), name: 'x', roles });
 const staff = m(['staff']);
@@ -35,5 +36,12 @@ describe('need-to-know', () => {
     expect(visibilityFilter(staff)).toBe('false');
     expect(visibilityFilter(head)).not.toContain('aboutHead eq true');
     expect(visibilityFilter(chair)).toBe('(aboutHead eq true)');
+  });
+});
+
+describe('answers shown in the tab', () => {
+  it('uses words, not codes, for an account request\'s choices', () => {
+    const rows = presentAnswers({ audience: ['families', 'staff'], contributors: ['staff'], openness: 'closed', host: 'school' });
+    expect(rows.map((r) => r.value)).toEqual(["Pupils' family members, Staff of the school", 'Staff of the school', 'Private or closed (members only)', 'The school']);
   });
 });

@@ -37,4 +37,6 @@ export const EVENT_LABELS: Record<string, string> = {
   resubmitted: 'Resubmitted',
   withdrawn: 'Withdrawn',
   exported: 'Exported',
+  leadTransferred: 'Transferred the lead of the account',
+  accountClosed: 'Recorded the closure of the account',
 };

@@ -110,7 +110,9 @@ export type CaseEventType =
   | 'recipientUnreachable'
   | 'resubmitted'
   | 'withdrawn'
-  | 'exported';
+  | 'exported'
+  | 'leadTransferred'
+  | 'accountClosed';
 
 export interface CaseEvent {
   at: string;

@@ -5,6 +5,7 @@ import { EVENT_LABELS, formatDateTime } from '../format.js';
 import type { CaseDetail, Me, Person } from '../types.js';
 import { CaseFlags, SeverityBadge } from '../components/badges.js';
 import { EvidenceGallery } from '../components/evidence-gallery.js';
+import { AccountApproval } from '../components/account-approval.js';
 
 export const useCaseStyles = makeStyles({
   head: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS, marginBottom: tokens.spacingVerticalM },
@@ -99,6 +100,11 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
 
         <aside className={s.panel} aria-labelledby="actions-title">
           <Title3 as="h2" id="actions-title">Actions</Title3>
+          {c.kind === 'accountRequest' && (
+            <div className={s.action}>
+              <AccountApproval caseId={c.id} onDecided={() => void get<CaseDetail>(`/api/tab/cases/${id}`).then(setD).catch(() => undefined)} />
+            </div>
+          )}
           {d.can.acknowledge && (
             <div className={s.action}>
               <Button appearance="primary" disabled={busy} onClick={() => void act('acknowledge', {}, 'Alert acknowledged.')}>Acknowledge safeguarding alert</Button>

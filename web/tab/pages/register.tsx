@@ -3,6 +3,7 @@ import { Link, MessageBar, MessageBarBody, Spinner, Title2, makeStyles, tokens }
 import { get } from '../api.js';
 import { formatDate } from '../format.js';
 import type { CaseSummary } from '../types.js';
+import { AccountsRegister } from './accounts-register.js';
 
 const useStyles = makeStyles({
   table: { width: '100%', borderCollapse: 'collapse', backgroundColor: tokens.colorNeutralBackground1 },
@@ -16,6 +17,10 @@ const TEXT = {
 };
 
 export function Register({ kind }: { kind: 'accounts' | 'family' }) {
+  return kind === 'accounts' ? <AccountsRegister /> : <CaseRegister kind={kind} />;
+}
+
+function CaseRegister({ kind }: { kind: 'accounts' | 'family' }) {
   const s = useStyles();
   const t = TEXT[kind];
   const [items, setItems] = useState<CaseSummary[] | null>(null);

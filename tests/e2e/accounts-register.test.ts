@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { PEOPLE } from '../support/activities.js';
+import { direct } from '../support/direct.js';
+import { axeScan, hasChromium, launchBrowser, serious } from '../support/browser.js';
+import { seedCase } from '../support/tab-seed.js';
+import { AccountRequestService } from '../../src/domain/account-requests/account-request-service.js';
+import { checkAccountRequest, schoolStaff, type AccountRequestAnswers } from '../../src/domain/account-requests/account-request.js';
+import type { CaseRecord } from '../../src/domain/cases/types.js';
+
+const available = hasChromium();
+const prefix = 'g' + randomBytes(3).toString('hex');
+let server: ServerProcess;
+let browser: BrowserContext;
+let page: Page;
+let approved: CaseRecord;
+let waiting: CaseRecord;
+const pageErrors: string[] = [];
+const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+async function checkA11y(name: string): Promise<void> {
+  const v = serious(await axeScan(page));
+  expect(v.map((x) => `${name}: ${x.id} (${x.impact}) ${x.help}`)).toEqual([]);
+}
+
+describe.skipIf(!available)('account requests in the Cases tab (real browser)', () => {
+  beforeAll(async () => {
+    server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+    const db = direct(inject('storageConnectionString'), prefix);
+    // The server seeds the directory at start; read it back.
+    const school = (await db.directory.school('westbrook'))!;
+    const members = await db.directory.members('westbrook');
+    const who = (aad: string) => members.find((m) => m.aadObjectId === aad)!;
+    const form = (name: string): AccountRequestAnswers => {
+      const r = checkAccountRequest(
+        {
+          platform: 'instagram', accountName: name, aim: 'Share club projects', content: 'Photos', audience: 'families', contributors: 'staff', openness: 'closed', promotion: 'Newsletter',
+          administrators: `${PEOPLE.staff.aad},${PEOPLE.teacher2.aad}`, moderators: `${PEOPLE.deputy.aad},${PEOPLE.dsl.aad}`, vetting: 'Rachel', host: 'school', lineManager: PEOPLE.deputy.aad,
+          security: 'Closed', goLive: day(1), reviewDate: day(200), exitStrategy: 'Close', successMeasures: 'Use',
+        },
+        { staff: schoolStaff(members), today: day(0) },
+      );
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return r.answers;
+    };
+    const svc = new AccountRequestService(db.caseRepo, db.directory);
+    approved = (await svc.submit({ school, requester: who(PEOPLE.staff.aad), submissionId: 'e2e-1', answers: form('Eco Club') })).case;
+    for (const [aad, step] of [[PEOPLE.deputy.aad, 0], [PEOPLE.dsl.aad, 1], [PEOPLE.head.aad, 2]] as const) await svc.decide(who(aad), approved.id, { round: 1, step, decision: 'approved' });
+    waiting = (await svc.submit({ school, requester: who(PEOPLE.teacher2.aad), submissionId: 'e2e-2', answers: form('Coding Club') })).case;
+    for (const [aad, step] of [[PEOPLE.deputy.aad, 0], [PEOPLE.dsl.aad, 1]] as const) await svc.decide(who(aad), waiting.id, { round: 1, step, decision: 'approved' });
+    await seedCase(db.caseRepo, {
+      kind: 'accountRequest', category: 'facebook', status: 'approved', routing: {}, submitterAad: PEOPLE.teacher2.aad,
+      answers: { platform: 'facebook', accountName: 'Old PTA page', aim: 'PTA news', administrators: [], moderators: [], goLive: '2024-01-01', reviewDate: '2025-01-01' },
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${server.url}/tab/index.html#/cases`);
+    await page.getByRole('button', { name: `Sign in as ${PEOPLE.head.name}` }).click();
+    await page.getByText(`${PEOPLE.head.name} (development sign-in)`).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill('SIGTERM');
+  });
+
+  it('the register shows its columns and flags the overdue review, accessibly', async () => {
+    await page.goto(`${server.url}/tab/index.html#/registers/accounts`);
+    await page.getByRole('heading', { name: 'Register of school social media accounts' }).waitFor();
+    await page.getByText('Eco Club').waitFor();
+    const table = await page.getByRole('table').innerText();
+    for (const t of ['Administrators', 'Moderators', 'Review or closure', 'Sam Taylor, Priya Shah', 'Rachel Moore, Dev Patel', 'Old PTA page', 'Review overdue']) expect(table).toContain(t);
+    expect(table).not.toContain('Coding Club'); // not approved yet
+    await page.getByText('1 account is past the review date.').waitFor();
+    await checkA11y('accounts register');
+  });
+
+  it('transfers the lead and records a closure', async () => {
+    const row = page.getByRole('row', { name: /Eco Club/ });
+    await row.getByRole('button', { name: 'Transfer lead' }).click();
+    await row.getByRole('combobox').selectOption({ label: 'Priya Shah (Computing lead)' });
+    await row.getByRole('textbox').fill('Sam leaves in July');
+    await checkA11y('transfer form');
+    await row.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await page.getByText(`${approved.reference}: lead transferred.`).waitFor();
+    expect(await row.innerText()).toContain('Transferred from Sam Taylor');
+    await row.getByRole('button', { name: 'Record closure' }).click();
+    await row.getByRole('textbox').fill('Club ended');
+    await row.getByRole('button', { name: 'Record closure' }).last().click();
+    await page.getByText(`${approved.reference}: closure recorded.`).waitFor();
+    expect(await row.innerText()).toContain('Closed');
+  });
+
+  it('the headteacher approves a waiting request from the case view', async () => {
+    await page.goto(`${server.url}/tab/index.html#/case/${waiting.id}`);
+    await page.getByText('Awaiting headteacher (Helen Carter)').waitFor();
+    await checkA11y('case view with approval');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Approved', { exact: true }).first().waitFor();
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,308 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { ConnectorStub } from '../support/connector-stub.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { PEOPLE, conversationOf, makeActivity, makeInstall, makeInvoke, makeMessage, makeSubmit, type Person } from '../support/activities.js';
+import { direct } from '../support/direct.js';
+import { seedCase } from '../support/tab-seed.js';
+
+const prefix = 'r' + randomBytes(3).toString('hex');
+const SCHOOL = 'westbrook';
+const ACCOUNT = 'Westbrook Eco Club';
+let connector: ConnectorStub;
+let server: ServerProcess;
+let db: ReturnType<typeof direct>;
+
+const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+const bodies = (p: Person) => connector.messagesTo(conversationOf(p)).map((r) => JSON.stringify(r.body ?? {}));
+const cardsTo = (p: Person) => connector.messagesTo(conversationOf(p)).map((r) => r.body?.attachments?.[0]?.content).filter(Boolean);
+const approvalCardsFor = (p: Person, reference: string) => cardsTo(p).filter((c: any) => JSON.stringify(c).includes('"verb":"accountApprove"') && JSON.stringify(c).includes(reference));
+
+async function turn(p: Person, activity: unknown): Promise<string> {
+  const before = connector.messagesTo(conversationOf(p)).length;
+  const res = await server.post('/api/messages', activity);
+  expect(res.status).toBeLessThan(300);
+  return bodies(p).slice(before).join('\n');
+}
+
+const FORM = {
+  about: { platform: 'instagram', accountName: ACCOUNT, aim: 'Show families the eco club projects', content: 'Photos of projects, no faces', audience: 'families,staff', contributors: 'staff', openness: 'closed', promotion: 'Newsletter and website' },
+  people: { administrators: `${PEOPLE.staff.aad},${PEOPLE.teacher2.aad}`, moderators: `${PEOPLE.deputy.aad},${PEOPLE.dsl.aad}`, vetting: 'Rachel Moore', host: 'thirdParty', hostName: 'Meta', lineManager: PEOPLE.deputy.aad, security: 'Private account; followers approved by an administrator' },
+  dates: { goLive: day(30), reviewDate: day(400), exitStrategy: 'Archive and close unless renewed', successMeasures: 'Families follow and comment' },
+};
+type Page = keyof typeof FORM;
+const page = (p: Page, over: Record<string, string> = {}) => ({ verb: 'requestAccount', step: p, action: 'next', ...FORM[p], ...over });
+
+/** The whole flow over HTTP: "request account", the three cards, Confirm. Returns the reference the bot gave. */
+async function request(p: Person, over: Partial<Record<Page, Record<string, string>>> = {}, start: unknown = makeMessage(p, connector.url, 'request account')): Promise<string> {
+  expect(await turn(p, start)).toContain('"id":"platform"');
+  expect(await turn(p, makeSubmit(p, connector.url, page('about', over.about)))).toContain('"id":"administrators"');
+  expect(await turn(p, makeSubmit(p, connector.url, page('people', over.people)))).toContain('"id":"goLive"');
+  expect(await turn(p, makeSubmit(p, connector.url, page('dates', over.dates)))).toContain('Check your request');
+  const sent = await turn(p, makeSubmit(p, connector.url, { verb: 'requestAccount', step: 'summary', action: 'confirm' }));
+  const m = /Your reference is (SM-\d{4}-\d{4})/.exec(sent);
+  expect(m, sent).not.toBeNull();
+  return m![1];
+}
+
+const caseIdOf = async (reference: string) => (await db.caseRepo.idByReference(SCHOOL, reference))!;
+async function settled(caseId: string) {
+  for (let i = 0; i < 100; i++) {
+    const d = await db.caseRepo.get(SCHOOL, caseId);
+    if (d && d.outbox.every((o) => o.state !== 'pending')) return d;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('outbox did not settle');
+}
+const invoke = (p: Person, verb: string, data: Record<string, unknown>) => server.post('/api/messages', makeInvoke(p, connector.url, verb, data));
+async function decide(p: Person, verb: 'accountApprove' | 'accountReject' | 'accountChanges', data: Record<string, unknown>) {
+  const res = await invoke(p, verb, { schoolId: SCHOOL, ...data });
+  return { status: res.status, body: await res.json() };
+}
+async function mySubmissions(p: Person) {
+  return turn(p, makeMessage(p, connector.url, 'my submissions'));
+}
+
+const tokens = new Map<string, string>();
+async function tab(p: Person, path: string, init: RequestInit = {}) {
+  if (!tokens.has(p.aad)) {
+    const r = await fetch(`${server.url}/api/tab/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ aadObjectId: p.aad }) });
+    tokens.set(p.aad, (await r.json()).token);
+  }
+  return fetch(server.url + path, { ...init, headers: { authorization: `Bearer ${tokens.get(p.aad)}`, 'content-type': 'application/json' } });
+}
+
+beforeAll(async () => {
+  connector = await new ConnectorStub().start();
+  server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, OUTBOX_POLL_MS: '200', DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+  db = direct(inject('storageConnectionString'), prefix);
+  for (const p of Object.values(PEOPLE)) expect((await server.post('/api/messages', makeInstall(p, connector.url))).status).toBeLessThan(300);
+  await connector.waitUntil(() => connector.sent.length >= 6);
+  connector.clear();
+});
+afterAll(async () => {
+  await server?.kill('SIGTERM');
+  await connector?.stop();
+});
+
+describe('request a school account: the form, the approval chain and the register', () => {
+  let reference = '';
+  let caseId = '';
+
+  it('validation over HTTP: the reason is shown under the field and the values are kept', async () => {
+    const p = PEOPLE.teacher2;
+    await turn(p, makeMessage(p, connector.url, 'request account'));
+    const out = await turn(p, makeSubmit(p, connector.url, page('about', { audience: 'pupils,families', pupilAgeFrom: '9', pupilAgeTo: '11' })));
+    expect(out).toContain('Instagram is for people aged 13 and over');
+    expect(out).toContain(`"value":"${ACCOUNT}"`);
+    expect(await turn(p, makeMessage(p, connector.url, 'cancel'))).toContain('Nothing was saved');
+  });
+
+  it('the people picker answers application/search over the school staff (members of the school only)', async () => {
+    const search = (p: Person, queryText: string, dataset = `staff.${SCHOOL}`) =>
+      server.post('/api/messages', makeActivity(p, connector.url, { type: 'invoke', name: 'application/search', value: { kind: 'search', queryText, dataset, queryOptions: { skip: 0, top: 10 } } }));
+    const res = await search(PEOPLE.staff, 'pri');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.type).toBe('application/vnd.microsoft.search.searchResponse');
+    expect(body.value.results).toEqual([{ title: 'Priya Shah (Computing lead)', value: PEOPLE.teacher2.aad }]);
+    const all = (await (await search(PEOPLE.staff, 'e')).json()).value.results.map((r: { value: string }) => r.value);
+    expect(all).not.toContain(PEOPLE.chair.aad); // governors are not staff
+    expect((await search({ aad: '00000000-0000-4000-8000-0000000000ff', name: 'Stranger' }, 'e')).status).toBe(400);
+    expect((await search(PEOPLE.staff, 'e', 'pupils.westbrook')).status).toBe(400);
+  });
+
+  it('requests; the line manager gets an approval card with every answer; my submissions shows the stage', async () => {
+    reference = await request(PEOPLE.staff);
+    caseId = await caseIdOf(reference);
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.deputy, reference).length === 1, 10_000, "line manager's card");
+    const card = approvalCardsFor(PEOPLE.deputy, reference)[0];
+    const json = JSON.stringify(card);
+    for (const text of [ACCOUNT, 'Show families the eco club projects', 'Sam Taylor, Priya Shah', 'Rachel Moore, Dev Patel', 'Third party: Meta', 'Instagram (minimum age 13)', 'I approve the aims and content']) expect(json).toContain(text);
+    expect(card.actions.filter((a: any) => a.type === 'Action.Execute').map((a: any) => a.verb)).toEqual(['accountApprove', 'accountChanges', 'accountReject']);
+    expect(card.actions[0].data).toEqual({ caseId, schoolId: SCHOOL, round: 1, step: 0 });
+    expect(card.refresh.userIds).toEqual([`29:${PEOPLE.deputy.aad}`]);
+    const d = await settled(caseId);
+    expect(d.case).toMatchObject({ kind: 'accountRequest', category: 'instagram', status: 'awaitingApproval' });
+    expect(d.outbox.map((o) => [o.kind, o.recipient.name]).sort()).toEqual([['approvalRequest', 'Rachel Moore'], ['receipt', 'Sam Taylor']]);
+    for (const p of [PEOPLE.dsl, PEOPLE.head]) expect(approvalCardsFor(p, reference)).toHaveLength(0);
+    expect(await mySubmissions(PEOPLE.staff)).toContain('Awaiting line manager (Rachel Moore)');
+  });
+
+  it('only the current approver may decide; others get an Adaptive Card error and nothing changes', async () => {
+    const before = (await db.caseRepo.get(SCHOOL, caseId))!;
+    for (const [p, step] of [[PEOPLE.dsl, 0], [PEOPLE.head, 0], [PEOPLE.staff, 0], [PEOPLE.dsl, 1], [PEOPLE.head, 2]] as const) {
+      const r = await decide(p, 'accountApprove', { caseId, round: 1, step });
+      expect(r.status).toBe(400);
+      expect(r.body.type).toBe('application/vnd.microsoft.error');
+    }
+    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId, round: 1, step: 1 })).body.value.message).toContain('awaiting line manager (Rachel Moore)');
+    for (const data of [{ caseId, round: 'x', step: 0 }, { caseId: '../x', round: 1, step: 0 }, { caseId, round: 1, step: 0, schoolId: 'other' }]) {
+      expect((await decide(PEOPLE.deputy, 'accountApprove', data)).status).toBe(400);
+    }
+    expect((await decide(PEOPLE.deputy, 'accountReject', { caseId, round: 1, step: 0, reason: ' ' })).body.value.message).toContain('reason');
+    expect((await db.caseRepo.get(SCHOOL, caseId))!.etag).toBe(before.etag);
+  });
+
+  it('the whole chain: line manager, senior manager, headteacher; each card refreshes; the requester is told every outcome', async () => {
+    const lm = await decide(PEOPLE.deputy, 'accountApprove', { caseId, round: 1, step: 0 });
+    expect(lm.status).toBe(200);
+    expect(lm.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(lm.body.value)).toContain('Approved by Rachel Moore');
+    expect(JSON.stringify(lm.body.value)).toContain('Now: Awaiting senior manager (Dev Patel).');
+    expect(lm.body.value.actions.some((a: any) => a.type === 'Action.Execute')).toBe(false);
+    expect(lm.body.value.refresh.userIds).toEqual([`29:${PEOPLE.deputy.aad}`]);
+    // Twice is harmless.
+    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId, round: 1, step: 0 })).status).toBe(200);
+    await connector.waitUntil(() => bodies(PEOPLE.staff).some((b) => b.includes(`Request ${reference}: one approval given`) && b.includes('awaiting senior manager (Dev Patel)')), 10_000, 'first notice');
+    expect(await mySubmissions(PEOPLE.staff)).toContain('Awaiting senior manager (Dev Patel)');
+
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.dsl, reference).length === 1, 10_000, "senior manager's card");
+    const sm = approvalCardsFor(PEOPLE.dsl, reference)[0];
+    expect(JSON.stringify(sm)).toContain('use of school brand and logo');
+    expect(sm.actions[0].data).toEqual({ caseId, schoolId: SCHOOL, round: 1, step: 1 });
+    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId, round: 1, step: 1 })).status).toBe(200);
+
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.head, reference).length === 1, 10_000, "head's card");
+    const head = await decide(PEOPLE.head, 'accountApprove', { caseId, round: 1, step: 2 });
+    expect(head.status).toBe(200);
+    expect(JSON.stringify(head.body.value)).toContain('Now: Approved.');
+    await connector.waitUntil(() => bodies(PEOPLE.staff).some((b) => b.includes(`Request ${reference} approved`)), 10_000, 'approved notice');
+
+    const d = await settled(caseId);
+    expect(d.case.status).toBe('approved');
+    const decided = d.events.filter((e) => e.type === 'decided');
+    expect(decided.map((e) => [e.actor?.name, e.data?.role, e.data?.decision])).toEqual([
+      ['Rachel Moore', 'lineManager', 'approved'], ['Dev Patel', 'seniorManager', 'approved'], ['Helen Carter', 'head', 'approved'],
+    ]);
+    expect(d.outbox.filter((o) => o.kind === 'decisionNotice').map((o) => o.recipient.name)).toEqual(['Sam Taylor', 'Sam Taylor', 'Sam Taylor']);
+    expect(await mySubmissions(PEOPLE.staff)).toContain('Approved');
+  });
+
+  it('the register lists it with its columns; SLT transfer the lead and record the closure; the server checks who asks', async () => {
+    const overdue = await seedCase(db.caseRepo, {
+      kind: 'accountRequest', category: 'facebook', status: 'approved', routing: {}, submitterAad: PEOPLE.teacher2.aad,
+      answers: { platform: 'facebook', accountName: 'Old PTA page', aim: 'PTA news', administrators: [], moderators: [], goLive: '2024-01-01', reviewDate: '2025-01-01' },
+    });
+    const list = await (await tab(PEOPLE.head, '/api/tab/registers/accounts')).json();
+    const row = list.items.find((r: any) => r.id === caseId);
+    expect(row).toMatchObject({
+      reference, platform: 'Instagram', accountName: ACCOUNT, aim: 'Show families the eco club projects', administrators: ['Sam Taylor', 'Priya Shah'],
+      moderators: ['Rachel Moore', 'Dev Patel'], goLive: FORM.dates.goLive, reviewDate: FORM.dates.reviewDate, reviewOverdue: false, lead: { name: 'Sam Taylor' }, state: 'active',
+    });
+    expect(list.items.find((r: any) => r.id === overdue.id)).toMatchObject({ reviewOverdue: true, accountName: 'Old PTA page' });
+    expect(list.items[0].id).toBe(overdue.id); // overdue reviews first
+    expect(list.staff.map((p: any) => p.name)).toContain('Priya Shah');
+
+    expect((await tab(PEOPLE.staff, '/api/tab/registers/accounts')).status).toBe(403);
+    expect((await (await tab(PEOPLE.chair, '/api/tab/registers/accounts')).json()).items).toEqual([]);
+    const transfer = (p: Person, body: unknown) => tab(p, `/api/tab/registers/accounts/${caseId}/transfer`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await transfer(PEOPLE.chair, { leadAad: PEOPLE.teacher2.aad })).status).toBe(403);
+    expect((await transfer(PEOPLE.head, { leadAad: PEOPLE.chair.aad })).status).toBe(400);
+    expect((await transfer(PEOPLE.head, { leadAad: 'nobody' })).status).toBe(400);
+    const moved = await transfer(PEOPLE.head, { leadAad: PEOPLE.teacher2.aad, reason: 'Sam is leaving in July' });
+    expect(moved.status).toBe(200);
+    expect((await moved.json()).items.find((r: any) => r.id === caseId)).toMatchObject({ lead: { name: 'Priya Shah' }, transfers: [{ from: { name: 'Sam Taylor' }, to: { name: 'Priya Shah' }, reason: 'Sam is leaving in July' }] });
+
+    const close = (body: unknown) => tab(PEOPLE.deputy, `/api/tab/registers/accounts/${caseId}/close`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await close({})).status).toBe(400);
+    const closed = await close({ reason: 'Eco club ended' });
+    expect(closed.status).toBe(200);
+    expect((await closed.json()).items.find((r: any) => r.id === caseId)).toMatchObject({ state: 'closed', closedBy: 'Rachel Moore', closureReason: 'Eco club ended', reviewOverdue: false });
+    expect((await close({ reason: 'again' })).status).toBe(400);
+    const events = (await db.caseRepo.get(SCHOOL, caseId))!.events;
+    expect(events.filter((e) => e.type === 'leadTransferred')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'accountClosed')).toMatchObject({ actor: { name: 'Rachel Moore' }, detail: 'Eco club ended' });
+  });
+
+  it('a rejection needs a reason; the requester is told it; nobody else is asked', async () => {
+    const ref2 = await request(PEOPLE.teacher2, { about: { accountName: 'Coding club videos', platform: 'youtube' } });
+    const id2 = await caseIdOf(ref2);
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.deputy, ref2).length === 1, 10_000, "line manager's card");
+    const r = await decide(PEOPLE.deputy, 'accountReject', { caseId: id2, round: 1, step: 0, reason: 'Use the school website instead' });
+    expect(r.status).toBe(200);
+    expect(JSON.stringify(r.body.value)).toContain('Rejected by Rachel Moore');
+    await connector.waitUntil(() => bodies(PEOPLE.teacher2).some((b) => b.includes(`Request ${ref2} rejected`) && b.includes('Use the school website instead')), 10_000, 'rejection notice');
+    const d = await settled(id2);
+    expect(d.case).toMatchObject({ status: 'rejected', outcome: 'Rejected: Use the school website instead' });
+    expect(d.outbox.filter((o) => o.kind === 'approvalRequest').map((o) => o.recipient.name)).toEqual(['Rachel Moore']);
+    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId: id2, round: 1, step: 1 })).status).toBe(400);
+    expect(await mySubmissions(PEOPLE.teacher2)).toContain('Rejected by line manager (Rachel Moore)');
+  });
+
+  it('"ask for changes": the requester edits and resubmits; the chain restarts from the line manager', async () => {
+    const ref3 = await request(PEOPLE.staff, { about: { accountName: 'Year 6 trip blog', platform: 'facebook' } });
+    const id3 = await caseIdOf(ref3);
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.deputy, ref3).length === 1, 10_000, "line manager's card");
+    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId: id3, round: 1, step: 0 })).status).toBe(200);
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.dsl, ref3).length === 1, 10_000, "senior manager's card");
+    const ch = await decide(PEOPLE.dsl, 'accountChanges', { caseId: id3, round: 1, step: 1, reason: 'Please make it a closed group' });
+    expect(ch.status).toBe(200);
+    expect(JSON.stringify(ch.body.value)).toContain('Changes asked for by Dev Patel');
+    await connector.waitUntil(() => bodies(PEOPLE.staff).some((b) => b.includes(`Request ${ref3}: changes asked for`)), 10_000, 'changes notice');
+    const notice = cardsTo(PEOPLE.staff).find((c: any) => JSON.stringify(c).includes(`Request ${ref3}: changes asked for`));
+    expect(JSON.stringify(notice)).toContain('Please make it a closed group');
+    const resubmit = notice.actions.find((a: any) => a.title === 'Edit and resubmit');
+    expect(resubmit.data).toEqual({ verb: 'menu', choice: 'requestAccount', caseId: id3 });
+    expect(await mySubmissions(PEOPLE.staff)).toContain('Changes requested by senior manager (Dev Patel)');
+    expect((await db.caseRepo.get(SCHOOL, id3))!.case.status).toBe('changesRequested');
+
+    // "Edit and resubmit" opens the request filled in.
+    const opened = await turn(PEOPLE.staff, makeSubmit(PEOPLE.staff, connector.url, resubmit.data));
+    expect(opened).toContain(`Editing ${ref3}`);
+    expect(opened).toContain('"value":"Year 6 trip blog"');
+    expect(await turn(PEOPLE.staff, makeSubmit(PEOPLE.staff, connector.url, page('about', { accountName: 'Year 6 trip blog', platform: 'facebook', openness: 'closed' })))).toContain('"id":"administrators"');
+    await turn(PEOPLE.staff, makeSubmit(PEOPLE.staff, connector.url, page('people')));
+    expect(await turn(PEOPLE.staff, makeSubmit(PEOPLE.staff, connector.url, page('dates')))).toContain('"title":"Resubmit"');
+    expect(await turn(PEOPLE.staff, makeSubmit(PEOPLE.staff, connector.url, { verb: 'requestAccount', step: 'summary', action: 'confirm' }))).toContain(`Request resubmitted. Your reference is ${ref3}`);
+
+    let d = await db.caseRepo.get(SCHOOL, id3);
+    expect(d!.case.status).toBe('awaitingApproval');
+    expect(d!.case.stage).toMatchObject({ round: 2 });
+    expect(d!.events.filter((e) => e.type === 'resubmitted')).toHaveLength(1);
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.deputy, ref3).some((c: any) => c.actions[0].data.round === 2), 10_000, 'new line manager card');
+    // The old cards are harmless now.
+    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId: id3, round: 1, step: 1 })).status).toBe(200);
+    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId: id3, round: 1, step: 0 })).status).toBe(200);
+    expect((await db.caseRepo.get(SCHOOL, id3))!.case.status).toBe('awaitingApproval');
+    for (const [p, step] of [[PEOPLE.deputy, 0], [PEOPLE.dsl, 1], [PEOPLE.head, 2]] as const) {
+      await connector.waitUntil(() => approvalCardsFor(p, ref3).some((c: any) => c.actions[0]?.data?.round === 2), 10_000, `round 2 card ${step}`);
+      expect((await decide(p, 'accountApprove', { caseId: id3, round: 2, step })).status).toBe(200);
+    }
+    d = await settled(id3);
+    expect(d.case.status).toBe('approved');
+    expect(d.events.filter((e) => e.type === 'decided').map((e) => [e.data?.round, e.data?.decision])).toEqual([[1, 'approved'], [1, 'changesRequested'], [2, 'approved'], [2, 'approved'], [2, 'approved']]);
+  });
+
+  it('the deputy head requesting with herself as line manager: her slot is skipped, she never approves her own; the head approves in the tab', async () => {
+    const ref4 = await request(PEOPLE.deputy, { about: { accountName: 'Staff wellbeing group', platform: 'whatsapp', audience: 'staff' }, people: { lineManager: PEOPLE.deputy.aad } });
+    const id4 = await caseIdOf(ref4);
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.dsl, ref4).length === 1, 10_000, "senior manager's card");
+    expect(approvalCardsFor(PEOPLE.deputy, ref4)).toHaveLength(0);
+    const d0 = await settled(id4);
+    expect(d0.events.find((e) => e.type === 'created')?.detail).toContain('Line manager approval skipped: the requester cannot approve their own request');
+    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId: id4, round: 1, step: 0 })).status).toBe(400);
+    expect(await mySubmissions(PEOPLE.deputy)).toContain('Awaiting senior manager (Dev Patel)');
+    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId: id4, round: 1, step: 1 })).status).toBe(200);
+
+    // The head decides in the Cases tab; the server checks it is her turn.
+    const state = await (await tab(PEOPLE.head, `/api/tab/cases/${id4}/approval`)).json();
+    expect(state).toMatchObject({ canDecide: true, round: 1, step: 2, status: 'Awaiting headteacher (Helen Carter)' });
+    expect(state.chain.map((c: any) => c.state)).toEqual(['skipped', 'approved', 'waiting']);
+    expect((await (await tab(PEOPLE.dsl, `/api/tab/cases/${id4}/approval`)).json()).canDecide).toBe(false);
+    const post = (p: Person, body: unknown) => tab(p, `/api/tab/cases/${id4}/approval`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await post(PEOPLE.dsl, { decision: 'approve', round: 1, step: 2 })).status).toBe(403);
+    expect((await post(PEOPLE.head, { decision: 'maybe', round: 1, step: 2 })).status).toBe(400);
+    const ok = await post(PEOPLE.head, { decision: 'approve', round: 1, step: 2 });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).status).toBe('Approved');
+    await connector.waitUntil(() => bodies(PEOPLE.deputy).some((b) => b.includes(`Request ${ref4} approved`)), 10_000, 'approved notice');
+    const d = await settled(id4);
+    expect(d.events.filter((e) => e.type === 'decided').map((e) => e.actor?.name)).toEqual(['Dev Patel', 'Helen Carter']);
+  });
+
+  it('never writes the content of a request to the logs', async () => {
+    const out = server.output();
+    for (const t of [ACCOUNT, 'Show families the eco club projects', 'Please make it a closed group', 'Use the school website instead', 'Sam is leaving in July', 'Staff wellbeing group']) expect(out).not.toContain(t);
+  });
+});
