@@ -23,6 +23,7 @@ import { OutboxRenderer } from './alerts/render.js';
 import { BotSender } from './bot/delivery.js';
 import { alertInvokeHandlers } from './bot/alert-actions.js';
 import { declarationInvokeHandlers } from './bot/declaration-actions.js';
+import { accountRequestInvokeHandlers, staffSearchHandler } from './bot/account-request-actions.js';
 
 export interface App {
   server: Server;
@@ -53,7 +54,11 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
   const renderer = new OutboxRenderer(config, directory, refs);
-  dispatcher = new OutboxDispatcher(caseRepo, refs, sender, renderer.render, log, clock, { pollMs: config.outboxPollMs });
+  dispatcher = new OutboxDispatcher(caseRepo, refs, sender, renderer.render, log, clock, {
+    pollMs: config.outboxPollMs,
+    maxAttempts: config.outboxMaxAttempts,
+    sendTimeoutMs: config.outboxSendTimeoutMs,
+  });
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     background.add(p);
@@ -63,8 +68,8 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services));
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }), ...declarationInvokeHandlers(services) };
-  const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log, invokeHandlers });
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
+  const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log, invokeHandlers, searchHandlers: { staff: staffSearchHandler(services) } });
   const server = createServer({
     config,
     adapter,

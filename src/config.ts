@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_DISPATCH } from './domain/cases/outbox-dispatcher.js';
 
 /**
  * The one place that reads the environment. Everything else receives a frozen `AppConfig`.
@@ -39,6 +40,8 @@ const raw = z.object({
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ATTACHMENT_ALLOWED_HOSTS: z.string().default(''),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(5000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DEFAULT_DISPATCH.maxAttempts),
+  OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_DISPATCH.sendTimeoutMs),
 });
 
 export type AppEnvironment = 'development' | 'production' | 'test';
@@ -70,6 +73,10 @@ export interface AppConfig {
   /** Hosts (host or host:port) evidence may be downloaded from, besides the Teams/Bot Framework hosts. */
   readonly attachmentAllowedHosts: readonly string[];
   readonly outboxPollMs: number;
+  /** Delivery attempts per alert before it is marked failed on the case. */
+  readonly outboxMaxAttempts: number;
+  /** How long one send to the Bot Connector may take before it counts as a failed attempt. */
+  readonly outboxSendTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -157,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     linkSigningSecret: e.LINK_SIGNING_SECRET ?? DEV_SECRET,
     attachmentAllowedHosts: e.ATTACHMENT_ALLOWED_HOSTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    outboxSendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS,
   };
   return deepFreeze(config);
 }

@@ -4,6 +4,7 @@ import type { ActivityHandler } from 'botbuilder';
 import { isLoopbackHost, type AppConfig } from './config.js';
 import type { Logger } from './log.js';
 import type { StorageClients } from './storage/clients.js';
+import { activityShapeProblem } from './bot/activity-shape.js';
 
 export interface ServerDeps {
   config: AppConfig;
@@ -46,9 +47,9 @@ export function createServer(deps: ServerDeps): Server {
         return;
       }
     }
-    const body = req.body as { type?: unknown } | undefined;
-    if (!body || typeof body !== 'object' || typeof body.type !== 'string') {
-      res.send(400, { error: 'Expected a Bot Framework activity (JSON object with a "type").' });
+    const problem = activityShapeProblem(req.body);
+    if (problem) {
+      res.send(400, { error: problem });
       return;
     }
     await adapter.process(req, res, (ctx) => bot.run(ctx));

@@ -2,8 +2,13 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../log.js';
 
+/**
+ * The one message for a failed turn (storage unreachable, a bug). The turn's state was not saved, so the
+ * person's last message was not either, and everything before it still is: say exactly that.
+ */
 export const APOLOGY =
-  'Sorry, something went wrong on our side. Your answers so far are kept: please try that step again in a moment. ' +
+  'Sorry, something went wrong on our side, so I could not save what you just sent. ' +
+  'Your earlier answers are kept: please send it again (or press the button again) in a minute. ' +
   'If a child is in immediate danger, do not wait: contact your designated safeguarding lead or call 999.';
 
 /** The Bot Framework adapter, authenticated from validated configuration (never `process.env` wholesale). */

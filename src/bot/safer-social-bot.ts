@@ -4,6 +4,8 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type ConversationState,
+  type SearchInvokeResponse,
+  type SearchInvokeValue,
   type StatePropertyAccessor,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
@@ -17,6 +19,8 @@ import { buildSchoolChoiceCard, type SchoolChoiceSubmit } from '../cards/school-
 
 /** Handlers for `adaptiveCard/action` invokes (Action.Execute), keyed by verb; added by the alert and approval flows. */
 export type InvokeHandler = (ctx: TurnContext) => Promise<AdaptiveCardInvokeResponse>;
+/** Handlers for `application/search` invokes (Data.Query in a card), keyed by the dataset's prefix ("staff" for "staff.<schoolId>"). */
+export type SearchHandler = (ctx: TurnContext, query: { queryText: string; dataset: string; skip: number; top: number }) => Promise<SearchInvokeResponse>;
 
 export interface BotDeps {
   conversationState: ConversationState;
@@ -25,6 +29,7 @@ export interface BotDeps {
   directory: DirectoryService;
   log: Logger;
   invokeHandlers?: Record<string, InvokeHandler>;
+  searchHandlers?: Record<string, SearchHandler>;
 }
 
 /**
@@ -93,6 +98,17 @@ export class SaferSocialBot extends ActivityHandler {
     return handler(ctx);
   }
 
+  protected override async onSearchInvoke(ctx: TurnContext, value: SearchInvokeValue): Promise<SearchInvokeResponse> {
+    const dataset = typeof value.dataset === 'string' ? value.dataset : '';
+    const handler = this.deps.searchHandlers?.[dataset.split('.')[0]];
+    if (!handler) {
+      return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'This search is not recognised.' } };
+    }
+    const skip = Math.max(0, Math.min(1000, Number(value.queryOptions?.skip) || 0));
+    const top = Math.max(1, Math.min(50, Number(value.queryOptions?.top) || 15));
+    return handler(ctx, { queryText: String(value.queryText ?? '').slice(0, 100), dataset, skip, top });
+  }
+
   /** Record the conversation reference (only when it changed) and who this is; false when they must pick a school first. */
   private async resolveActor(ctx: TurnContext): Promise<boolean> {
     const a = ctx.activity;
@@ -125,7 +141,8 @@ export class SaferSocialBot extends ActivityHandler {
     const chosen = (a.value as SchoolChoiceSubmit | undefined)?.verb === 'chooseSchool' ? (a.value as SchoolChoiceSubmit).schoolId : undefined;
     if (chosen) {
       const school = await this.deps.directory.school(chosen);
-      if (school) {
+      // Only someone in no school yet may pick one: a forged or replayed choice adds nobody to another school.
+      if (school && (await this.deps.directory.resolve(aad, a.from.name ?? '')).kind === 'chooseSchool') {
         await this.deps.directory.enrol(school.id, aad, a.from.name ?? '');
         await this.schoolChoice.set(ctx, school.id);
         a.value = undefined;

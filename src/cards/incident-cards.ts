@@ -33,7 +33,9 @@ export interface NavSubmit {
 
 export function isIncidentSubmit(v: unknown): v is IncidentSubmit {
   const s = v as Partial<IncidentSubmit> | undefined;
-  return !!s && typeof s === 'object' && s.verb === 'incident' && typeof s.step === 'string' && typeof s.action === 'string';
+  if (!s || typeof s !== 'object' || s.verb !== 'incident' || typeof s.step !== 'string' || typeof s.action !== 'string') return false;
+  // Inputs are strings when Teams sends them; forged data of another type is not a submit of this card.
+  return (['value', 'date', 'time', 'field'] as const).every((k) => s[k] === undefined || typeof s[k] === 'string');
 }
 
 const navActions = (withBack = true) => [

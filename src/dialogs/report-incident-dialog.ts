@@ -74,6 +74,8 @@ const FIELD_LABELS: Partial<Record<IncidentStep, string>> = {
 };
 
 const isIndecent = (s: ReportState) => s.answers.category === 'indecentImages';
+const MAX_REFUSALS_LISTED = 10;
+const shortName = (name: string) => (name.length > 80 ? `${name.slice(0, 77)}…` : name);
 
 /**
  * Report an incident (spec flow 1; seed 001 §6.24, §8, §11, §12): one short question per step, screenshots
@@ -298,7 +300,8 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     apply: (v: K) => Promise<void> | void,
   ): Promise<DialogTurnResult> {
     const raw = submit ? submit.value : ctx.activity.text;
-    const v = submit ? (raw && raw in choices ? (raw as K) : undefined) : matchChoice(raw, choices);
+    // Own keys only: a forged value such as "constructor" is in every object's prototype chain.
+    const v = submit ? (raw && Object.hasOwn(choices, raw) ? (raw as K) : undefined) : matchChoice(raw, choices);
     if (!v) return this.retry(ctx, s, 'Sorry, I did not catch that. Please choose one of the options (or type its number).');
     await apply(v);
     return this.advance(ctx, s);
@@ -346,14 +349,21 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       return this.retry(ctx, s, 'Paste or attach a screenshot, or press Done if you have none.');
     }
     const o = await this.openDraft(ctx, s);
-    const lines: string[] = other.map((name) => `"${name}" was not saved: it is not a picture.`);
+    const received: string[] = [];
+    const refused: string[] = other.map((name) => `"${shortName(name)}" was not saved: it is not a picture.`);
     if (images.length) {
       await ctx.sendActivity({ type: ActivityTypes.Typing });
       const results = await this.deps.evidence.receiveFromChat(o, images, this.deps.bearer(ctx));
       for (const r of results) {
-        lines.push(r.ok ? `Screenshot ${r.number} received (${describeImage(r.record)}).` : `"${r.originalName}" was not saved: ${r.text}.`);
+        if (r.ok) received.push(`Screenshot ${r.number} received (${describeImage(r.record)}).`);
+        else refused.push(`"${shortName(r.originalName)}" was not saved: ${r.text}.`);
       }
       this.deps.log.info({ draftId: s.draftId, received: results.filter((r) => r.ok).length, refused: results.filter((r) => !r.ok).length }, 'evidence from chat');
+    }
+    // A reply must stay well inside Teams' message size, however many files one message carried.
+    const lines = [...received, ...refused.slice(0, MAX_REFUSALS_LISTED)];
+    if (refused.length > MAX_REFUSALS_LISTED) {
+      lines.push(`${refused.length - MAX_REFUSALS_LISTED} more files were not saved either. Please send at most ${MAX_IMAGES_PER_REPORT} screenshots, and only pictures.`);
     }
     lines.push('Send more, or press **Done** (or type done) when you have finished.');
     await ctx.sendActivity(lines.join('\n\n'));
@@ -370,7 +380,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       const m = /^(?:change|edit)\s+(.+)$/.exec(typed);
       if (m) field = (Object.keys(FIELD_LABELS) as IncidentStep[]).find((k) => k.toLowerCase() === m[1].replace(/\s+/g, '') || FIELD_LABELS[k]!.toLowerCase() === m[1]);
     }
-    if (field && field in FIELD_LABELS && this.applies(field as IncidentStep, s)) {
+    if (field && Object.hasOwn(FIELD_LABELS, field) && this.applies(field as IncidentStep, s)) {
       s.editing = true;
       return this.goTo(ctx, s, field as IncidentStep);
     }

@@ -134,8 +134,10 @@ export class EvidenceService implements EvidenceIntake {
   async receiveFromChat(o: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>): Promise<IntakeResult[]> {
     const results: IntakeResult[] = [];
     let count = (await this.list(o)).length;
+    // One message is worth at most a report's worth of downloads, so thousands of attachments cost no more.
+    let tries = 0;
     for (const item of items) {
-      if (count >= MAX_IMAGES_PER_REPORT) {
+      if (count >= MAX_IMAGES_PER_REPORT || tries++ >= MAX_IMAGES_PER_REPORT) {
         results.push(this.refusal(item.originalName, 'limit'));
         continue;
       }

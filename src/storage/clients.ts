@@ -26,6 +26,10 @@ export class RequestCounter {
   };
 }
 
+/** /readyz must answer within a probe's timeout: one try, bounded, instead of the SDK's retries (seconds). */
+const PING_TIMEOUT_MS = 2000;
+const PING_OPTIONS = { retryOptions: { maxRetries: 0 } };
+
 export interface StorageClients {
   table(name: TableKey): TableClient;
   readonly evidence: ContainerClient;
@@ -40,20 +44,20 @@ export function createStorageClients(storage: AppConfig['storage']): StorageClie
   const counter = new RequestCounter();
   const pipeline = { additionalPolicies: [{ policy: counter.policy, position: 'perCall' as const }] };
   const prefix = storage.tablePrefix;
-  let service: TableServiceClient;
+  let pingService: TableServiceClient;
   let tableFactory: (table: string) => TableClient;
   let blobService: BlobServiceClient;
 
   if (storage.kind === 'connectionString') {
     const allowInsecureConnection = /UseDevelopmentStorage=true|http:\/\//i.test(storage.connectionString);
     const conn = expandDevelopmentStorage(storage.connectionString);
-    service = TableServiceClient.fromConnectionString(conn, { ...pipeline, allowInsecureConnection });
+    pingService = TableServiceClient.fromConnectionString(conn, { ...PING_OPTIONS, allowInsecureConnection });
     tableFactory = (t) => TableClient.fromConnectionString(conn, t, { ...pipeline, allowInsecureConnection });
     blobService = BlobServiceClient.fromConnectionString(conn);
   } else {
     const credential = new DefaultAzureCredential();
     const tableUrl = `https://${storage.accountName}.table.core.windows.net`;
-    service = new TableServiceClient(tableUrl, credential, pipeline);
+    pingService = new TableServiceClient(tableUrl, credential, PING_OPTIONS);
     tableFactory = (t) => new TableClient(tableUrl, t, credential, pipeline);
     blobService = new BlobServiceClient(`https://${storage.accountName}.blob.core.windows.net`, credential);
   }
@@ -71,7 +75,7 @@ export function createStorageClients(storage: AppConfig['storage']): StorageClie
       await evidence.createIfNotExists();
     },
     async ping() {
-      await service.getProperties();
+      await pingService.getProperties({ abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS) });
     },
   };
 }

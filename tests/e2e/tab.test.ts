@@ -8,6 +8,7 @@ import { direct } from '../support/direct.js';
 import { axeScan, hasChromium, launchBrowser, serious } from '../support/browser.js';
 import { pngBytes, seedCase, seedEvidence } from '../support/tab-seed.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
+import { SCRIPT_FIELDS, scriptIn, seedScriptCase } from '../support/script-payloads.js';
 
 const available = hasChromium();
 if (!available && process.env.CI) throw new Error('Chromium is required on CI (apt-get install -y chromium).');
@@ -31,7 +32,9 @@ async function checkA11y(name: string): Promise<void> {
 async function signInAs(name: string): Promise<void> {
   await page.goto(`${server.url}/tab/index.html#/cases`);
   const switchUser = page.getByRole('button', { name: 'Switch user' });
-  if (await switchUser.isVisible().catch(() => false)) await switchUser.click();
+  // Wait for the page to settle into one of its two states (signed in, or the sign-in list) before choosing.
+  await switchUser.or(page.getByRole('button', { name: /^Sign in as / }).first()).first().waitFor();
+  if (await switchUser.isVisible()) await switchUser.click();
   await page.getByRole('button', { name: `Sign in as ${name}` }).click();
   await page.getByText(`${name} (development sign-in)`).waitFor();
 }
@@ -206,6 +209,17 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
     );
     expect(wide).toEqual([]);
     await checkA11y('phone dark');
+  });
+
+  it('shows script typed into any field as text, never as markup', async () => {
+    const { case: c } = await seedScriptCase(db.caseRepo, db.directoryRepo, db.storage);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signInAs(PEOPLE.deputy.name);
+    await page.goto(`${server.url}/tab/index.html#/case/${c.id}`);
+    await page.getByRole('heading', { name: c.reference }).waitFor();
+    for (const f of SCRIPT_FIELDS.filter((x) => x !== 'assigneeJobTitle')) await page.getByText(scriptIn(f)).first().waitFor({ timeout: 5000 });
+    expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
+    expect(await page.locator('img[src="x"], body script:not([src])').count()).toBe(0);
   });
 
   it('ran without CSP violations or page errors', () => {

@@ -32,6 +32,8 @@ export interface AxeViolation {
  * purpose, to move focus on at once; axe reports them as aria-hidden-focus, so they are left out.
  */
 export async function axeScan(page: Page): Promise<AxeViolation[]> {
+  // Judge the settled page: a colour caught mid-transition (a button just enabled) is not what people see.
+  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   await page.evaluate(`${AXE};0`);
   const result = (await page.evaluate(`axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'] })`)) as { violations: AxeViolation[] };
   return result.violations;

@@ -86,13 +86,13 @@ export function checkDeclarationForm(raw: Record<string, unknown>): FormCheck {
   else if (pupilName.length > NAME_LIMIT) errors.push(`The pupil's name can be at most ${NAME_LIMIT} characters.`);
   if (!yearGroup) errors.push('Please give the year group or class.');
   else if (yearGroup.length > 50) errors.push('The year group or class can be at most 50 characters.');
-  if (!(relationship in RELATIONSHIPS)) errors.push('Please choose the relationship.');
+  if (!Object.hasOwn(RELATIONSHIPS, relationship)) errors.push('Please choose the relationship.');
   else if (relationship === 'other' && !relationshipOther) errors.push('Please describe the relationship (you chose "Other").');
   if (platforms.length === 0) errors.push('Please choose the platforms on which you are connected (or "Not connected on social media").');
-  else if (platforms.some((p) => !(p in CONNECTED_PLATFORMS))) errors.push('Please choose platforms from the list.');
+  else if (platforms.some((p) => !Object.hasOwn(CONNECTED_PLATFORMS, p))) errors.push('Please choose platforms from the list.');
   else if (platforms.includes('none') && platforms.length > 1) errors.push('You chose "Not connected on social media" and a platform: please choose one or the other.');
   else if (platforms.includes('other') && !platformsOther) errors.push('Please name the other platform.');
-  if (!(otherRelatives in OTHER_RELATIVES)) errors.push('Please say whether siblings or other relatives attend the school.');
+  if (!Object.hasOwn(OTHER_RELATIVES, otherRelatives)) errors.push('Please say whether siblings or other relatives attend the school.');
   for (const [v, label, limit] of [
     [relationshipOther, 'The description of the relationship', SHORT_LIMIT],
     [platformsOther, 'The other platforms', SHORT_LIMIT],
