@@ -68,6 +68,8 @@ export function nextDelay(attempt: number, o: Pick<DispatcherOptions, 'baseDelay
 export class OutboxDispatcher {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** A pass for safeguarding alerts only, started when a kick finds a run in progress (see `kick`). */
+  private urgent?: Promise<void>;
   private again = false;
   private stopped = true;
   private readonly wakeups = new Set<NodeJS.Timeout>();
@@ -97,13 +99,25 @@ export class OutboxDispatcher {
     if (this.timer) clearInterval(this.timer);
     for (const t of this.wakeups) clearTimeout(t);
     await this.running;
+    await this.urgent;
   }
 
-  /** Run soon; coalesces with a run in progress. */
+  /**
+   * Run soon; coalesces with a run in progress. A run can take a while when many messages are owed (a
+   * surge of reports owes receipts and notices too), and a safeguarding alert must not wait behind it:
+   * a kick during a run also starts a pass over pending DSL alerts alone (one at a time). Claims are
+   * ETag-guarded, so a message the run and the pass both see is still sent once.
+   */
   kick(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
+      if (!this.urgent) {
+        this.urgent = this.runOnce('dslAlert')
+          .then(() => undefined)
+          .catch((e: Error) => this.log.warn({ errorName: e.name, statusCode: (e as { statusCode?: number }).statusCode }, 'outbox urgent pass failed'))
+          .finally(() => (this.urgent = undefined));
+      }
       return;
     }
     this.running = this.runOnce()
@@ -120,12 +134,12 @@ export class OutboxDispatcher {
 
   /** Wait until the current run (if any) is over. For tests and shutdown. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.urgent) await (this.running ?? this.urgent);
   }
 
-  /** Process every due pending message once. Returns how many were attempted. */
-  async runOnce(): Promise<number> {
-    const pointers = await this.repo.pendingPointers(500);
+  /** Process every due pending message (of one kind, if given) once. Returns how many were attempted. */
+  async runOnce(onlyKind?: OutboxItem['kind']): Promise<number> {
+    const pointers = await this.repo.pendingPointers(500, onlyKind);
     if (pointers.length === 0) return 0;
     // Load the rows, then queue them per recipient (the pointer does not carry the recipient).
     const items: Array<OutboxItem & { etag?: string }> = [];
@@ -139,12 +153,14 @@ export class OutboxDispatcher {
     const due = items.filter((i) => Date.parse(i.nextAttemptAt) <= now && !(i.claimedUntil && Date.parse(i.claimedUntil) > now));
     for (const i of items) if (!due.includes(i)) this.wakeAt(Date.parse(i.claimedUntil && Date.parse(i.claimedUntil) > now ? i.claimedUntil : i.nextAttemptAt));
     const queues = new Map<string, Array<OutboxItem & { etag?: string }>>();
-    for (const i of due.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+    // Safeguarding alerts first (their recipients' queues, and within a queue), then oldest first.
+    const urgency = (i: OutboxItem) => (i.kind === 'dslAlert' ? 0 : 1);
+    for (const i of due.sort((a, b) => urgency(a) - urgency(b) || a.createdAt.localeCompare(b.createdAt))) {
       const q = queues.get(i.recipient.aadObjectId) ?? [];
       q.push(i);
       queues.set(i.recipient.aadObjectId, q);
     }
-    const lanes = [...queues.values()];
+    const lanes = [...queues.values()].sort((a, b) => urgency(a[0]) - urgency(b[0]));
     const caseCache = new Map<string, Promise<CaseRecord | undefined>>();
     const loadCase = (i: OutboxItem) => {
       const k = `${i.schoolId}|${i.caseId}`;
