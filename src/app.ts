@@ -48,8 +48,8 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const clock = () => new Date();
   const refs = new ConversationRefRepository(storage.table('conversationRefs'));
   let dispatcher: OutboxDispatcher | undefined;
-  // A transaction that queued messages wakes the dispatcher at once (the poll is the safety net).
-  const caseRepo = new CaseRepository(storage.table('cases'), () => dispatcher?.kick());
+  // A transaction that queued messages hands them to the dispatcher at once (the poll is the safety net).
+  const caseRepo = new CaseRepository(storage.table('cases'), (_schoolId, written) => dispatcher?.deliverWritten(written));
   const cases = new CaseService(caseRepo, directory, clock);
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);

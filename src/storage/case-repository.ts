@@ -79,6 +79,18 @@ export interface NewCaseInput {
   now: string;
 }
 
+/** Messages a transaction just queued, with their ETags, so this instance can send them at once. */
+export interface WrittenOutbox {
+  case: CaseRecord;
+  items: Array<OutboxItem & { etag?: string }>;
+}
+
+/** Pair the queued messages with the ETags the transaction returned for their rows. */
+function withEtags(items: OutboxItem[], caseId: string, sub: Array<{ rowKey?: string; etag?: string }>): Array<OutboxItem & { etag?: string }> {
+  const byKey = new Map(sub.filter((r) => r.rowKey).map((r) => [r.rowKey!, r.etag?.trim()]));
+  return items.map((o) => ({ ...o, etag: byKey.get(rowKeys.outbox(caseId, o.id)) }));
+}
+
 export interface CaseDetail {
   case: CaseRecord;
   events: CaseEvent[];
@@ -295,7 +307,7 @@ export class CaseRepository {
 
   constructor(
     private readonly table: TableClient,
-    private readonly onOutboxWritten: (schoolId: string) => void = () => undefined,
+    private readonly onOutboxWritten: (schoolId: string, written: WrittenOutbox) => void = () => undefined,
   ) {}
 
   /**
@@ -360,16 +372,19 @@ export class CaseRepository {
       actions.push(['create', indexEntity(pk, rowKeys.mine(c.submitter.aadObjectId, s), s)]);
       actions.push(['create', eventEntity(pk, id, { at: input.now, type: 'created', actor: input.submitter, ...input.createdEvent })]);
       for (const v of input.evidence) actions.push(['create', evidenceEntity(pk, id, v)]);
-      for (const o of this.outboxItems(input.schoolId, id, input.outbox, input.now)) {
+      const owed = this.outboxItems(input.schoolId, id, input.outbox, input.now);
+      for (const o of owed) {
         actions.push(['create', outboxEntity(pk, o)]);
         actions.push(['create', { partitionKey: pk, rowKey: rowKeys.pending(id, o.id), caseId: id, outboxId: o.id, kind: o.kind }]);
       }
       if (actions.length > 100) throw new Error('too many rows for one transaction');
+      let written: WrittenOutbox;
       try {
         const done = await this.table.submitTransaction(actions);
         const etag = done.subResponses[0]?.etag?.trim();
         if (etag) this.counters.set(counterKey, { ...counterEntity, etag });
         else this.counters.delete(counterKey);
+        written = { case: c, items: withEtags(owed, id, done.subResponses) };
       } catch (e) {
         this.counters.delete(counterKey);
         if (isConflict(e) || isTransactionConflict(e)) {
@@ -379,7 +394,7 @@ export class CaseRepository {
         }
         throw e;
       }
-      if (input.outbox.length) this.onOutboxWritten(input.schoolId);
+      if (owed.length) this.onOutboxWritten(input.schoolId, written);
       return { case: c, duplicate: false };
     }
     throw new ConcurrentUpdateError('could not allocate a case reference');
@@ -503,13 +518,14 @@ export class CaseRepository {
       actions.push(['create', outboxEntity(pk, o)]);
       actions.push(['create', { partitionKey: pk, rowKey: rowKeys.pending(caseId, o.id), caseId, outboxId: o.id, kind: o.kind }]);
     }
+    let done;
     try {
-      await this.table.submitTransaction(actions);
+      done = await this.table.submitTransaction(actions);
     } catch (e) {
       if (isConflict(e) || isTransactionConflict(e)) throw new ConcurrentUpdateError(caseId);
       throw e;
     }
-    if (items.length) this.onOutboxWritten(schoolId);
+    if (items.length) this.onOutboxWritten(schoolId, { case: after, items: withEtags(items, caseId, done.subResponses) });
     return after;
   }
 

@@ -26,7 +26,14 @@ export function refFingerprint(r: Omit<ConversationRef, 'updatedAt'>): string {
 }
 
 export class ConversationRefRepository {
-  constructor(private readonly table: TableClient) {}
+  /** Recent look-ups by person: every alert looks up its recipient and the card lists every DSL. */
+  private readonly recent = new Map<string, { at: number; ref: ConversationRef }>();
+
+  constructor(
+    private readonly table: TableClient,
+    private readonly ttlMs = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Partition per person (their Entra object id), row per tenant: "how do I reach X" is one query. */
   async save(ref: ConversationRef): Promise<void> {
@@ -34,6 +41,7 @@ export class ConversationRefRepository {
       { partitionKey: escapeKey(ref.aadObjectId), rowKey: escapeKey(ref.tenantId || 'none'), ...ref },
       'Replace',
     );
+    this.recent.delete(ref.aadObjectId);
   }
 
   async get(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined> {
@@ -47,6 +55,15 @@ export class ConversationRefRepository {
 
   /** The most recently updated reference for a person, whatever the tenant. */
   async findByAad(aadObjectId: string): Promise<ConversationRef | undefined> {
+    const hit = this.recent.get(aadObjectId);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.ref;
+    const ref = await this.lookup(aadObjectId);
+    // Only what was found is kept: someone who installs the app is reachable at once.
+    if (ref) this.recent.set(aadObjectId, { at: this.now(), ref });
+    return ref;
+  }
+
+  private async lookup(aadObjectId: string): Promise<ConversationRef | undefined> {
     let best: ConversationRef | undefined;
     const pk = escapeKey(aadObjectId).replace(/'/g, "''");
     for await (const e of this.table.listEntities<ConversationRef>({ queryOptions: { filter: `PartitionKey eq '${pk}'` } })) {

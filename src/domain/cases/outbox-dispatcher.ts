@@ -1,5 +1,5 @@
 import type { Logger } from '../../log.js';
-import type { CaseRepository } from '../../storage/case-repository.js';
+import type { CaseRepository, WrittenOutbox } from '../../storage/case-repository.js';
 import type { ConversationRef } from '../../storage/conversation-refs.js';
 import type { CaseRecord, OutboxItem } from './types.js';
 
@@ -43,6 +43,9 @@ export interface DispatcherOptions {
   pollMs: number;
 }
 
+/** Teams allows a bot about 7 messages a second in one conversation; stay under it. */
+const PER_CONVERSATION_SPACING_MS = 150;
+
 export const DEFAULT_DISPATCH: DispatcherOptions = {
   maxAttempts: 6,
   baseDelayMs: 500,
@@ -73,6 +76,10 @@ export class OutboxDispatcher {
   private again = false;
   private stopped = true;
   private readonly wakeups = new Set<NodeJS.Timeout>();
+  /** One chain of sends per recipient for the fast path: a person's messages go one at a time, spaced. */
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly lastStart = new Map<string, number>();
   readonly opts: DispatcherOptions;
 
   constructor(
@@ -100,6 +107,48 @@ export class OutboxDispatcher {
     for (const t of this.wakeups) clearTimeout(t);
     await this.running;
     await this.urgent;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * The fast path: this instance just wrote these messages (with their rows' ETags), so it sends them at
+   * once, without a scan or a re-read; safeguarding alerts first. The poll remains the safety net: if this
+   * process dies before sending, the rows are still pending and another run picks them up. The claim is
+   * ETag-guarded, so a message the fast path and a run both see is sent once.
+   */
+  deliverWritten(written: WrittenOutbox): void {
+    if (this.stopped) {
+      this.kick();
+      return;
+    }
+    const urgency = (i: OutboxItem) => (i.kind === 'dslAlert' ? 0 : 1);
+    const loadCase = () => Promise.resolve(written.case);
+    for (const item of [...written.items].sort((a, b) => urgency(a) - urgency(b))) {
+      if (!item.etag) {
+        this.kick();
+        continue;
+      }
+      const key = item.recipient.aadObjectId;
+      const prev = this.lanes.get(key) ?? Promise.resolve();
+      const next = prev
+        .then(async () => {
+          // Space the starts of a person's sends, not the gaps after them: a burst stays under Teams' limit.
+          const wait = (this.lastStart.get(key) ?? 0) + PER_CONVERSATION_SPACING_MS - Date.now();
+          if (wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
+          this.lastStart.set(key, Date.now());
+          await this.deliver(item, loadCase);
+        })
+        .catch((e: Error) => {
+          this.log.warn({ caseId: item.caseId, outboxId: item.id, errorName: e.name }, 'fast delivery failed; the poll will retry');
+          this.kick();
+        });
+      this.lanes.set(key, next);
+      this.inFlight.add(next);
+      next.finally(() => {
+        this.inFlight.delete(next);
+        if (this.lanes.get(key) === next) this.lanes.delete(key);
+      });
+    }
   }
 
   /**
@@ -132,9 +181,9 @@ export class OutboxDispatcher {
       });
   }
 
-  /** Wait until the current run (if any) is over. For tests and shutdown. */
+  /** Wait until the current run (if any) and fast deliveries are over. For tests and shutdown. */
   async idle(): Promise<void> {
-    while (this.running || this.urgent) await (this.running ?? this.urgent);
+    while (this.running || this.urgent || this.inFlight.size) await (this.running ?? this.urgent ?? Promise.allSettled([...this.inFlight]));
   }
 
   /** Process every due pending message (of one kind, if given) once. Returns how many were attempted. */
