@@ -75,7 +75,9 @@ export async function startNode(entry: string, name: string, env: Record<string,
   mkdirSync(OUT_DIR, { recursive: true });
   const logFile = `${OUT_DIR}/${name}.log`;
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [entry], {
+  // BENCH_CPU_PROF=1: profile the server processes (not the echo server); open the .cpuprofile in Chrome DevTools.
+  const profile = process.env.BENCH_CPU_PROF === '1' && entry === SERVER_JS ? ['--cpu-prof', `--cpu-prof-dir=${OUT_DIR}/prof`, `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, entry], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_OPTIONS: process.env.NODE_OPTIONS ?? '',

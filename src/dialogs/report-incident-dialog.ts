@@ -4,7 +4,7 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import type { Logger } from '../log.js';
 import type { CaseService } from '../domain/cases/case-service.js';
 import { routeIncident } from '../domain/cases/routing.js';
-import type { Routing } from '../domain/cases/types.js';
+import type { EvidenceRecord, Routing } from '../domain/cases/types.js';
 import {
   AFFECTED,
   AFTER_REPORT_ADVICE,
@@ -74,6 +74,8 @@ const FIELD_LABELS: Partial<Record<IncidentStep, string>> = {
 };
 
 const isIndecent = (s: ReportState) => s.answers.category === 'indecentImages';
+/** This turn's reading of the draft's evidence (turn state), so one turn lists it at most once. */
+const EVIDENCE_THIS_TURN = Symbol('evidenceThisTurn');
 const MAX_REFUSALS_LISTED = 10;
 const shortName = (name: string) => (name.length > 80 ? `${name.slice(0, 77)}…` : name);
 
@@ -177,8 +179,9 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       case 'pupilAtRisk':
         return choice('Do you think a pupil is at risk of harm?', PUPIL_AT_RISK);
       case 'evidence': {
-        const o = await this.openDraft(ctx, s);
-        const received = (await this.deps.evidence.list(o)).length;
+        const fresh = await this.openDraft(ctx, s);
+        // A draft created just now holds nothing yet: no need to look.
+        const received = fresh ? 0 : (await this.evidence(ctx, s)).length;
         return buildEvidenceStepCard({
           progress,
           question: 'Screenshots',
@@ -189,7 +192,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
           ],
           received,
           max: MAX_IMAGES_PER_REPORT,
-          uploadUrl: await this.deps.evidence.uploadLink(o),
+          uploadUrl: await this.deps.evidence.uploadLink(this.owner(ctx, s)),
         });
       }
       case 'summary':
@@ -199,7 +202,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
 
   private async summaryData(ctx: TurnContext, s: ReportState) {
     const a = s.answers;
-    const evidence = isIndecent(s) ? [] : s.draftOpened ? await this.deps.evidence.list(this.owner(ctx, s)) : [];
+    const evidence = isIndecent(s) ? [] : s.draftOpened ? await this.evidence(ctx, s) : [];
     const what = a.whatHappened ?? '';
     const facts = [
       { title: 'Type', value: a.category ? INCIDENT_CATEGORIES[a.category] : '' },
@@ -217,13 +220,30 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     return { facts, fields, routeNote };
   }
 
-  private async openDraft(ctx: TurnContext, s: ReportState): Promise<DraftOwner> {
-    const o = this.owner(ctx, s);
-    if (!s.draftOpened) {
-      await this.deps.evidence.openDraft(o, { noImages: isIndecent(s) });
-      s.draftOpened = true;
+  /** Make sure the draft row exists; true when it was created just now (so it holds no evidence). */
+  private async openDraft(ctx: TurnContext, s: ReportState): Promise<boolean> {
+    if (s.draftOpened) return false;
+    const fresh = await this.deps.evidence.openDraft(this.owner(ctx, s), { noImages: isIndecent(s) });
+    s.draftOpened = true;
+    if (!fresh) this.forgetEvidence(ctx);
+    return fresh;
+  }
+
+  /** The draft's evidence, read once per turn (the turn may announce uploads, count, then summarise). */
+  private evidence(ctx: TurnContext, s: ReportState): Promise<EvidenceRecord[]> {
+    let listed = ctx.turnState.get(EVIDENCE_THIS_TURN) as Promise<EvidenceRecord[]> | undefined;
+    if (!listed) {
+      listed = this.deps.evidence.list(this.owner(ctx, s));
+      ctx.turnState.set(EVIDENCE_THIS_TURN, listed);
+      // A failed read is not kept: the next caller in the turn asks again.
+      listed.catch(() => this.forgetEvidence(ctx));
     }
-    return o;
+    return listed;
+  }
+
+  /** The evidence changed in this turn: the next reading goes to storage. */
+  private forgetEvidence(ctx: TurnContext): void {
+    ctx.turnState.delete(EVIDENCE_THIS_TURN);
   }
 
   // ---- answering ----
@@ -231,7 +251,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
   /** Screenshots sent from the upload page since the last turn are announced here. */
   protected override async beforeTurn(ctx: TurnContext, s: ReportState): Promise<void> {
     if (!s.draftOpened || isIndecent(s)) return;
-    const uploads = (await this.deps.evidence.list(this.owner(ctx, s))).filter((v) => v.source === 'upload').length;
+    const uploads = (await this.evidence(ctx, s)).filter((v) => v.source === 'upload').length;
     if (uploads > s.uploadsAnnounced) {
       const n = uploads - s.uploadsAnnounced;
       s.uploadsAnnounced = uploads;
@@ -260,6 +280,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
           } else if (wasIndecent && s.draftOpened) {
             await this.deps.evidence.openDraft(this.owner(ctx, s), { noImages: false });
           }
+          this.forgetEvidence(ctx);
         });
       case 'affected':
         return this.onChoice(ctx, s, AFFECTED, submit, (v) => void (s.answers.affected = v));
@@ -348,12 +369,14 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     if (images.length === 0 && other.length === 0) {
       return this.retry(ctx, s, 'Paste or attach a screenshot, or press Done if you have none.');
     }
-    const o = await this.openDraft(ctx, s);
+    const fresh = await this.openDraft(ctx, s);
     const received: string[] = [];
     const refused: string[] = other.map((name) => `"${shortName(name)}" was not saved: it is not a picture.`);
     if (images.length) {
-      await ctx.sendActivity({ type: ActivityTypes.Typing });
-      const results = await this.deps.evidence.receiveFromChat(o, images, this.deps.bearer(ctx));
+      // How many the draft holds already: usually read for this turn already (uploads from the page).
+      const [held] = await Promise.all([fresh ? 0 : this.evidence(ctx, s).then((l) => l.length), ctx.sendActivity({ type: ActivityTypes.Typing })]);
+      const results = await this.deps.evidence.receiveFromChat(this.owner(ctx, s), images, this.deps.bearer(ctx), held);
+      this.forgetEvidence(ctx);
       for (const r of results) {
         if (r.ok) received.push(`Screenshot ${r.number} received (${describeImage(r.record)}).`);
         else refused.push(`"${shortName(r.originalName)}" was not saved: ${r.text}.`);
@@ -398,7 +421,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     await ctx.sendActivity({ type: ActivityTypes.Typing });
     const answers = s.answers as IncidentAnswers;
     const o = this.owner(ctx, s);
-    const evidence = isIndecent(s) || !s.draftOpened ? [] : await this.deps.evidence.list(o);
+    const evidence = isIndecent(s) || !s.draftOpened ? [] : await this.evidence(ctx, s);
     const { case: saved, duplicate } = await this.deps.cases.submitIncident({
       school: actor.school,
       submitter: actor.member,

@@ -8,7 +8,8 @@ import type { EvidenceRecord } from '../domain/cases/types.js';
  *   d|<draftId>                  the draft: owner, whether images are refused (indecent images), submitted
  *   e|<draftId>|<evidenceId>     one piece of evidence received (chat or upload page); bytes are in blob storage
  * and, in partition `links` (a link is looked up by its id alone):
- *   <linkId>                     an upload-page link: its school, draft, owner, expiry and the page session that used it
+ *   <linkId>                     an upload-page link that has been opened: its school, draft, owner, expiry and
+ *                                the page session that used it (written when the page is first opened)
  * The dialog reads the evidence rows at submit, so evidence from the chat and from the upload page meet here.
  */
 export interface DraftRow {
@@ -59,6 +60,26 @@ export class DraftStore {
     await this.table.upsertEntity({ partitionKey: escapeKey(schoolId), rowKey: rk.draft(d.draftId), ...d }, 'Replace');
   }
 
+  /** Create the draft row; false (and nothing written) when it already exists. */
+  async createDraft(schoolId: string, d: DraftRow): Promise<boolean> {
+    try {
+      await this.table.createEntity({ partitionKey: escapeKey(schoolId), rowKey: rk.draft(d.draftId), ...d });
+      return true;
+    } catch (e) {
+      if (isConflict(e)) return false;
+      throw e;
+    }
+  }
+
+  /** One write, no read: the draft takes no more evidence. Nothing to do for a draft that was never opened. */
+  async markSubmitted(schoolId: string, draftId: string): Promise<void> {
+    try {
+      await this.table.updateEntity({ partitionKey: escapeKey(schoolId), rowKey: rk.draft(draftId), submitted: true }, 'Merge', { etag: '*' });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
   async addEvidence(schoolId: string, draftId: string, ownerAad: string, v: EvidenceRecord): Promise<void> {
     await this.table.createEntity({ partitionKey: escapeKey(schoolId), rowKey: rk.evidence(draftId, v.id), ownerAad, ...v });
   }
@@ -93,10 +114,6 @@ export class DraftStore {
     }
   }
 
-  async createLink(l: Omit<LinkRow, 'etag'>): Promise<void> {
-    await this.table.createEntity({ partitionKey: LINKS, rowKey: l.linkId, ...l });
-  }
-
   async getLink(linkId: string): Promise<LinkRow | undefined> {
     try {
       const e = await this.table.getEntity<Record<string, unknown>>(LINKS, linkId);
@@ -111,6 +128,20 @@ export class DraftStore {
       };
     } catch (e) {
       if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Record a link as it is first opened, claimed for that page session (links signed with their draft
+   * are not written when they are handed out). False when the link was opened before (single use).
+   */
+  async createClaimedLink(l: Omit<LinkRow, 'etag'>): Promise<boolean> {
+    try {
+      await this.table.createEntity({ partitionKey: LINKS, rowKey: l.linkId, ...l });
+      return true;
+    } catch (e) {
+      if (isConflict(e)) return false;
       throw e;
     }
   }

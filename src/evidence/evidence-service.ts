@@ -10,6 +10,14 @@ import { DraftStore } from './draft-store.js';
 import { signUploadGrant, UPLOAD_LINK_TTL_SECONDS } from './upload-link.js';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+/**
+ * An image up to this size (most screenshots) is held as the chunks it arrived in and stored with one
+ * Put Blob: one request, and no more memory than its own bytes. A larger one is streamed in blocks of
+ * BLOCK_BYTES, at most BLOCKS_IN_FLIGHT at a time, so memory per upload stays bounded whatever its size.
+ */
+export const SINGLE_PUT_MAX_BYTES = 1024 * 1024;
+const BLOCK_BYTES = 256 * 1024;
+const BLOCKS_IN_FLIGHT = 2;
 export const MAX_IMAGES_PER_REPORT = 10;
 const MAX_REDIRECTS = 3;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
@@ -33,12 +41,18 @@ export interface DraftOwner {
 }
 
 export interface EvidenceIntake {
-  /** Make sure the draft row exists (owner, and whether images are refused). */
-  openDraft(owner: DraftOwner, opts: { noImages: boolean }): Promise<void>;
-  /** Download each image from Teams into private storage; one result per image, in order. */
-  receiveFromChat(owner: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>): Promise<IntakeResult[]>;
+  /**
+   * Make sure the draft row exists (owner, and whether images are refused). True when this call created
+   * it, so it holds no evidence yet; false when it existed already.
+   */
+  openDraft(owner: DraftOwner, opts: { noImages: boolean }): Promise<boolean>;
+  /**
+   * Download each image from Teams into private storage; one result per image, in order. `held`: how many
+   * images the draft holds, when the caller has just listed them (saves listing again).
+   */
+  receiveFromChat(owner: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>, held?: number): Promise<IntakeResult[]>;
   list(owner: DraftOwner): Promise<EvidenceRecord[]>;
-  /** A signed, single-use, short-lived link to the upload page for this draft. */
+  /** A signed, single-use, short-lived link to the upload page for this draft (nothing is stored until it is opened). */
   uploadLink(owner: DraftOwner): Promise<string>;
   markSubmitted(owner: DraftOwner): Promise<void>;
   /** Delete a draft's evidence (cancelled, or images refused for this category). */
@@ -78,9 +92,12 @@ export class EvidenceService implements EvidenceIntake {
     this.fetchImpl = deps.fetch ?? fetch;
   }
 
-  async openDraft(o: DraftOwner, opts: { noImages: boolean }): Promise<void> {
+  async openDraft(o: DraftOwner, opts: { noImages: boolean }): Promise<boolean> {
+    // Usually the draft is new: one write. Otherwise read it, and rewrite it only if images are now (not) refused.
+    const row = { draftId: o.draftId, ownerAad: o.aad, noImages: opts.noImages, submitted: false, createdAt: this.clock().toISOString() };
+    if (await this.deps.drafts.createDraft(o.schoolId, row)) return true;
     const existing = await this.deps.drafts.getDraft(o.schoolId, o.draftId);
-    if (existing && existing.noImages === opts.noImages) return;
+    if (existing && existing.noImages === opts.noImages) return false;
     await this.deps.drafts.saveDraft(o.schoolId, {
       draftId: o.draftId,
       ownerAad: o.aad,
@@ -89,6 +106,7 @@ export class EvidenceService implements EvidenceIntake {
       createdAt: existing?.createdAt ?? this.clock().toISOString(),
     });
     if (opts.noImages) await this.discard(o);
+    return false;
   }
 
   list(o: DraftOwner): Promise<EvidenceRecord[]> {
@@ -96,8 +114,7 @@ export class EvidenceService implements EvidenceIntake {
   }
 
   async markSubmitted(o: DraftOwner): Promise<void> {
-    const d = await this.deps.drafts.getDraft(o.schoolId, o.draftId);
-    if (d) await this.deps.drafts.saveDraft(o.schoolId, { ...d, submitted: true });
+    await this.deps.drafts.markSubmitted(o.schoolId, o.draftId);
   }
 
   async discard(o: DraftOwner): Promise<void> {
@@ -107,19 +124,16 @@ export class EvidenceService implements EvidenceIntake {
     }
   }
 
+  /**
+   * `/upload/<school>/<draft>/<token>`: the school and draft say where the draft row is (its owner is
+   * read from there), and the token's MAC binds all three, so nothing needs storing until the page is
+   * first opened; that creates the link's row, which makes the link single-use (src/evidence/routes.ts).
+   */
   async uploadLink(o: DraftOwner): Promise<string> {
     const linkId = newEvidenceId();
     const exp = Math.floor(this.clock().getTime() / 1000) + UPLOAD_LINK_TTL_SECONDS;
-    await this.deps.drafts.createLink({
-      linkId,
-      schoolId: o.schoolId,
-      draftId: o.draftId,
-      ownerAad: o.aad,
-      expiresAt: new Date(exp * 1000).toISOString(),
-      sessionId: '',
-    });
     const token = signUploadGrant(this.deps.linkSigningSecret, { schoolId: o.schoolId, aad: o.aad, draftId: o.draftId, linkId, exp });
-    return `${this.deps.publicBaseUrl}/upload/${token}`;
+    return `${this.deps.publicBaseUrl}/upload/${encodeURIComponent(o.schoolId)}/${encodeURIComponent(o.draftId)}/${token}`;
   }
 
   /** Whether this draft may take one more image now; a refusal reason if not. */
@@ -131,9 +145,9 @@ export class EvidenceService implements EvidenceIntake {
     return undefined;
   }
 
-  async receiveFromChat(o: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>): Promise<IntakeResult[]> {
+  async receiveFromChat(o: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>, held?: number): Promise<IntakeResult[]> {
     const results: IntakeResult[] = [];
-    let count = (await this.list(o)).length;
+    let count = held ?? (await this.list(o)).length;
     // One message is worth at most a report's worth of downloads, so thousands of attachments cost no more.
     let tries = 0;
     for (const item of items) {
@@ -165,8 +179,31 @@ export class EvidenceService implements EvidenceIntake {
     const id = newEvidenceId();
     const blobName = `${o.schoolId}/${o.draftId}/${id}`;
     const blob = this.deps.container.getBlockBlobClient(blobName);
+    const headers = { blobHTTPHeaders: { blobContentType: metered.type } };
     try {
-      await blob.uploadStream(metered.stream, 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: metered.type } });
+      const it = metered.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const head: Buffer[] = [];
+      let headBytes = 0;
+      let ended = false;
+      while (headBytes <= SINGLE_PUT_MAX_BYTES) {
+        const r = await it.next();
+        if (r.done) {
+          ended = true;
+          break;
+        }
+        head.push(r.value);
+        headBytes += r.value.length;
+      }
+      if (ended) {
+        // A body factory, so that the SDK's retries can send it again.
+        await blob.upload(() => Readable.from(head, { objectMode: false }), headBytes, headers);
+      } else {
+        const rest = async function* () {
+          yield* head.splice(0);
+          for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+        };
+        await blob.uploadStream(Readable.from(rest(), { objectMode: false }), BLOCK_BYTES, BLOCKS_IN_FLIGHT, headers);
+      }
     } catch (e) {
       await blob.deleteIfExists().catch(() => undefined);
       if (e instanceof EvidenceRefusal) throw e;

@@ -32,7 +32,7 @@ export async function meterImage(source: AsyncIterable<Uint8Array>, maxBytes: nu
       done = true;
       break;
     }
-    const chunk = Buffer.from(r.value);
+    const chunk = asBuffer(r.value);
     head.push(chunk);
     headLen += chunk.length;
   }
@@ -51,18 +51,19 @@ export async function meterImage(source: AsyncIterable<Uint8Array>, maxBytes: nu
     hash.update(b);
     return b;
   };
+  let digest: string | undefined;
   async function* rest() {
     yield take(first);
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield take(Buffer.from(r.value));
+    if (!done) {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) break;
+        yield take(asBuffer(r.value));
+      }
     }
+    digest = hash.digest('hex');
   }
-  let digest: string | undefined;
   const stream = Readable.from(rest(), { objectMode: false });
-  stream.on('end', () => (digest = hash.digest('hex')));
   return {
     stream,
     type,
@@ -72,3 +73,6 @@ export async function meterImage(source: AsyncIterable<Uint8Array>, maxBytes: nu
     },
   };
 }
+
+/** The same bytes as a Buffer, without copying them (request bodies already are Buffers; fetch gives Uint8Arrays). */
+const asBuffer = (v: Uint8Array): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));

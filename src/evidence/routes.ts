@@ -9,6 +9,9 @@ import type { LinkRow } from './draft-store.js';
 import { UPLOAD_ASSET_PATH, UPLOAD_CSS, UPLOAD_JS, UPLOAD_PAGE_CSP, uploadGonePage, uploadPageHtml } from './upload-page.js';
 
 const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
+/** The school and draft segments of a link (school ids: src/domain/directory.ts; draft ids are random hex). */
+const SCHOOL_RE = /^[a-z0-9-]{2,40}$/;
+const DRAFT_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -38,20 +41,55 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
   const { config, log, directory } = services;
   const now = () => services.clock().getTime();
 
-  /** The link a request's token names, if the token is genuine and current. */
-  async function linkFor(req: Request): Promise<{ link: LinkRow } | { status: number; message: string }> {
-    const invalid = { status: 404, message: 'This link is not valid.' };
-    const t = parseUploadToken(String((req.params as { token?: string }).token ?? ''));
+  const invalid = { status: 404, message: 'This link is not valid.' };
+  const expired = { status: 410, message: 'This link has expired. Go back to the chat and press "Upload screenshots" again for a new one.' };
+  const used = 'This link has already been used. Go back to the chat and press "Upload screenshots" again for a new one.';
+  type Refused = { status: number; message: string };
+
+  const params = (req: Request) => req.params as { token?: string; school?: string; draft?: string };
+
+  /**
+   * The link a request names, if its token is genuine and current and it has been opened (its row exists).
+   * A link with its school and draft in the path must name the ones its row holds.
+   */
+  async function linkFor(req: Request): Promise<{ link: LinkRow } | Refused> {
+    const p = params(req);
+    const t = parseUploadToken(String(p.token ?? ''));
     if (!t) return invalid;
     const link = await drafts.getLink(t.linkId);
     if (!link) return invalid;
+    if (p.school !== undefined && (p.school !== link.schoolId || p.draft !== link.draftId)) return invalid;
     const check = verifyUploadGrant(config.linkSigningSecret, t, { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId }, now());
-    if (!check.ok) {
-      return check.reason === 'expired'
-        ? { status: 410, message: 'This link has expired. Go back to the chat and press "Upload screenshots" again for a new one.' }
-        : invalid;
-    }
+    if (!check.ok) return check.reason === 'expired' ? expired : invalid;
     return { link };
+  }
+
+  /**
+   * First opening of a link `/upload/<school>/<draft>/<token>`: the owner comes from the draft row, the MAC
+   * must cover school, owner and draft, and the link's row is created now, claimed for this page session;
+   * it exists already if the link was opened before (single use).
+   */
+  async function openLink(req: Request, sessionId: string): Promise<{ link: LinkRow } | Refused> {
+    const p = params(req);
+    const schoolId = String(p.school ?? '');
+    const draftId = String(p.draft ?? '');
+    const t = parseUploadToken(String(p.token ?? ''));
+    if (!t || !SCHOOL_RE.test(schoolId) || !DRAFT_RE.test(draftId)) return invalid;
+    const draft = await drafts.getDraft(schoolId, draftId);
+    if (!draft) return invalid;
+    const check = verifyUploadGrant(config.linkSigningSecret, t, { schoolId, aad: draft.ownerAad, draftId }, now());
+    if (!check.ok) return check.reason === 'expired' ? expired : invalid;
+    const link: LinkRow = { linkId: t.linkId, schoolId, draftId, ownerAad: draft.ownerAad, expiresAt: new Date(t.exp * 1000).toISOString(), sessionId };
+    if (!(await drafts.createClaimedLink(link))) return { status: 410, message: used };
+    return { link };
+  }
+
+  /** Links handed out before links carried their draft: their row was written then, and is claimed now. */
+  async function openStoredLink(req: Request, sessionId: string): Promise<{ link: LinkRow } | Refused> {
+    const g = await linkFor(req);
+    if (!('link' in g)) return g;
+    if (!(await drafts.claimLink(g.link, sessionId))) return { status: 410, message: used };
+    return { link: { ...g.link, sessionId } };
   }
 
   return (server: Server) => {
@@ -64,21 +102,21 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
       res.end(UPLOAD_CSS);
     });
 
-    server.get('/upload/:token', async (req: Request, res: Response) => {
-      const g = await linkFor(req);
+    const openPage = (open: typeof openLink) => async (req: Request, res: Response) => {
+      const sessionId = randomBytes(24).toString('base64url');
+      const g = await open(req, sessionId);
       if (!('link' in g)) return sendHtml(res, g.status, uploadGonePage(g.message));
       const { link } = g;
-      const sessionId = randomBytes(24).toString('base64url');
-      if (!(await drafts.claimLink(link, sessionId))) {
-        return sendHtml(res, 410, uploadGonePage('This link has already been used. Go back to the chat and press "Upload screenshots" again for a new one.'));
-      }
       const owner = { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId };
       const [school, received] = await Promise.all([directory.school(link.schoolId), evidence.list(owner)]);
       log.info({ draftId: link.draftId, linkId: link.linkId }, 'upload page opened');
       sendHtml(res, 200, uploadPageHtml({ sessionId, schoolName: school?.name ?? 'your school', max: MAX_IMAGES_PER_REPORT, alreadyReceived: received.length }));
-    });
+    };
+    server.get('/upload/:school/:draft/:token', openPage(openLink));
+    server.get('/upload/:token', openPage(openStoredLink));
 
-    server.post('/api/upload/:token', async (req: Request, res: Response) => {
+    // The page posts to /api/upload/<token> (its row exists once the page is open); the full path works too.
+    const upload = async (req: Request, res: Response) => {
       const refuse = (status: number, error: string) => {
         req.resume(); // discard what was not read, then answer
         sendJson(res, status, { error }, true);
@@ -113,6 +151,8 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
         log.warn({ draftId: link.draftId, errorName: (e as Error).name }, 'upload failed');
         return refuse(500, 'Not saved: something went wrong on our side. Please try again.');
       }
-    });
+    };
+    server.post('/api/upload/:school/:draft/:token', upload);
+    server.post('/api/upload/:token', upload);
   };
 }

@@ -12,9 +12,20 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 /** Blob container and drafts table in memory. */
 function fakes() {
   const blobs = new Map<string, Buffer>();
+  /** How each blob went up: one Put Blob, or streamed in blocks. */
+  const puts: Array<'single' | 'blocks'> = [];
   const container = {
     getBlockBlobClient: (name: string) => ({
+      async upload(body: () => AsyncIterable<Buffer>, length: number) {
+        const parts: Buffer[] = [];
+        for await (const c of body()) parts.push(c);
+        const bytes = Buffer.concat(parts);
+        if (bytes.length !== length) throw new Error('Content-Length does not match the body');
+        blobs.set(name, bytes);
+        puts.push('single');
+      },
       async uploadStream(stream: AsyncIterable<Buffer>) {
+        puts.push('blocks');
         const parts: Buffer[] = [];
         for await (const c of stream) parts.push(c);
         blobs.set(name, Buffer.concat(parts));
@@ -33,7 +44,7 @@ function fakes() {
     listEvidence: async () => [...records],
     deleteEvidence: async () => undefined,
   } as unknown as DraftStore;
-  return { blobs, records, container, drafts };
+  return { blobs, puts, records, container, drafts };
 }
 
 type Route = (url: URL, init: RequestInit) => Response;
@@ -81,6 +92,21 @@ describe('evidence download and storage', () => {
     expect(records[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(blobs.get(records[0].blobName)!.length).toBe(5016);
     expect(records[0].blobName).toMatch(/^westbrook\/d1\/[0-9a-f]{16}$/);
+  });
+
+  it('stores a screenshot up to 1 MB with one Put Blob, and streams a larger one in blocks', async () => {
+    const { svc, blobs, records, puts } = service({
+      'http://127.0.0.1:4000/small.png': () => new Response(streamOf([PNG, ...Array.from({ length: 8 }, () => Buffer.alloc(64 * 1024, 3))])),
+      'http://127.0.0.1:4000/large.png': () => new Response(streamOf([PNG, ...Array.from({ length: 40 }, () => Buffer.alloc(64 * 1024, 5))])),
+    });
+    const items = ['small', 'large'].map((n) => ({ url: `http://127.0.0.1:4000/${n}.png`, originalName: `${n}.png`, shape: 'file' as const }));
+    const results = await svc.receiveFromChat(owner, items, bearer);
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(puts).toEqual(['single', 'blocks']);
+    expect(records.map((r) => r.size)).toEqual([16 + 8 * 64 * 1024, 16 + 40 * 64 * 1024]);
+    for (const r of records) expect(blobs.get(r.blobName)!.length).toBe(r.size);
+    const { createHash } = await import('node:crypto');
+    expect(records[1].sha256).toBe(createHash('sha256').update(blobs.get(records[1].blobName)!).digest('hex'));
   });
 
   it('refuses an image that grows past 10 MB while streaming (no Content-Length) and keeps nothing', async () => {

@@ -26,8 +26,10 @@ export class FakeEvidence implements EvidenceIntake {
   private n = 0;
 
   async openDraft(o: DraftOwner, opts: { noImages: boolean }) {
+    const created = !this.drafts.has(o.draftId);
     this.drafts.set(o.draftId, opts);
     if (opts.noImages) this.records = [];
+    return created && this.records.length === 0;
   }
   async receiveFromChat(_o: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>): Promise<IntakeResult[]> {
     await bearer();
