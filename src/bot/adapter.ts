@@ -63,7 +63,7 @@ function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promis
   return p;
 }
 
-/** The Bot Framework adapter, authenticated from validated configuration (never `process.env` wholesale). */
+/** The Bot Framework adapter, authenticated from validated configuration (never the whole environment). */
 export function createAdapter(config: AppConfig, log: Logger): CloudAdapter {
   const auth = new ReusingBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId,
