@@ -56,7 +56,13 @@ const choice = (id: string, label: string, choicesOf: string, o: Record<string, 
  * application/search handler) where the client supports it, and the full static list as the fallback.
  */
 const staffPicker = (id: string, label: string, multi: boolean) =>
-  choice(id, label, 'staffChoices', { style: 'filtered', isMultiSelect: multi, isRequired: true, 'choices.data': { type: 'Data.Query', dataset: '${staffDataset}' } });
+  choice(id, label, 'staffChoices', {
+    style: 'filtered',
+    isMultiSelect: multi,
+    isRequired: true,
+    errorMessage: multi ? 'Please choose at least two people from the staff list.' : 'Please choose a person from the staff list.',
+    'choices.data': { type: 'Data.Query', dataset: '${staffDataset}' },
+  });
 const heading = (t: string, sub: string) => [
   { type: 'TextBlock', text: t, weight: 'Bolder', size: 'Medium', wrap: true },
   { type: 'TextBlock', text: sub, wrap: true, isSubtle: true, size: 'Small' },

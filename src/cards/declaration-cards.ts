@@ -105,6 +105,7 @@ const formTemplate = cardShell(
     {
       type: 'Input.Toggle',
       id: 'confirmed',
+      label: 'Declaration',
       title: '${declaration}',
       wrap: true,
       valueOn: 'true',
