@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveCard, SerializationContext, ValidationEvent } from 'adaptivecards';
+import { expectValidCard } from '../support/adaptive-card.js';
 import { ACCOUNT_PLATFORMS, MINIMUM_AGES, checkPupilAge, minimumAge } from '../../src/domain/account-requests/minimum-age.js';
 import { answersToForm, checkAccountRequest, errorsUpTo, todayInLondon } from '../../src/domain/account-requests/account-request.js';
 import { buildChain, currentStep, stageText } from '../../src/domain/account-requests/approval-chain.js';
@@ -134,16 +134,6 @@ describe('the approval chain (Appendix B)', () => {
   });
 });
 
-function parse(content: Record<string, unknown>) {
-  const card = new AdaptiveCard();
-  const ctx = new SerializationContext();
-  card.parse(content, ctx);
-  const errors: string[] = [];
-  for (let i = 0; i < ctx.eventCount; i++) errors.push(`${ValidationEvent[ctx.getEventAt(i).event]}: ${ctx.getEventAt(i).message}`);
-  expect(errors).toEqual([]);
-  expect(card.version?.toString()).toBe('1.5');
-  return card;
-}
 
 describe('account request cards', () => {
   const base = {
@@ -153,7 +143,7 @@ describe('account request cards', () => {
   };
   it('approval card: three Action.Execute verbs carrying case, round and step (numbers); refresh for the approver', () => {
     const pending = buildApprovalCard({ ...base, state: 'pending' }).content;
-    parse(pending);
+    expectValidCard(pending);
     const data = { caseId: base.caseId, schoolId: 'westbrook', round: 2, step: 1 };
     expect((pending.actions as any[]).filter((a) => a.type === 'Action.Execute').map((a) => [a.verb, a.data])).toEqual([
       [ACCOUNT_VERBS.approve, data], [ACCOUNT_VERBS.changes, data], [ACCOUNT_VERBS.reject, data],
@@ -161,17 +151,17 @@ describe('account request cards', () => {
     expect(pending.refresh).toEqual({ action: { type: 'Action.Execute', verb: ACCOUNT_VERBS.refresh, data }, userIds: ['29:dev'] });
     expect(JSON.stringify(pending)).toContain('"id":"reason"');
     const done = buildApprovalCard({ ...base, state: 'done', stateText: '✅ Approved by Dev Patel' }).content;
-    parse(done);
+    expectValidCard(done);
     expect((done.actions as any[]).some((a) => a.type === 'Action.Execute')).toBe(false);
     expect(JSON.stringify(done)).toContain('Approved by Dev Patel');
   });
 
   it('notice: "ask for changes" carries Edit and resubmit with the case', () => {
     const n = buildAccountNoticeCard({ title: 't', text: 'x', reason: 'Changes wanted: y', reference: 'SM-2026-0001', resubmit: { verb: 'menu', choice: 'requestAccount', caseId: base.caseId } }).content;
-    parse(n);
+    expectValidCard(n);
     expect((n.actions as any[])[0]).toMatchObject({ type: 'Action.Submit', title: 'Edit and resubmit', data: { verb: 'menu', choice: 'requestAccount', caseId: base.caseId } });
     const plain = buildAccountNoticeCard({ title: 't', text: 'x', reason: '', reference: 'SM-2026-0001' }).content;
-    parse(plain);
+    expectValidCard(plain);
     expect(plain.actions).toBeUndefined();
   });
 });

@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveCard, SerializationContext, ValidationEvent } from 'adaptivecards';
+import { expectValidCard } from '../support/adaptive-card.js';
 import { buildCaseNoticeCard, buildDslAlertCard, buildReceiptCard, ALERT_VERBS } from '../../src/cards/alerts.js';
 import { buildWelcomeCard } from '../../src/cards/menu.js';
 import { buildSchoolChoiceCard } from '../../src/cards/school-choice.js';
 
-/** Parse with the Adaptive Cards library; fail on any parse error or unknown element. */
-function parse(content: Record<string, unknown>): AdaptiveCard {
-  const card = new AdaptiveCard();
-  const ctx = new SerializationContext();
-  card.parse(content, ctx);
-  const errors = [];
-  for (let i = 0; i < ctx.eventCount; i++) {
-    const e = ctx.getEventAt(i);
-    errors.push(`${ValidationEvent[e.event]}: ${e.message}`);
-  }
-  expect(errors).toEqual([]);
-  expect(card.version?.toString()).toBe('1.5');
-  return card;
-}
 
 const alertData = {
   caseId: '0123456789abcdef',
@@ -33,7 +19,7 @@ const alertData = {
 describe('cards are valid Adaptive Cards 1.5 with the right verbs and data', () => {
   it('DSL alert: acknowledge is an Action.Execute carrying the case, refresh lists the DSLs', () => {
     const { content } = buildDslAlertCard(alertData);
-    const card = parse(content);
+    const card = expectValidCard(content);
     const ack = (content.actions as any[]).find((a) => a.type === 'Action.Execute');
     expect(ack).toMatchObject({ verb: ALERT_VERBS.acknowledge, data: { caseId: alertData.caseId, schoolId: 'westbrook' } });
     expect(content.refresh).toEqual({ action: { type: 'Action.Execute', verb: ALERT_VERBS.refresh, data: { caseId: alertData.caseId, schoolId: 'westbrook' } }, userIds: ['29:a', '29:b'] });
@@ -43,16 +29,16 @@ describe('cards are valid Adaptive Cards 1.5 with the right verbs and data', () 
 
   it('DSL alert once acknowledged: who and when, no acknowledge button', () => {
     const { content } = buildDslAlertCard({ ...alertData, acknowledgedBy: 'Dev Patel', acknowledgedAt: 'Sun 22 Nov, 10:45' });
-    parse(content);
+    expectValidCard(content);
     expect(JSON.stringify(content)).toContain('Acknowledged by Dev Patel at Sun 22 Nov, 10:45');
     expect((content.actions as any[]).map((a) => a.type)).toEqual(['Action.OpenUrl']);
   });
 
   it('notice, receipt, welcome and school choice', () => {
-    parse(buildCaseNoticeCard({ title: 'New case', reference: 'SM-2026-0001', kindLabel: 'Incident report', category: 'Trolling', severity: 'medium', raisedAt: 'now', caseUrl: 'https://x.test/', note: 'n' }).content);
-    parse(buildReceiptCard({ reference: 'SM-2026-0001', kindLabel: 'Incident report', raisedAt: 'now', next: 'The DSL has been alerted now.' }).content);
+    expectValidCard(buildCaseNoticeCard({ title: 'New case', reference: 'SM-2026-0001', kindLabel: 'Incident report', category: 'Trolling', severity: 'medium', raisedAt: 'now', caseUrl: 'https://x.test/', note: 'n' }).content);
+    expectValidCard(buildReceiptCard({ reference: 'SM-2026-0001', kindLabel: 'Incident report', raisedAt: 'now', next: 'The DSL has been alerted now.' }).content);
     const welcome = buildWelcomeCard({ firstName: 'Sam', schoolName: 'Westbrook Primary School', headTitle: 'Headteacher' }).content;
-    parse(welcome);
+    expectValidCard(welcome);
     expect((welcome.actions as any[]).map((a) => a.data)).toEqual([
       { verb: 'menu', choice: 'report' },
       { verb: 'menu', choice: 'requestAccount' },
@@ -60,7 +46,7 @@ describe('cards are valid Adaptive Cards 1.5 with the right verbs and data', () 
       { verb: 'menu', choice: 'mySubmissions' },
     ]);
     const choice = buildSchoolChoiceCard([{ id: 'a', name: 'A School', referencePrefix: 'A', headTitle: 'Headteacher' }, { id: 'b', name: 'B Academy', referencePrefix: 'B', headTitle: 'Principal' }]).content;
-    parse(choice);
+    expectValidCard(choice);
     expect((choice.actions as any[]).map((a) => a.data)).toEqual([{ verb: 'chooseSchool', schoolId: 'a' }, { verb: 'chooseSchool', schoolId: 'b' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cardProblems } from '../support/adaptive-card.js';
 import * as AC from 'adaptivecards';
 import {
   buildChoiceStepCard,
@@ -11,16 +12,7 @@ import {
 import { buildMySubmissionsCard } from '../../src/cards/my-submissions.js';
 import type { CardAttachment } from '../../src/cards/card.js';
 
-/** Parse with the Adaptive Cards library (1.5) and return its validation problems. */
-function problems(card: CardAttachment): string[] {
-  const c = new AC.AdaptiveCard();
-  const ctx = new AC.SerializationContext(new AC.Version(1, 5));
-  c.parse(card.content, ctx);
-  const out: string[] = [];
-  for (let i = 0; i < ctx.eventCount; i++) out.push(ctx.getEventAt(i).message);
-  for (const e of c.validateProperties().validationEvents) out.push(e.message);
-  return out;
-}
+const problems = (card: CardAttachment) => cardProblems(card.content);
 
 const actions = (card: CardAttachment) => (card.content.actions as Array<{ type: string; title: string; data?: unknown; url?: string }>) ?? [];
 
