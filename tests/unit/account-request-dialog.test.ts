@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectValidCard, TEAMS_DYNAMIC_SEARCH } from '../support/adaptive-card.js';
-import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import { DialogTestClient } from 'botbuilder-testing';
 import { pino } from 'pino';
-import { RootDialog } from '../../src/dialogs/root-dialog.js';
 import { RequestAccountDialog } from '../../src/dialogs/request-account-dialog.js';
-import { setActor } from '../../src/dialogs/turn-context-keys.js';
+import { dialogClient, nav, play, say, submit, type Say, type Turn } from '../support/dialog-harness.js';
 import { buildChain } from '../../src/domain/account-requests/approval-chain.js';
 import { checkAccountRequest, type AccountRequestAnswers } from '../../src/domain/account-requests/account-request.js';
 import type { SubmitResult } from '../../src/domain/account-requests/account-request-service.js';
@@ -54,31 +51,14 @@ class FakeRequests {
   }
 }
 
+const actorOf = (member: Member) => ({ tenantId: 't', aadObjectId: member.aadObjectId, school: SCHOOL, member });
+
 function makeClient(member: Member = SAM) {
   const requests = new FakeRequests();
   const dialog = new RequestAccountDialog({ requests, members: async () => MEMBERS, clock: CLOCK, log: pino({ level: 'silent' }), newSubmissionId: () => 'sub1' });
-  const root = new RootDialog({ requestAccount: dialog });
-  const withActor: Middleware = {
-    onTurn: async (ctx: TurnContext, next: () => Promise<void>) => {
-      setActor(ctx, { tenantId: 't', aadObjectId: member.aadObjectId, school: SCHOOL, member });
-      await next();
-    },
-  };
-  return { client: new DialogTestClient('msteams', root, { command: 'requestAccount' }, [withActor]), requests };
+  return { client: dialogClient({ requestAccount: dialog }, 'requestAccount', actorOf(member)), requests };
 }
 
-type Say = string | Partial<Activity>;
-async function say(client: DialogTestClient, input: Say): Promise<string> {
-  const out: string[] = [];
-  let reply: Partial<Activity> | undefined = await client.sendActivity(input as never);
-  while (reply) {
-    if (reply.text) out.push(reply.text);
-    for (const a of reply.attachments ?? []) out.push(JSON.stringify(a.content));
-    reply = client.getNextReply();
-  }
-  return out.join('\n');
-}
-const submit = (value: Record<string, unknown>): Partial<Activity> => ({ type: 'message', value });
 const PAGES = {
   about: ['platform', 'platformOther', 'accountName', 'department', 'aim', 'content', 'audience', 'pupilAgeFrom', 'pupilAgeTo', 'otherSchools', 'audienceOther', 'contributors', 'contributorsOther', 'openness', 'promotion'],
   people: ['administrators', 'moderators', 'vetting', 'host', 'hostName', 'lineManager', 'consent', 'security'],
@@ -88,19 +68,6 @@ const values = (page: keyof typeof PAGES, over: Record<string, unknown>) =>
   Object.fromEntries(Object.entries({ ...VALID, ...over }).filter(([k]) => PAGES[page].includes(k)));
 const page = (p: keyof typeof PAGES, over: Record<string, unknown> = {}) => submit({ verb: 'requestAccount', step: p, action: 'next', ...values(p, over) });
 const summary = (action: 'confirm' | 'edit') => submit({ verb: 'requestAccount', step: 'summary', action });
-const nav = (n: 'back' | 'cancel') => submit({ verb: 'nav', nav: n });
-
-/** [user says, what the bot's answer contains (all of)]; a leading "!" means "does not contain". */
-type Turn = [Say, string[]];
-async function play(client: DialogTestClient, turns: Turn[]) {
-  for (const [i, [input, expected]] of turns.entries()) {
-    const out = await say(client, input);
-    for (const e of expected) {
-      if (e.startsWith('!')) expect(out, `turn ${i}`).not.toContain(e.slice(1));
-      else expect(out, `turn ${i}`).toContain(e);
-    }
-  }
-}
 
 describe('RequestAccountDialog: three cards, a summary, confirm', () => {
   it('requests in five turns; the summary names the approvers; the line manager is asked first', async () => {
@@ -198,14 +165,8 @@ describe('RequestAccountDialog: three cards, a summary, confirm', () => {
     if (!checked.ok) throw new Error('fixture');
     requests.changesRequested(checked.answers);
     const dialog = new RequestAccountDialog({ requests, members: async () => MEMBERS, clock: CLOCK, log: pino({ level: 'silent' }) });
-    const withActor: Middleware = {
-      onTurn: async (ctx: TurnContext, next: () => Promise<void>) => {
-        setActor(ctx, { tenantId: 't', aadObjectId: 'sam', school: SCHOOL, member: SAM });
-        await next();
-      },
-    };
     // As the bot starts it: the notice's "Edit and resubmit" is the menu choice with the request's id.
-    const client2 = new DialogTestClient('msteams', new RootDialog({ requestAccount: dialog }), { command: 'requestAccount' }, [withActor]);
+    const client2 = dialogClient({ requestAccount: dialog }, 'requestAccount', actorOf(SAM));
     await play(client2, [
       [submit({ verb: 'menu', choice: 'requestAccount', caseId: 'a'.repeat(16) }), ['Editing SM-2026-0007', 'Use the school logo', '"value":"Westbrook Eco Club"']],
       [page('about', { accountName: 'Westbrook Eco Club (with logo)' }), ['(2 of 3)', '"value":"sam,priya"']],

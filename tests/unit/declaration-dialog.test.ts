@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectValidCard } from '../support/adaptive-card.js';
-import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import { DialogTestClient } from 'botbuilder-testing';
 import { pino } from 'pino';
-import { RootDialog } from '../../src/dialogs/root-dialog.js';
 import { DeclareRelationshipDialog } from '../../src/dialogs/declare-relationship-dialog.js';
-import { setActor } from '../../src/dialogs/turn-context-keys.js';
+import { dialogClient, nav, play, say, submit } from '../support/dialog-harness.js';
 import { routeDeclaration, type DeclarationAnswers } from '../../src/domain/declarations/declaration.js';
 import type { DeclareResult } from '../../src/domain/declarations/declaration-service.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
@@ -47,44 +44,13 @@ class FakeDeclarations {
 function makeClient(member: Member = STAFF) {
   const declarations = new FakeDeclarations();
   const declare = new DeclareRelationshipDialog({ declarations, log: pino({ level: 'silent' }), newSubmissionId: () => 'sub1' });
-  const root = new RootDialog({ declare });
-  const withActor: Middleware = {
-    onTurn: async (ctx: TurnContext, next: () => Promise<void>) => {
-      setActor(ctx, { tenantId: 't', aadObjectId: member.aadObjectId, school: SCHOOL, member });
-      await next();
-    },
-  };
-  return { client: new DialogTestClient('msteams', root, { command: 'declare' }, [withActor]), declarations };
+  const client = dialogClient({ declare }, 'declare', { tenantId: 't', aadObjectId: member.aadObjectId, school: SCHOOL, member });
+  return { client, declarations };
 }
 
-type Say = string | Partial<Activity>;
-async function say(client: DialogTestClient, input: Say): Promise<string> {
-  const out: string[] = [];
-  let reply: Partial<Activity> | undefined = await client.sendActivity(input as never);
-  while (reply) {
-    if (reply.text) out.push(reply.text);
-    for (const a of reply.attachments ?? []) out.push(JSON.stringify(a.content));
-    reply = client.getNextReply();
-  }
-  return out.join('\n');
-}
-const submit = (value: Record<string, unknown>): Partial<Activity> => ({ type: 'message', value });
 const FORM = { pupilName: 'Amy Taylor', yearGroup: 'Year 5', relationship: 'auntUncle', platforms: 'facebook,whatsapp', otherRelatives: 'no', confirmed: 'true' };
 const form = (values: Record<string, unknown> = {}) => submit({ verb: 'declare', step: 'form', action: 'answer', ...FORM, ...values });
 const summary = (action: 'confirm' | 'edit') => submit({ verb: 'declare', step: 'summary', action });
-const nav = (n: 'back' | 'cancel') => submit({ verb: 'nav', nav: n });
-
-/** [user says, what the bot's answer contains (all of)]; a leading "!" means "does not contain". */
-type Turn = [Say, string[]];
-async function play(client: DialogTestClient, turns: Turn[]) {
-  for (const [i, [input, expected]] of turns.entries()) {
-    const out = await say(client, input);
-    for (const e of expected) {
-      if (e.startsWith('!')) expect(out, `turn ${i}`).not.toContain(e.slice(1));
-      else expect(out, `turn ${i}`).toContain(e);
-    }
-  }
-}
 
 describe('DeclareRelationshipDialog: one form, a summary, confirm', () => {
   it('declares in three turns: form, summary, confirm', async () => {

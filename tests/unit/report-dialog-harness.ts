@@ -1,10 +1,9 @@
-import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import { DialogTestClient } from 'botbuilder-testing';
+import type { Activity } from 'botbuilder';
 import { pino } from 'pino';
-import { RootDialog } from '../../src/dialogs/root-dialog.js';
 import { ReportIncidentDialog } from '../../src/dialogs/report-incident-dialog.js';
 import { MySubmissionsDialog } from '../../src/dialogs/my-submissions-dialog.js';
-import { setActor, type Actor } from '../../src/dialogs/turn-context-keys.js';
+import type { Actor } from '../../src/dialogs/turn-context-keys.js';
+import { dialogClient, submit } from '../support/dialog-harness.js';
 import { routeIncident } from '../../src/domain/cases/routing.js';
 import type { IncidentAnswers } from '../../src/domain/cases/incident.js';
 import type { CaseRecord, CaseSummary, EvidenceRecord } from '../../src/domain/cases/types.js';
@@ -98,35 +97,13 @@ export function makeClient(opts: { member?: Member; school?: School; command?: s
   const cases = new FakeCases();
   const log = pino({ level: 'silent' });
   const report = new ReportIncidentDialog({ cases, evidence, bearer: () => async () => 'token', clock: () => NOW, log, newDraftId: () => 'draft1' });
-  const root = new RootDialog({ report, mySubmissions: new MySubmissionsDialog(cases) });
-  const actor: Actor = { tenantId: 't', aadObjectId: (opts.member ?? STAFF).aadObjectId, school: opts.school ?? SCHOOL, member: opts.member ?? STAFF };
-  const withActor: Middleware = {
-    onTurn: async (ctx: TurnContext, next: () => Promise<void>) => {
-      setActor(ctx, actor);
-      await next();
-    },
-  };
-  const client = new DialogTestClient('msteams', root, { command: opts.command ?? 'report' }, [withActor]);
+  const member = opts.member ?? STAFF;
+  const actor: Actor = { tenantId: 't', aadObjectId: member.aadObjectId, school: opts.school ?? SCHOOL, member };
+  const client = dialogClient({ report, mySubmissions: new MySubmissionsDialog(cases) }, opts.command ?? 'report', actor);
   return { client, evidence, cases };
 }
 
-export type Say = string | Partial<Activity>;
-
-/** Everything the bot answered to one message, as searchable text (message text and card JSON). */
-export async function say(client: DialogTestClient, input: Say): Promise<string> {
-  const out: string[] = [];
-  let reply: Partial<Activity> | undefined = await client.sendActivity(input as never);
-  while (reply) {
-    if (reply.type !== 'typing') {
-      if (reply.text) out.push(reply.text);
-      for (const a of reply.attachments ?? []) out.push(JSON.stringify(a.content));
-    }
-    reply = client.getNextReply();
-  }
-  return out.join('\n');
-}
-
-export const submit = (value: Record<string, unknown>): Partial<Activity> => ({ type: 'message', value });
+export { say, submit, play, type Say, type Turn } from '../support/dialog-harness.js';
 export const answer = (step: string, value: string): Partial<Activity> => submit({ verb: 'incident', step, action: 'answer', value });
 export const image = (url: string, name = 'shot.png'): Partial<Activity> => ({
   type: 'message',
@@ -136,13 +113,3 @@ export const image = (url: string, name = 'shot.png'): Partial<Activity> => ({
     { contentType: 'text/html', content: `<img src="${url}">` },
   ],
 });
-
-/** A table of turns: [what the user says, what the bot's answer must contain (each string)]. */
-export type Turn = [Say, string | string[]];
-
-export async function play(client: DialogTestClient, turns: Turn[], expectFn: (actual: string, expected: string, where: string) => void) {
-  for (const [i, [input, expected]] of turns.entries()) {
-    const got = await say(client, input);
-    for (const e of ([] as string[]).concat(expected)) expectFn(got, e, `turn ${i + 1} (${typeof input === 'string' ? input : JSON.stringify(input.value ?? input.attachments?.[0]?.contentUrl)})`);
-  }
-}

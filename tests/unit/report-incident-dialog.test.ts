@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { INCIDENT_CATEGORIES, INDECENT_IMAGES_GUIDANCE, type IncidentCategory } from '../../src/domain/cases/incident.js';
 import { answer, image, makeClient, play, say, submit, type Turn } from './report-dialog-harness.js';
 
-const check = (actual: string, expected: string, where: string) => expect(actual, where).toContain(expected);
 const back = submit({ verb: 'nav', nav: 'back' });
 const cancel = submit({ verb: 'nav', nav: 'cancel' });
 const send = submit({ verb: 'incident', step: 'summary', action: 'submit' });
@@ -41,7 +40,7 @@ describe('report an incident: every category family', () => {
       const turns: Turn[] = [...typedAnswers(INCIDENT_CATEGORIES[category])];
       if (category !== 'indecentImages') turns.push(['done', ['Check your report', expectations[category]]]);
       turns.push([send, ['Report sent', 'SM-2026-0001', 'Keep the evidence']]);
-      await play(client, turns, check);
+      await play(client, turns);
       expect(cases.submitted).toHaveLength(1);
       expect(cases.submitted[0].answers).toMatchObject({
         category,
@@ -60,7 +59,7 @@ describe('report an incident: every category family', () => {
 
   it('a pupil at risk goes to the DSL whatever the category, and says so after submit', async () => {
     const { client } = makeClient();
-    await play(client, [...typedAnswers('Content that disparages the school, staff, pupils or parents', 'unknown', 'yes'), ['done', 'the designated safeguarding lead is alerted at once'], [send, 'The designated safeguarding lead has been alerted now']], check);
+    await play(client, [...typedAnswers('Content that disparages the school, staff, pupils or parents', 'unknown', 'yes'), ['done', 'the designated safeguarding lead is alerted at once'], [send, 'The designated safeguarding lead has been alerted now']]);
   });
 
   it('cyberbullying of a pupil is a safeguarding concern', async () => {
@@ -78,7 +77,7 @@ describe('report an incident: every category family', () => {
       [answer('pupilAtRisk', 'unsure'), 'Screenshots'],
       [done, ['Other: Discord', 'Ongoing', 'the designated safeguarding lead is alerted at once']],
       [send, 'SM-2026-0001'],
-    ], check);
+    ]);
     expect(cases.submitted[0].answers).toMatchObject({ platform: 'other', platformOther: 'Discord', when: 'ongoing', pupilAtRisk: 'unsure' });
   });
 });
@@ -90,7 +89,7 @@ describe('report an incident: the headteacher route', () => {
       ...typedAnswers('staff misuse', 'the headteacher'),
       ['done', ['it goes to the chair of governors, and the Headteacher will not see it']],
       [send, ['The chair of governors has been told, and the Headteacher will not see this report']],
-    ], check);
+    ]);
     expect(cases.submitted[0].answers.responsible).toBe('headteacher');
   });
 });
@@ -110,7 +109,7 @@ describe('report an incident: indecent images of children', () => {
       [answer('whatHappened', 'A pupil showed me a picture on their phone.'), 'pupil is at risk'],
       [answer('pupilAtRisk', 'yes'), ['Check your report', 'None (never for this kind of report)', 'the designated safeguarding lead is alerted at once']],
       [send, ['SM-2026-0001', INDECENT_IMAGES_GUIDANCE]],
-    ], check);
+    ]);
     expect(evidence.downloads).toHaveLength(0);
     expect(evidence.links).toBe(0);
     expect(cases.submitted[0].evidence).toEqual([]);
@@ -126,7 +125,7 @@ describe('report an incident: indecent images of children', () => {
       [edit('category'), 'What do you want to report?'],
       [answer('category', 'indecentImages'), [INDECENT_IMAGES_GUIDANCE, 'Check your report', 'None (never for this kind of report)']],
       [send, 'SM-2026-0001'],
-    ], check);
+    ]);
     expect(evidence.drafts.get('draft1')).toEqual({ noImages: true });
     expect(cases.submitted[0].evidence).toEqual([]);
   });
@@ -148,7 +147,7 @@ describe('report an incident: screenshots', () => {
       ['what now?', 'Paste or attach a screenshot, or press Done'],
       [done, ['Check your report', '"Screenshots","value":"2"']],
       [send, 'SM-2026-0001'],
-    ], check);
+    ]);
     expect(evidence.downloads.map((d) => d.shape)).toEqual(['inline', 'file', 'file']);
     expect(cases.submitted[0].evidence.map((e) => e.originalName)).toEqual(['one.png', 'two.jpg']);
     expect(evidence.submitted.has('draft1')).toBe(true);
@@ -156,11 +155,11 @@ describe('report an incident: screenshots', () => {
 
   it('offers the upload page and announces screenshots that arrived from it at the next turn', async () => {
     const { client, evidence } = makeClient();
-    await play(client, typedAnswers('trolling'), check);
+    await play(client, typedAnswers('trolling'));
     expect(evidence.links).toBe(1);
     evidence.add('a.png', 'upload');
     evidence.add('b.png', 'upload');
-    await play(client, [['done', ['2 screenshots received from the upload page', 'Check your report', '"value":"2"']]], check);
+    await play(client, [['done', ['2 screenshots received from the upload page', 'Check your report', '"value":"2"']]]);
   });
 
   it('asks for screenshots later when one is sent at an earlier question', async () => {
@@ -168,7 +167,7 @@ describe('report an incident: screenshots', () => {
     await play(client, [
       ['report', 'What do you want to report?'],
       [image('https://smba.trafficmanager.net/a/views/original'), ['I will ask for screenshots in a moment', 'What do you want to report?']],
-    ], check);
+    ]);
     expect(evidence.downloads).toHaveLength(0);
   });
 });
@@ -184,7 +183,7 @@ describe('report an incident: back, cancel, edit, validation', () => {
       [back, ['Who is affected?', '"value":"colleague"']],
       ['back', ['What do you want to report?', '"value":"trolling"']],
       [answer('category', 'media'), 'Who is affected?'],
-    ], check);
+    ]);
   });
 
   it('cancels at any step, saves nothing, and discards screenshots', async () => {
@@ -193,7 +192,7 @@ describe('report an incident: back, cancel, edit, validation', () => {
       ...typedAnswers('trolling'),
       [image('https://smba.trafficmanager.net/a/views/original'), 'Screenshot 1 received'],
       [cancel, ['Cancelled. Nothing was saved.', 'What do you need to do?']],
-    ], check);
+    ]);
     expect(cases.submitted).toHaveLength(0);
     expect(evidence.records).toHaveLength(0);
     expect(evidence.drafts.get('draft1')).toEqual({ noImages: true });
@@ -201,13 +200,13 @@ describe('report an incident: back, cancel, edit, validation', () => {
 
   it('cancel typed at the first question', async () => {
     const { client, cases } = makeClient();
-    await play(client, [['report', 'What do you want to report?'], ['cancel', 'Cancelled. Nothing was saved.']], check);
+    await play(client, [['report', 'What do you want to report?'], ['cancel', 'Cancelled. Nothing was saved.']]);
     expect(cases.submitted).toHaveLength(0);
   });
 
   it('help repeats the current question', async () => {
     const { client } = makeClient();
-    await play(client, [['report', 'What do you want to report?'], [answer('category', 'trolling'), 'Who is affected?'], ['help', ['type **back**', 'Who is affected?']]], check);
+    await play(client, [['report', 'What do you want to report?'], [answer('category', 'trolling'), 'Who is affected?'], ['help', ['type **back**', 'Who is affected?']]]);
   });
 
   it('changes one answer from the summary and returns to the summary', async () => {
@@ -224,7 +223,7 @@ describe('report an incident: back, cancel, edit, validation', () => {
       [submit({ verb: 'incident', step: 'when', action: 'answer', date: '2026-03-10', time: '18:45' }), ['Check your report', '10 March 2026, 18:45']],
       [submit({ verb: 'incident', step: 'summary', action: 'edit' }), 'Choose the answer you want to change first'],
       ['send', 'SM-2026-0001'],
-    ], check);
+    ]);
     expect(cases.submitted[0].answers).toMatchObject({ where: '@troll_account_99', platform: 'other', platformOther: 'Kik', when: '2026-03-10T18:45' });
   });
 
@@ -249,7 +248,7 @@ describe('report an incident: back, cancel, edit, validation', () => {
       ['   ', 'Please write an answer'],
       ['x'.repeat(4000), 'pupil is at risk'],
       [answer('category', 'trolling'), 'That card is from an earlier question'],
-    ], check);
+    ]);
   });
 });
 
