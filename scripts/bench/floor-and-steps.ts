@@ -3,6 +3,7 @@ import type { Person } from '../../tests/support/activities.js';
 import { BotClient, ORDINARY_STEPS, incidentSteps, turnError, type StepName } from './bot-client.js';
 import { ECHO_JS, SERVER_JS, startNode, type CountingProxy } from './processes.js';
 import type { Report } from './report.js';
+import { pngOfSize } from './people.js';
 import { describeLatency, latency } from './stats.js';
 
 export interface FloorOptions {
@@ -86,7 +87,7 @@ export async function floorAndSteps(o: FloorOptions, report: Report): Promise<vo
     report.section('2. Storage requests per step (counted at the proxy in front of Azurite)');
     const counts = new Map<StepName, Record<string, number>>();
     await o.proxy.reset();
-    const steps = incidentSteps(client, o.counted, { category: 'cyberbullying', affected: 'colleague', responsible: 'parent', pupilAtRisk: 'no', screenshotUrl: o.connector.serveFile('count.png', smallPng(), 'image/png') });
+    const steps = incidentSteps(client, o.counted, { category: 'cyberbullying', affected: 'colleague', responsible: 'parent', pupilAtRisk: 'no', screenshotUrl: o.connector.serveFile('count.png', pngOfSize(20_000), 'image/png') });
     for (const s of steps) {
       const r = await s.run();
       const err = turnError(r, s.expect);
@@ -108,10 +109,4 @@ export async function floorAndSteps(o: FloorOptions, report: Report): Promise<vo
   } finally {
     await server.stop();
   }
-}
-
-function smallPng(): Buffer {
-  const b = Buffer.alloc(20_000, 7);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b);
-  return b;
 }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { png } from '../support/images.js';
 import type { ConnectorStub } from '../support/connector-stub.js';
 import { conversationOf, makeActivity, makeMessage, makeSubmit, type Person } from '../support/activities.js';
 
@@ -27,7 +28,7 @@ export interface DriverStats {
   turns: number;
 }
 
-export const png = (size: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);
+export { png };
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { png } from '../support/images.js';
+import { startOutsider } from '../support/outsider.js';
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ConnectorStub } from '../support/connector-stub.js';
@@ -32,14 +32,11 @@ let jwks: JwksStub;
 let storage: StorageClients;
 let repo: CaseRepository;
 /** Must never be contacted: URLs outside the allow-list and redirect targets point here. */
-let outsider: http.Server;
-const outsiderHits: string[] = [];
-let outsiderUrl = '';
+let outsider: Awaited<ReturnType<typeof startOutsider>>;
 const seeded = {} as Record<'safeguarding' | 'withEvidence' | 'oakfield', CaseRecord>;
 let evidence: EvidenceRecord;
 let otherEvidence: EvidenceRecord;
 
-const png = (size: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);
 
 // ---- talking to the server ----
 
@@ -169,14 +166,14 @@ const rows: Row[] = [
   { name: 'a non-image renamed .png', send: () => attach(PEOPLE.staff, [fileAt('notes.png', `${connector.url}/files/notes.png`)]), want: { says: '"notes.png" was not saved: it is not a picture' } },
   { name: 'an image over the 10 MB cap', send: () => attach(PEOPLE.staff, [fileAt('huge.png', `${connector.url}/files/huge.png`)]), want: { says: '"huge.png" was not saved: it is larger than 10 MB' } },
   { name: 'a PDF attachment', send: () => attach(PEOPLE.staff, [{ contentType: 'application/pdf', name: 'letter.pdf', contentUrl: `${connector.url}/files/letter.pdf` }]), want: { says: '"letter.pdf" was not saved: it is not a picture' } },
-  { name: 'a loopback port not on the allow-list', send: () => attach(PEOPLE.staff, [fileAt('cat.png', `${outsiderUrl}/cat.png`)]), want: { says: NOT_FROM_TEAMS } },
+  { name: 'a loopback port not on the allow-list', send: () => attach(PEOPLE.staff, [fileAt('cat.png', `${outsider.url}/cat.png`)]), want: { says: NOT_FROM_TEAMS } },
   { name: 'link-local metadata address 169.254.169.254', send: () => attach(PEOPLE.staff, [inlineAt('http://169.254.169.254/latest/meta-data/iam')]), want: { says: NOT_FROM_TEAMS } },
   { name: 'metadata address written as a decimal number', send: () => attach(PEOPLE.staff, [inlineAt('http://2852039166/latest/meta-data/')]), want: { says: NOT_FROM_TEAMS } },
   { name: 'metadata address as IPv4-mapped IPv6', send: () => attach(PEOPLE.staff, [inlineAt('http://[::ffff:169.254.169.254]/latest/')]), want: { says: NOT_FROM_TEAMS } },
   { name: 'AWS IPv6 metadata address', send: () => attach(PEOPLE.staff, [inlineAt('http://[fd00:ec2::254]/latest/')]), want: { says: NOT_FROM_TEAMS } },
   { name: 'Alibaba metadata address 100.100.100.200', send: () => attach(PEOPLE.staff, [inlineAt('http://100.100.100.200/latest/meta-data/')]), want: { says: NOT_FROM_TEAMS } },
   { name: 'metadata host name (metadata.google.internal)', send: () => attach(PEOPLE.staff, [inlineAt('http://metadata.google.internal/computeMetadata/v1/')]), want: { says: NOT_FROM_TEAMS } },
-  { name: 'the unspecified address 0.0.0.0', send: () => attach(PEOPLE.staff, [inlineAt(`http://0.0.0.0:${new URL(outsiderUrl).port}/x.png`)]), want: { says: NOT_FROM_TEAMS } },
+  { name: 'the unspecified address 0.0.0.0', send: () => attach(PEOPLE.staff, [inlineAt(`http://0.0.0.0:${new URL(outsider.url).port}/x.png`)]), want: { says: NOT_FROM_TEAMS } },
   { name: 'a look-alike Teams host', send: () => attach(PEOPLE.staff, [inlineAt('https://smba.trafficmanager.net.evil.example/v3/attachments/1')]), want: { says: NOT_FROM_TEAMS } },
   { name: 'a Teams host with credentials in the URL', send: () => attach(PEOPLE.staff, [inlineAt('https://user:pw@smba.trafficmanager.net/v3/attachments/1')]), want: { says: NOT_FROM_TEAMS } },
   { name: 'a file: URL', send: () => attach(PEOPLE.staff, [fileAt('passwd.png', 'file:///etc/passwd')]), want: { says: '"passwd.png" was not saved: it did not come from Teams' } },
@@ -307,17 +304,11 @@ async function reportUpTo(p: Person, stop: 'category' | 'when' | 'whatHappened' 
 beforeAll(async () => {
   connector = await new ConnectorStub().start();
   connector.expectedBearer = devAttachmentBearer(SECRET);
-  outsider = http.createServer((req, res) => {
-    outsiderHits.push(req.url ?? '');
-    res.writeHead(200, { 'content-type': 'image/png' });
-    res.end(png(100));
-  });
-  await new Promise<void>((r) => outsider.listen(0, '127.0.0.1', r));
-  outsiderUrl = `http://127.0.0.1:${(outsider.address() as AddressInfo).port}`;
+  outsider = await startOutsider();
   connector.serveFile('notes.png', Buffer.from('These are my notes, not a picture at all.'), 'image/png');
   connector.serveFile('huge.png', png(10 * 1024 * 1024 + 1), 'image/png');
   connector.serveFile('good.png', png(2000), 'image/png');
-  connector.serveRedirect('bounce.png', `${outsiderUrl}/bounced.png`);
+  connector.serveRedirect('bounce.png', `${outsider.url}/bounced.png`);
   connector.serveRedirect('meta.png', 'http://169.254.169.254/latest/meta-data/');
 
   jwks = await new JwksStub(TENANT).start();
@@ -357,7 +348,7 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
   await connector?.stop();
   await jwks?.stop();
-  await new Promise<void>((r) => (outsider ? outsider.close(() => r()) : r()));
+  await outsider?.close();
   await storage?.evidence.deleteIfExists().catch(() => undefined);
 });
 
@@ -383,7 +374,7 @@ describe('bad input: a 4xx or a clear message, the server still up, nothing stor
   });
 
   it('never contacted a host outside the allow-list, and left nobody stuck: each flow goes on', async () => {
-    expect(outsiderHits).toEqual([]);
+    expect(outsider.hits).toEqual([]);
     expect((await submit(PEOPLE.teacher2, card('whatHappened', 'Comments under the photo.'))).text).toContain('"step":"pupilAtRisk"');
     expect((await submit(PEOPLE.head, card('category', 'trolling'))).text).toContain('"step":"affected"');
     expect((await submit(PEOPLE.staff, { verb: 'incident', step: 'evidence', action: 'done' })).text).toContain('"title":"Screenshots","value":"0"');

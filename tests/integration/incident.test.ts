@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { png, jpeg } from '../support/images.js';
+import { startOutsider } from '../support/outsider.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -14,27 +14,17 @@ const SECRET = 'integration-test-link-signing-secret-' + randomBytes(8).toString
 let connector: ConnectorStub;
 let server: ServerProcess;
 /** A server that must never be contacted: URLs outside the allow-list point here. */
-let outsider: http.Server;
-const outsiderHits: string[] = [];
-let outsiderUrl = '';
+let outsider: Awaited<ReturnType<typeof startOutsider>>;
 let cases: TableClient;
 const started = Date.now();
 const turnsOfTypicalReport: number[] = [];
 
-const png = (size: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);
-const jpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
   connector = await new ConnectorStub().start();
   connector.expectedBearer = devAttachmentBearer(SECRET);
-  outsider = http.createServer((req, res) => {
-    outsiderHits.push(req.url ?? '');
-    res.writeHead(200, { 'content-type': 'image/png' });
-    res.end(png(100));
-  });
-  await new Promise<void>((r) => outsider.listen(0, '127.0.0.1', r));
-  outsiderUrl = `http://127.0.0.1:${(outsider.address() as AddressInfo).port}`;
+  outsider = await startOutsider();
   server = await startServer({
     STORAGE_CONNECTION_STRING: inject('storageConnectionString'),
     TABLE_PREFIX: prefix,
@@ -46,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.kill('SIGTERM');
   await connector?.stop();
-  await new Promise<void>((r) => outsider?.close(() => r()));
+  await outsider?.close();
   // eslint-disable-next-line no-console
   console.info(`[incident.test] integration suite took ${Date.now() - started} ms; a typical report took ${turnsOfTypicalReport.join(', ')} turns`);
 });
@@ -117,13 +107,13 @@ describe('report an incident over HTTP, with real storage and a connector stand-
     // refusals: oversize, a non-image renamed .png, a host outside the allow-list, a redirect to it
     connector.serveFile('huge.png', png(10 * 1024 * 1024 + 1), 'image/png');
     connector.serveFile('notes.png', Buffer.from('These are my notes, not a picture at all.'), 'image/png');
-    connector.serveRedirect('bounce.png', `${outsiderUrl}/files/bounced.png`);
+    connector.serveRedirect('bounce.png', `${outsider.url}/files/bounced.png`);
     const refused = await talk(
       PEOPLE.staff,
       withAttachments(PEOPLE.staff, [
         file('huge.png', `${connector.url}/files/huge.png`),
         file('notes.png', `${connector.url}/files/notes.png`),
-        file('cat.png', `${outsiderUrl}/files/cat.png`),
+        file('cat.png', `${outsider.url}/files/cat.png`),
         file('bounce.png', `${connector.url}/files/bounce.png`),
         file('metadata.png', 'http://169.254.169.254/latest/meta-data/'),
       ]),
@@ -133,7 +123,7 @@ describe('report an incident over HTTP, with real storage and a connector stand-
     expect(refused).toContain('"cat.png" was not saved: it did not come from Teams, so it was not downloaded');
     expect(refused).toContain('"bounce.png" was not saved: it did not come from Teams');
     expect(refused).toContain('"metadata.png" was not saved: it did not come from Teams');
-    expect(outsiderHits).toEqual([]);
+    expect(outsider.hits).toEqual([]);
 
     const summary = await talk(PEOPLE.staff, { verb: 'incident', step: 'evidence', action: 'done' });
     turns++;
