@@ -1,29 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { ConnectorStub } from '../support/connector-stub.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
-import { PEOPLE, conversationOf, makeActivity, makeInstall, makeInvoke, makeMessage, makeSubmit, type Person } from '../support/activities.js';
-import { direct } from '../support/direct.js';
+import type { ConnectorStub } from '../support/connector-stub.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { BotHarness } from '../support/bot-harness.js';
+import { PEOPLE, makeActivity, makeMessage, makeSubmit, type Person } from '../support/activities.js';
 import { seedCase } from '../support/tab-seed.js';
 
 const prefix = 'r' + randomBytes(3).toString('hex');
 const SCHOOL = 'westbrook';
 const ACCOUNT = 'Westbrook Eco Club';
+let h: BotHarness;
 let connector: ConnectorStub;
 let server: ServerProcess;
-let db: ReturnType<typeof direct>;
+let db: BotHarness['db'];
 
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-const bodies = (p: Person) => connector.messagesTo(conversationOf(p)).map((r) => JSON.stringify(r.body ?? {}));
-const cardsTo = (p: Person) => connector.messagesTo(conversationOf(p)).map((r) => r.body?.attachments?.[0]?.content).filter(Boolean);
+const bodies = (p: Person) => h.bodies(p);
+const cardsTo = (p: Person) => h.cardsTo(p);
 const approvalCardsFor = (p: Person, reference: string) => cardsTo(p).filter((c: any) => JSON.stringify(c).includes('"verb":"accountApprove"') && JSON.stringify(c).includes(reference));
 
-async function turn(p: Person, activity: unknown): Promise<string> {
-  const before = connector.messagesTo(conversationOf(p)).length;
-  const res = await server.post('/api/messages', activity);
-  expect(res.status).toBeLessThan(300);
-  return bodies(p).slice(before).join('\n');
-}
+const turn = (p: Person, activity: unknown) => h.turn(p, activity);
 
 const FORM = {
   about: { platform: 'instagram', accountName: ACCOUNT, aim: 'Show families the eco club projects', content: 'Photos of projects, no faces', audience: 'families,staff', contributors: 'staff', openness: 'closed', promotion: 'Newsletter and website' },
@@ -45,16 +41,9 @@ async function request(p: Person, over: Partial<Record<Page, Record<string, stri
   return m![1];
 }
 
-const caseIdOf = async (reference: string) => (await db.caseRepo.idByReference(SCHOOL, reference))!;
-async function settled(caseId: string) {
-  for (let i = 0; i < 100; i++) {
-    const d = await db.caseRepo.get(SCHOOL, caseId);
-    if (d && d.outbox.every((o) => o.state !== 'pending')) return d;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('outbox did not settle');
-}
-const invoke = (p: Person, verb: string, data: Record<string, unknown>) => server.post('/api/messages', makeInvoke(p, connector.url, verb, data));
+const caseIdOf = (reference: string) => h.caseIdOf(reference);
+const settled = (caseId: string) => h.settled(caseId);
+const invoke = (p: Person, verb: string, data: Record<string, unknown>) => h.invoke(p, verb, data);
 async function decide(p: Person, verb: 'accountApprove' | 'accountReject' | 'accountChanges', data: Record<string, unknown>) {
   const res = await invoke(p, verb, { schoolId: SCHOOL, ...data });
   return { status: res.status, body: await res.json() };
@@ -73,17 +62,10 @@ async function tab(p: Person, path: string, init: RequestInit = {}) {
 }
 
 beforeAll(async () => {
-  connector = await new ConnectorStub().start();
-  server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, OUTBOX_POLL_MS: '200', DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
-  db = direct(inject('storageConnectionString'), prefix);
-  for (const p of Object.values(PEOPLE)) expect((await server.post('/api/messages', makeInstall(p, connector.url))).status).toBeLessThan(300);
-  await connector.waitUntil(() => connector.sent.length >= 6);
-  connector.clear();
+  h = await BotHarness.start({ prefix, install: Object.values(PEOPLE), env: { DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' } });
+  ({ connector, server, db } = h);
 });
-afterAll(async () => {
-  await server?.kill('SIGTERM');
-  await connector?.stop();
-});
+afterAll(() => h?.stop());
 
 describe('request a school account: the form, the approval chain and the register', () => {
   let reference = '';

@@ -1,45 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { ConnectorStub, type Recorded } from '../support/connector-stub.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
-import { PEOPLE, conversationOf, makeInstall, makeInvoke, type Person } from '../support/activities.js';
-import { direct } from '../support/direct.js';
+import type { ConnectorStub, Recorded } from '../support/connector-stub.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { PEOPLE, conversationOf, makeInvoke, type Person } from '../support/activities.js';
+import { BotHarness } from '../support/bot-harness.js';
 import { AdaptiveCard } from 'adaptivecards';
 
 const prefix = 'a' + randomBytes(3).toString('hex');
+let h: BotHarness;
 let connector: ConnectorStub;
 let server: ServerProcess;
-let db: ReturnType<typeof direct>;
+let db: BotHarness['db'];
 
-const cards = (p: Person) => connector.messagesTo(conversationOf(p)).map((r) => r.body?.attachments?.[0]?.content).filter(Boolean);
+const cards = (p: Person) => h.cardsTo(p);
 const alertCardsFor = (p: Person, reference: string) =>
   cards(p).filter((c: any) => JSON.stringify(c).includes('Safeguarding concern') && JSON.stringify(c).includes(reference));
-
-/** The stand-in sees a message before the dispatcher records it delivered: wait until nothing is pending. */
-async function settled(caseId: string) {
-  let d = await db.caseRepo.get('westbrook', caseId);
-  for (let i = 0; i < 200 && d!.outbox.some((o) => o.state === 'pending'); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    d = await db.caseRepo.get('westbrook', caseId);
-  }
-  return d!;
-}
+const settled = (caseId: string) => h.settled(caseId);
 
 beforeAll(async () => {
-  connector = await new ConnectorStub().start();
-  server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, OUTBOX_POLL_MS: '200' });
-  db = direct(inject('storageConnectionString'), prefix);
   // Everyone but the chair has the app installed (so the bot has a conversation with them).
-  for (const p of [PEOPLE.staff, PEOPLE.dsl, PEOPLE.deputy, PEOPLE.head]) {
-    expect((await server.post('/api/messages', makeInstall(p, connector.url))).status).toBeLessThan(300);
-  }
-  await connector.waitUntil(() => connector.sent.length >= 4);
-  connector.clear();
+  h = await BotHarness.start({ prefix, install: [PEOPLE.staff, PEOPLE.dsl, PEOPLE.deputy, PEOPLE.head] });
+  ({ connector, server, db } = h);
 });
-afterAll(async () => {
-  await server?.kill('SIGTERM');
-  await connector?.stop();
-});
+afterAll(() => h?.stop());
 
 describe('alerts: a transactional outbox delivered to DSLs, SLT, the chair and the reporter', () => {
   let reference = '';

@@ -1,32 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { ConnectorStub } from '../support/connector-stub.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
-import { PEOPLE, conversationOf, makeInstall, makeInvoke, makeMessage, makeSubmit, type Person } from '../support/activities.js';
-import { direct } from '../support/direct.js';
+import type { ConnectorStub } from '../support/connector-stub.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { BotHarness } from '../support/bot-harness.js';
+import { PEOPLE, makeMessage, makeSubmit, type Person } from '../support/activities.js';
 import { DeclarationService } from '../../src/domain/declarations/declaration-service.js';
 
 const prefix = 'd' + randomBytes(3).toString('hex');
 const SCHOOL = 'westbrook';
 const PUPIL = 'Amelia Fairweather';
+let h: BotHarness;
 let connector: ConnectorStub;
 let server: ServerProcess;
-let db: ReturnType<typeof direct>;
+let db: BotHarness['db'];
 let declarations: DeclarationService;
 
-const bodies = (p: Person) => connector.messagesTo(conversationOf(p)).map((r) => JSON.stringify(r.body ?? {}));
-const cardsTo = (p: Person) => connector.messagesTo(conversationOf(p)).map((r) => r.body?.attachments?.[0]?.content).filter(Boolean);
+const bodies = (p: Person) => h.bodies(p);
+const cardsTo = (p: Person) => h.cardsTo(p);
 const ackCardsFor = (p: Person, reference: string) =>
   cardsTo(p).filter((c: any) => JSON.stringify(c).includes('"verb":"declarationAcknowledge"') && JSON.stringify(c).includes(reference));
 const member = async (p: Person) => (await db.directory.member(SCHOOL, p.aad))!;
 
-/** Send one activity in the person's chat; returns what the bot sent back in that turn (text and card JSON). */
-async function turn(p: Person, activity: unknown): Promise<string> {
-  const before = connector.messagesTo(conversationOf(p)).length;
-  const res = await server.post('/api/messages', activity);
-  expect(res.status).toBeLessThan(300);
-  return bodies(p).slice(before).join('\n');
-}
+const turn = (p: Person, activity: unknown) => h.turn(p, activity);
 
 const FORM = { pupilName: PUPIL, yearGroup: 'Year 5', relationship: 'auntUncle', platforms: 'facebook,whatsapp', otherRelatives: 'yes', otherRelativesDetail: 'Her brother in Year 2', confirmed: 'true' };
 const formSubmit = (values: Record<string, unknown>) => ({ verb: 'declare', step: 'form', action: 'answer', ...FORM, ...values });
@@ -42,36 +37,16 @@ async function declare(p: Person, values: Record<string, unknown> = {}): Promise
   return m![1];
 }
 
-async function caseIdOf(reference: string): Promise<string> {
-  return (await db.caseRepo.idByReference(SCHOOL, reference))!;
-}
-
-async function settled(caseId: string) {
-  for (let i = 0; i < 100; i++) {
-    const d = await db.caseRepo.get(SCHOOL, caseId);
-    if (d && d.outbox.every((o) => o.state !== 'pending')) return d;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('outbox did not settle');
-}
-
-const invoke = (p: Person, verb: string, data: Record<string, unknown>) => server.post('/api/messages', makeInvoke(p, connector.url, verb, data));
+const caseIdOf = (reference: string) => h.caseIdOf(reference);
+const settled = (caseId: string) => h.settled(caseId);
+const invoke = (p: Person, verb: string, data: Record<string, unknown>) => h.invoke(p, verb, data);
 
 beforeAll(async () => {
-  connector = await new ConnectorStub().start();
-  server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, OUTBOX_POLL_MS: '200' });
-  db = direct(inject('storageConnectionString'), prefix);
+  h = await BotHarness.start({ prefix, install: [PEOPLE.staff, PEOPLE.head, PEOPLE.dsl, PEOPLE.deputy, PEOPLE.chair, PEOPLE.teacher2] });
+  ({ connector, server, db } = h);
   declarations = new DeclarationService(db.caseRepo, db.directory);
-  for (const p of [PEOPLE.staff, PEOPLE.head, PEOPLE.dsl, PEOPLE.deputy, PEOPLE.chair, PEOPLE.teacher2]) {
-    expect((await server.post('/api/messages', makeInstall(p, connector.url))).status).toBeLessThan(300);
-  }
-  await connector.waitUntil(() => connector.sent.length >= 6);
-  connector.clear();
 });
-afterAll(async () => {
-  await server?.kill('SIGTERM');
-  await connector?.stop();
-});
+afterAll(() => h?.stop());
 
 describe('declare a family relationship: declaration, acknowledgement and register', () => {
   let reference = '';
