@@ -1,9 +1,8 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { buildServer } from '../build-options.js';
-import { freePort, waitFor } from '../../tests/support/ports.js';
+import { canConnect, freePort, waitFor } from '../lib/ports.js';
 import { connectionStringFor } from '../../tests/support/azurite.js';
-import net from 'node:net';
 import type { ProxyCounts, ProxyReady } from './counting-proxy.js';
 
 export const OUT_DIR = '.tmp/bench';
@@ -136,15 +135,4 @@ export async function startAzuriteInMemory(): Promise<BenchAzurite> {
   );
   await waitFor(async () => (await canConnect(tablePort)) && (await canConnect(blobPort)), 20_000, 'Azurite');
   return { connectionString: connectionStringFor(blobPort, tablePort), tablePort, blobPort, pid: child.pid!, stop: () => stopChild(child) };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
