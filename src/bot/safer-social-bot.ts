@@ -8,7 +8,7 @@ import {
   type SearchInvokeValue,
   type StatePropertyAccessor,
 } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type DialogState } from '../dialogs/sdk.js';
 import type { Logger } from '../log.js';
 import type { DirectoryService } from '../domain/directory-service.js';
 import { refFingerprint, type ConversationRef, type ConversationRefRepository } from '../storage/conversation-refs.js';

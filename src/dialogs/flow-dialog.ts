@@ -1,4 +1,4 @@
-import { Dialog, DialogReason, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogReason, type DialogContext, type DialogInstance, type DialogTurnResult } from './sdk.js';
 import type { TurnContext } from 'botbuilder';
 import { parseCommand } from '../bot/commands.js';
 

@@ -1,5 +1,5 @@
 import { CardFactory } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult } from './sdk.js';
 import type { CaseService } from '../domain/cases/case-service.js';
 import { INCIDENT_CATEGORIES } from '../domain/cases/incident.js';
 import { STATUS_LABELS, type CaseSummary } from '../domain/cases/types.js';

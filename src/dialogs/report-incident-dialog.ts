@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult } from './sdk.js';
 import type { Logger } from '../log.js';
 import type { CaseService } from '../domain/cases/case-service.js';
 import { routeIncident } from '../domain/cases/routing.js';

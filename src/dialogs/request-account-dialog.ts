@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CardFactory, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult } from './sdk.js';
 import type { Logger } from '../log.js';
 import type { AppServices } from '../services.js';
 import type { Member } from '../domain/directory.js';

@@ -6,7 +6,7 @@ import {
   type DialogContext,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './sdk.js';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { parseCommand, type Command } from '../bot/commands.js';
 import { buildWelcomeCard, HELP_TEXT, MENU_LABELS } from '../cards/menu.js';
