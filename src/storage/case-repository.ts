@@ -85,9 +85,12 @@ export interface WrittenOutbox {
   items: Array<OutboxItem & { etag?: string }>;
 }
 
-/** Pair the queued messages with the ETags the transaction returned for their rows. */
+/**
+ * Pair the queued messages with the ETags the transaction returned for their rows. A sub-response names
+ * its row as the service's Location header does, percent-encoded (`o%7C…` for `o|…`), so it is decoded.
+ */
 function withEtags(items: OutboxItem[], caseId: string, sub: Array<{ rowKey?: string; etag?: string }>): Array<OutboxItem & { etag?: string }> {
-  const byKey = new Map(sub.filter((r) => r.rowKey).map((r) => [r.rowKey!, r.etag?.trim()]));
+  const byKey = new Map(sub.filter((r) => r.rowKey).map((r) => [decodeKey(r.rowKey!), r.etag?.trim()]));
   return items.map((o) => ({ ...o, etag: byKey.get(rowKeys.outbox(caseId, o.id)) }));
 }
 
@@ -608,6 +611,14 @@ export class CaseRepository {
   /** Delivered messages of a kind for a case (to update every DSL's card in place). */
   async outboxOf(schoolId: string, caseId: string): Promise<OutboxItem[]> {
     return (await this.get(schoolId, caseId))?.outbox ?? [];
+  }
+}
+
+function decodeKey(key: string): string {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
   }
 }
 

@@ -43,6 +43,16 @@ export interface DispatcherOptions {
   pollMs: number;
 }
 
+/** Safeguarding alerts go first, wherever messages wait. */
+const urgency = (i: OutboxItem) => (i.kind === 'dslAlert' ? 0 : 1);
+
+interface Lane {
+  urgent: Array<{ item: OutboxItem & { etag?: string }; loadCase: () => Promise<CaseRecord | undefined> }>;
+  other: Lane['urgent'];
+  /** Set while this recipient's messages are being sent. */
+  pump?: Promise<void>;
+}
+
 /** Teams allows a bot about 7 messages a second in one conversation; stay under it. */
 const PER_CONVERSATION_SPACING_MS = 150;
 
@@ -76,8 +86,12 @@ export class OutboxDispatcher {
   private again = false;
   private stopped = true;
   private readonly wakeups = new Set<NodeJS.Timeout>();
-  /** One chain of sends per recipient for the fast path: a person's messages go one at a time, spaced. */
-  private readonly lanes = new Map<string, Promise<void>>();
+  /**
+   * The fast path's queue per recipient: a person's messages go one at a time, spaced, and a safeguarding
+   * alert goes before anything else still waiting for that person. DSLs are often SLT too, so in a surge
+   * their queue fills with notices and receipts; an alert must not wait behind them.
+   */
+  private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly lastStart = new Map<string, number>();
   readonly opts: DispatcherOptions;
@@ -121,34 +135,45 @@ export class OutboxDispatcher {
       this.kick();
       return;
     }
-    const urgency = (i: OutboxItem) => (i.kind === 'dslAlert' ? 0 : 1);
     const loadCase = () => Promise.resolve(written.case);
-    for (const item of [...written.items].sort((a, b) => urgency(a) - urgency(b))) {
+    for (const item of written.items) {
       if (!item.etag) {
         this.kick();
         continue;
       }
       const key = item.recipient.aadObjectId;
-      const prev = this.lanes.get(key) ?? Promise.resolve();
-      const next = prev
-        .then(async () => {
-          // Space the starts of a person's sends, not the gaps after them: a burst stays under Teams' limit.
-          const wait = (this.lastStart.get(key) ?? 0) + PER_CONVERSATION_SPACING_MS - Date.now();
-          if (wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
-          this.lastStart.set(key, Date.now());
-          await this.deliver(item, loadCase);
-        })
-        .catch((e: Error) => {
-          this.log.warn({ caseId: item.caseId, outboxId: item.id, errorName: e.name }, 'fast delivery failed; the poll will retry');
-          this.kick();
-        });
-      this.lanes.set(key, next);
-      this.inFlight.add(next);
-      next.finally(() => {
-        this.inFlight.delete(next);
-        if (this.lanes.get(key) === next) this.lanes.delete(key);
-      });
+      let lane = this.lanes.get(key);
+      if (!lane) {
+        lane = { urgent: [], other: [] };
+        this.lanes.set(key, lane);
+      }
+      (urgency(item) === 0 ? lane.urgent : lane.other).push({ item, loadCase });
+      if (!lane.pump) {
+        const pump = this.pump(key, lane);
+        lane.pump = pump;
+        this.inFlight.add(pump);
+        pump.finally(() => this.inFlight.delete(pump));
+      }
     }
+  }
+
+  /** Send a recipient's queued messages one at a time, alerts first, until the queue is empty. */
+  private async pump(key: string, lane: Lane): Promise<void> {
+    for (let next = lane.urgent.shift() ?? lane.other.shift(); next; next = lane.urgent.shift() ?? lane.other.shift()) {
+      // Space the starts of a person's sends, not the gaps after them: a burst stays under Teams' limit.
+      const wait = (this.lastStart.get(key) ?? 0) + PER_CONVERSATION_SPACING_MS - Date.now();
+      if (wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
+      this.lastStart.set(key, Date.now());
+      const { item, loadCase } = next;
+      try {
+        await this.deliver(item, loadCase);
+      } catch (e) {
+        this.log.warn({ caseId: item.caseId, outboxId: item.id, errorName: (e as Error).name }, 'fast delivery failed; the poll will retry');
+        this.kick();
+      }
+    }
+    lane.pump = undefined;
+    this.lanes.delete(key);
   }
 
   /**
@@ -203,7 +228,6 @@ export class OutboxDispatcher {
     for (const i of items) if (!due.includes(i)) this.wakeAt(Date.parse(i.claimedUntil && Date.parse(i.claimedUntil) > now ? i.claimedUntil : i.nextAttemptAt));
     const queues = new Map<string, Array<OutboxItem & { etag?: string }>>();
     // Safeguarding alerts first (their recipients' queues, and within a queue), then oldest first.
-    const urgency = (i: OutboxItem) => (i.kind === 'dslAlert' ? 0 : 1);
     for (const i of due.sort((a, b) => urgency(a) - urgency(b) || a.createdAt.localeCompare(b.createdAt))) {
       const q = queues.get(i.recipient.aadObjectId) ?? [];
       q.push(i);
