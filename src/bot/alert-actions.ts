@@ -3,7 +3,8 @@ import type { Logger } from '../log.js';
 import type { DirectoryService } from '../domain/directory-service.js';
 import type { CaseService } from '../domain/cases/case-service.js';
 import { NotAllowedError, CaseNotFoundError } from '../domain/cases/case-service.js';
-import type { Sender, RefLookup } from '../domain/cases/outbox-dispatcher.js';
+import { together, type OutboundMessage, type Sender, type RefLookup } from '../domain/cases/outbox-dispatcher.js';
+import type { OutboxItem } from '../domain/cases/types.js';
 import type { OutboxRenderer } from '../alerts/render.js';
 import type { CaseRepository } from '../storage/case-repository.js';
 import { ALERT_VERBS, type AlertActionData } from '../cards/alerts.js';
@@ -43,6 +44,19 @@ export function alertInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
     return aad ? deps.directory.member(schoolId, aad) : undefined;
   };
 
+  /** The message a delivered alert is in, as it should now read: its own card, or every card it was sent with. */
+  const messageOf = async (o: OutboxItem, own: OutboundMessage): Promise<OutboundMessage> => {
+    if (!o.sharedMessage || o.sharedMessage.length < 2) return own;
+    const parts = await Promise.all(
+      o.sharedMessage.map(async (caseId) => {
+        if (caseId === o.caseId) return own;
+        const d = await deps.caseRepo.get(o.schoolId, caseId);
+        return d ? deps.renderer.dslAlert(d.case) : undefined;
+      }),
+    );
+    return together(parts.filter((m): m is OutboundMessage => m !== undefined));
+  };
+
   const acknowledge: InvokeHandler = async (ctx) => {
     const data = actionData(ctx);
     if (!data) return cardError('This card is out of date or damaged. Please open the case in the Cases tab.');
@@ -52,15 +66,19 @@ export function alertInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
       const { case: c, first, outbox } = await deps.cases.acknowledgeAlert(actor, data.caseId);
       const msg = await deps.renderer.dslAlert(c);
       if (first) {
-        // Every other DSL's copy of the alert is updated in place to show who acknowledged and when.
-        const others = outbox.filter((o) => o.kind === 'dslAlert' && o.state === 'delivered' && o.activityId && o.recipient.aadObjectId !== actor.aadObjectId);
+        // Every other DSL's copy of the alert is updated in place to show who acknowledged and when. A copy
+        // sent with other alerts in one message (a burst) is updated by rewriting the whole message, the
+        // acting DSL's included, so that every card in it stays.
+        const copies = outbox.filter(
+          (o) => o.kind === 'dslAlert' && o.state === 'delivered' && o.activityId && (o.recipient.aadObjectId !== actor.aadObjectId || (o.sharedMessage?.length ?? 0) > 1),
+        );
         deps.track(
           Promise.all(
-            others.map(async (o) => {
+            copies.map(async (o) => {
               const ref = await deps.refs.findByAad(o.recipient.aadObjectId);
               if (!ref) return;
               try {
-                await deps.sender.update(ref, o.activityId!, msg);
+                await deps.sender.update(ref, o.activityId!, await messageOf(o, msg));
               } catch (e) {
                 deps.log.warn({ caseId: c.id, outboxId: o.id, errorName: (e as Error).name }, 'could not update an alert card');
               }

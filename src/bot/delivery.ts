@@ -14,11 +14,14 @@ function toReference(r: ConversationRef): Partial<ConversationReference> {
 }
 
 function toActivity(msg: OutboundMessage): Partial<Activity> {
+  const cards = msg.cards ?? (msg.card ? [msg.card] : []);
   return {
     type: 'message',
     text: msg.text,
     textFormat: 'markdown',
-    attachments: msg.card ? [{ contentType: msg.card.contentType, content: msg.card.content }] : undefined,
+    attachments: cards.length ? cards.map((c) => ({ contentType: c.contentType, content: c.content })) : undefined,
+    // Several cards in one message (a burst of alerts) are shown one under another.
+    attachmentLayout: msg.cards ? 'list' : undefined,
   };
 }
 

@@ -82,17 +82,34 @@ export interface NewCaseInput {
 /** Messages a transaction just queued, with their ETags, so this instance can send them at once. */
 export interface WrittenOutbox {
   case: CaseRecord;
-  items: Array<OutboxItem & { etag?: string }>;
+  /**
+   * `reservedUntil`: until then the poll (of any instance) leaves the message alone, so the instance that
+   * wrote it may send it with the row's ETag without claiming it first.
+   */
+  items: Array<OutboxItem & { etag?: string; reservedUntil?: string }>;
 }
+
+/** How long the poll leaves a message to the instance that wrote it (the fast path sends it in milliseconds). */
+export const FAST_PATH_RESERVE_MS = 30_000;
 
 /**
  * Pair the queued messages with the ETags the transaction returned for their rows. A sub-response names
  * its row as the service's Location header does, percent-encoded (`o%7C…` for `o|…`), so it is decoded.
  */
-function withEtags(items: OutboxItem[], caseId: string, sub: Array<{ rowKey?: string; etag?: string }>): Array<OutboxItem & { etag?: string }> {
+function withEtags(items: OutboxItem[], caseId: string, sub: Array<{ rowKey?: string; etag?: string }>, reservedUntil: string): WrittenOutbox['items'] {
   const byKey = new Map(sub.filter((r) => r.rowKey).map((r) => [decodeKey(r.rowKey!), r.etag?.trim()]));
-  return items.map((o) => ({ ...o, etag: byKey.get(rowKeys.outbox(caseId, o.id)) }));
+  return items.map((o) => ({ ...o, etag: byKey.get(rowKeys.outbox(caseId, o.id)), reservedUntil }));
 }
+
+/** The pending pointer of an owed message: what the poll scans. It skips the message until `notBefore`. */
+const pointerEntity = (pk: string, o: Pick<OutboxItem, 'caseId' | 'id' | 'kind'>, notBefore: string): Entity => ({
+  partitionKey: pk,
+  rowKey: rowKeys.pending(o.caseId, o.id),
+  caseId: o.caseId,
+  outboxId: o.id,
+  kind: o.kind,
+  notBefore,
+});
 
 export interface CaseDetail {
   case: CaseRecord;
@@ -266,6 +283,7 @@ const outboxEntity = (pk: string, o: OutboxItem): Entity => ({
   activityId: o.activityId ?? '',
   lastError: o.lastError ?? '',
   claimedUntil: o.claimedUntil ?? '',
+  sharedMessage: o.sharedMessage ? JSON.stringify(o.sharedMessage) : '',
 });
 
 export function outboxFromEntity(schoolId: string, e: Record<string, unknown>): OutboxItem & { etag?: string } {
@@ -285,6 +303,7 @@ export function outboxFromEntity(schoolId: string, e: Record<string, unknown>): 
     activityId: e.activityId ? String(e.activityId) : undefined,
     lastError: e.lastError ? String(e.lastError) : undefined,
     claimedUntil: e.claimedUntil ? String(e.claimedUntil) : undefined,
+    sharedMessage: e.sharedMessage ? (JSON.parse(String(e.sharedMessage)) as string[]) : undefined,
     etag: e.etag as string | undefined,
   };
 }
@@ -308,10 +327,21 @@ export class CaseRepository {
   /** Each school's reference counter row (with its ETag) as this instance last wrote it. */
   private readonly counters = new Map<string, Entity>();
 
+  private readonly onOutboxWritten: (schoolId: string, written: WrittenOutbox) => void;
+  /** Messages are reserved for the fast path only when there is one to hand them to. */
+  private readonly reserveMs: number;
+
   constructor(
     private readonly table: TableClient,
-    private readonly onOutboxWritten: (schoolId: string, written: WrittenOutbox) => void = () => undefined,
-  ) {}
+    onOutboxWritten?: (schoolId: string, written: WrittenOutbox) => void,
+  ) {
+    this.onOutboxWritten = onOutboxWritten ?? (() => undefined);
+    this.reserveMs = onOutboxWritten ? FAST_PATH_RESERVE_MS : 0;
+  }
+
+  private reservedUntil(now: string): string {
+    return new Date(Date.parse(now) + this.reserveMs).toISOString();
+  }
 
   /**
    * Save a new case with its index rows, first chronology event, evidence and owed messages, atomically.
@@ -376,9 +406,10 @@ export class CaseRepository {
       actions.push(['create', eventEntity(pk, id, { at: input.now, type: 'created', actor: input.submitter, ...input.createdEvent })]);
       for (const v of input.evidence) actions.push(['create', evidenceEntity(pk, id, v)]);
       const owed = this.outboxItems(input.schoolId, id, input.outbox, input.now);
+      const reserved = this.reservedUntil(input.now);
       for (const o of owed) {
         actions.push(['create', outboxEntity(pk, o)]);
-        actions.push(['create', { partitionKey: pk, rowKey: rowKeys.pending(id, o.id), caseId: id, outboxId: o.id, kind: o.kind }]);
+        actions.push(['create', pointerEntity(pk, o, reserved)]);
       }
       if (actions.length > 100) throw new Error('too many rows for one transaction');
       let written: WrittenOutbox;
@@ -387,7 +418,7 @@ export class CaseRepository {
         const etag = done.subResponses[0]?.etag?.trim();
         if (etag) this.counters.set(counterKey, { ...counterEntity, etag });
         else this.counters.delete(counterKey);
-        written = { case: c, items: withEtags(owed, id, done.subResponses) };
+        written = { case: c, items: withEtags(owed, id, done.subResponses, reserved) };
       } catch (e) {
         this.counters.delete(counterKey);
         if (isConflict(e) || isTransactionConflict(e)) {
@@ -517,9 +548,10 @@ export class CaseRepository {
     const events = [change.event, ...(change.moreEvents ?? [])];
     events.forEach((ev, i) => actions.push(['create', eventEntity(pk, caseId, { ...ev, at: new Date(Date.parse(now) + i).toISOString() })]));
     const items = this.outboxItems(schoolId, caseId, change.outbox ?? [], now);
+    const reserved = this.reservedUntil(now);
     for (const o of items) {
       actions.push(['create', outboxEntity(pk, o)]);
-      actions.push(['create', { partitionKey: pk, rowKey: rowKeys.pending(caseId, o.id), caseId, outboxId: o.id, kind: o.kind }]);
+      actions.push(['create', pointerEntity(pk, o, reserved)]);
     }
     let done;
     try {
@@ -528,7 +560,7 @@ export class CaseRepository {
       if (isConflict(e) || isTransactionConflict(e)) throw new ConcurrentUpdateError(caseId);
       throw e;
     }
-    if (items.length) this.onOutboxWritten(schoolId, { case: after, items: withEtags(items, caseId, done.subResponses) });
+    if (items.length) this.onOutboxWritten(schoolId, { case: after, items: withEtags(items, caseId, done.subResponses, reserved) });
     return after;
   }
 
@@ -562,11 +594,16 @@ export class CaseRepository {
   // ---- outbox: used by the dispatcher ----
 
   /** Pending deliveries across all schools (pointer rows), oldest first within a school. */
-  async pendingPointers(limit = 200, kind?: OutboxItem['kind']): Promise<Array<{ schoolId: string; caseId: string; outboxId: string }>> {
+  /**
+   * Pointers to messages still owed. `dueBy` (the poll): only those due by then, leaving out the ones
+   * reserved for the instance that wrote them and the ones waiting for their next attempt.
+   */
+  async pendingPointers(limit = 200, kind?: OutboxItem['kind'], dueBy?: string): Promise<Array<{ schoolId: string; caseId: string; outboxId: string }>> {
     const out: Array<{ schoolId: string; caseId: string; outboxId: string }> = [];
     // `kind`: only pointers of that kind (pointer rows written before pointers carried a kind never match).
     const filter = `RowKey ge 'p|' and RowKey lt 'p}'${kind ? ` and kind eq ${odataString(kind)}` : ''}`;
-    for await (const e of this.table.listEntities<{ caseId: string; outboxId: string }>({ queryOptions: { filter } })) {
+    for await (const e of this.table.listEntities<{ caseId: string; outboxId: string; notBefore?: string }>({ queryOptions: { filter } })) {
+      if (dueBy && e.notBefore && e.notBefore > dueBy) continue;
       out.push({ schoolId: unescapePk(String(e.partitionKey)), caseId: e.caseId, outboxId: e.outboxId });
       if (out.length >= limit) break;
     }
@@ -591,7 +628,9 @@ export class CaseRepository {
     const pk = escapeKey(item.schoolId);
     const { etag, ...o } = item;
     const actions: TransactionAction[] = [['update', outboxEntity(pk, o), 'Replace', etag ? { etag } : undefined]];
+    // A final state removes the pointer; a retry moves it to the next attempt (so the poll finds it then).
     if (o.state !== 'pending') actions.push(['delete', { partitionKey: pk, rowKey: rowKeys.pending(o.caseId, o.id) }]);
+    else actions.push(['upsert', pointerEntity(pk, o, o.nextAttemptAt), 'Replace']);
     if (event) actions.push(['create', eventEntity(pk, o.caseId, { ...event, at: now })]);
     await this.table.submitTransaction(actions);
   }

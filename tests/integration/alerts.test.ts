@@ -155,6 +155,43 @@ describe('alerts: a transactional outbox delivered to DSLs, SLT, the chair and t
     await server.restart();
     await connector.waitUntil(() => alertCardsFor(PEOPLE.dsl, c.reference).length === 1 && alertCardsFor(PEOPLE.deputy, c.reference).length === 1, 10_000, 'alerts after restart');
   });
+
+  it('sends a burst of concerns to each DSL as one message of cards, and acknowledging one rewrites that whole message', async () => {
+    // Three concerns owed at once (saved while the server was down, so they are all waiting when it starts).
+    await server.kill('SIGKILL');
+    const burst: Array<{ id: string; reference: string }> = [];
+    for (const category of ['pupilContact', 'radicalisation', 'indecentImages'] as const) burst.push((await db.submit(PEOPLE.staff.aad, { category })).case);
+    const before = connector.messagesTo(conversationOf(PEOPLE.deputy)).length;
+    await server.restart();
+    for (const c of burst) await settled(c.id);
+
+    for (const dsl of [PEOPLE.dsl, PEOPLE.deputy]) {
+      const holding = connector.messagesTo(conversationOf(dsl)).filter((r) => burst.some((c) => JSON.stringify(r.body).includes(c.reference)));
+      expect(holding, dsl.name).toHaveLength(1);
+      const attachments = holding[0].body.attachments as any[];
+      expect(holding[0].body.attachmentLayout).toBe('list');
+      expect(attachments.map((a) => a.content.body.map((b: any) => JSON.stringify(b)).join()).map((t) => burst.findIndex((c) => t.includes(c.reference)))).toEqual([0, 1, 2]);
+      for (const a of attachments) expect(a.content.actions.some((x: any) => x.verb === 'dslAcknowledge')).toBe(true);
+    }
+    expect(connector.messagesTo(conversationOf(PEOPLE.deputy)).length).toBe(before + 1);
+    const rows = (await Promise.all(burst.map((c) => db.caseRepo.get('westbrook', c.id)))).flatMap((d) => d!.outbox.filter((o) => o.kind === 'dslAlert'));
+    expect(rows.every((o) => o.state === 'delivered' && o.sharedMessage?.join() === burst.map((c) => c.id).join())).toBe(true);
+
+    // Dev acknowledges the second: both DSLs' messages are rewritten with all three cards, that one acknowledged.
+    const updatesBefore = connector.updates().length;
+    const res = await h.invoke(PEOPLE.dsl, 'dslAcknowledge', { caseId: burst[1].id, schoolId: 'westbrook' });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify((await res.json()).value)).toContain('Acknowledged by Dev Patel');
+    await connector.waitUntil(() => connector.updates().length >= updatesBefore + 2, 10_000, 'both messages rewritten');
+    for (const dsl of [PEOPLE.dsl, PEOPLE.deputy]) {
+      const update = connector.updates().slice(updatesBefore).find((u) => u.conversationId === conversationOf(dsl))!;
+      expect(update.activityId, dsl.name).toBe(rows.find((o) => o.recipient.aadObjectId === dsl.aad)!.activityId);
+      const cards = (update.body.attachments as any[]).map((a) => JSON.stringify(a.content));
+      expect(cards).toHaveLength(3);
+      expect(cards.map((t) => t.includes('Acknowledged by Dev Patel'))).toEqual([false, true, false]);
+      expect(cards.every((t, i) => t.includes(burst[i].reference))).toBe(true);
+    }
+  });
 });
 
 // Keep the type import used.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { createStorageClients } from '../../src/storage/clients.js';
-import { CaseRepository, type WrittenOutbox } from '../../src/storage/case-repository.js';
+import { CaseRepository, FAST_PATH_RESERVE_MS, type WrittenOutbox } from '../../src/storage/case-repository.js';
 import { DirectoryRepository } from '../../src/storage/directory-repository.js';
 import { DirectoryService } from '../../src/domain/directory-service.js';
 import { CaseService } from '../../src/domain/cases/case-service.js';
@@ -15,7 +15,7 @@ import { PEOPLE } from '../support/activities.js';
  * name each row in the batch response percent-encoded; a row key with `|` must still be matched.
  */
 describe('outbox fast path', () => {
-  it('hands every queued message to the dispatcher with a usable ETag', async () => {
+  it('hands every queued message to the dispatcher with a usable ETag, reserved for it', async () => {
     const storage = createStorageClients({
       kind: 'connectionString',
       connectionString: inject('storageConnectionString'),
@@ -50,11 +50,20 @@ describe('outbox fast path', () => {
     const items = handed[0].items;
     // Both DSLs and the reporter's receipt.
     expect(items.map((i) => i.kind).sort()).toEqual(['dslAlert', 'dslAlert', 'receipt']);
+    // Reserved for this instance: the poll (of any instance) leaves them alone meanwhile, but they are owed.
+    const soon = new Date(Date.now() + 10_000).toISOString();
+    expect(await repo.pendingPointers(100, undefined, soon)).toEqual([]);
+    expect(await repo.pendingPointers(100)).toHaveLength(3);
+    const later = new Date(Date.now() + FAST_PATH_RESERVE_MS + 1000).toISOString();
+    expect(await repo.pendingPointers(100, undefined, later)).toHaveLength(3);
     for (const i of items) {
       expect(i.etag, `${i.kind} to ${i.recipient.name}`).toMatch(/^W\/"/);
-      // The ETag is the row's current one: claiming with it succeeds (a stale one would conflict).
-      expect(await repo.claimOutbox(i, new Date(Date.now() + 20_000).toISOString())).toBeTruthy();
+      expect(Date.parse(i.reservedUntil!)).toBeGreaterThan(Date.now() + FAST_PATH_RESERVE_MS - 5000);
     }
+    // The ETag is the row's current one: saving with it succeeds (a stale one would conflict), and a
+    // delivered message leaves no pointer.
+    for (const i of items) await repo.saveOutbox({ ...i, state: 'delivered', deliveredAt: new Date().toISOString() });
+    expect(await repo.pendingPointers(100)).toEqual([]);
     expect(handed[0].case.id).toBe(c.id);
   });
 });

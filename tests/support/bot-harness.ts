@@ -38,9 +38,9 @@ export class BotHarness {
     return this.connector.messagesTo(conversationOf(p)).map((r) => JSON.stringify(r.body ?? {}));
   }
 
-  /** The Adaptive Cards the bot sent to a person's chat. */
+  /** The Adaptive Cards the bot sent to a person's chat (every card of a message that holds several). */
   cardsTo(p: Person): any[] {
-    return this.connector.messagesTo(conversationOf(p)).map((r) => r.body?.attachments?.[0]?.content).filter(Boolean);
+    return this.connector.messagesTo(conversationOf(p)).flatMap((r) => (r.body?.attachments ?? []).map((a: any) => a?.content)).filter(Boolean);
   }
 
   /** Send one activity in the person's chat; returns what the bot sent back in that turn (text and card JSON). */

@@ -3,10 +3,21 @@ import type { CaseRepository, WrittenOutbox } from '../../storage/case-repositor
 import type { ConversationRef } from '../../storage/conversation-refs.js';
 import type { CaseRecord, OutboxItem } from './types.js';
 
-/** A message to a person: plain text and/or one Adaptive Card (attachment content). */
+type CardAttachment = { contentType: string; content: Record<string, unknown> };
+
+/** A message to a person: plain text and/or one Adaptive Card (attachment content), or several cards. */
 export interface OutboundMessage {
   text?: string;
-  card?: { contentType: string; content: Record<string, unknown> };
+  card?: CardAttachment;
+  /** Several cards in one message, one under another (a burst of safeguarding alerts). */
+  cards?: CardAttachment[];
+}
+
+/** One message holding several messages' cards, in order. */
+export function together(msgs: OutboundMessage[]): OutboundMessage {
+  if (msgs.length === 1) return msgs[0];
+  const text = msgs.map((m) => m.text).filter(Boolean).join('\n\n');
+  return { text: text || undefined, cards: msgs.flatMap((m) => m.cards ?? (m.card ? [m.card] : [])) };
 }
 
 /** Proactive delivery, implemented at the edge (src/bot/delivery.ts) over the Bot Framework. */
@@ -46,15 +57,73 @@ export interface DispatcherOptions {
 /** Safeguarding alerts go first, wherever messages wait. */
 const urgency = (i: OutboxItem) => (i.kind === 'dslAlert' ? 0 : 1);
 
-interface Lane {
-  urgent: Array<{ item: OutboxItem & { etag?: string }; loadCase: () => Promise<CaseRecord | undefined> }>;
-  other: Lane['urgent'];
-  /** Set while this recipient's messages are being sent. */
-  pump?: Promise<void>;
+/** A message owed, with how to load its case. */
+interface Owed {
+  item: WrittenOutbox['items'][number];
+  loadCase: () => Promise<CaseRecord | undefined>;
 }
 
-/** Teams allows a bot about 7 messages a second in one conversation; stay under it. */
-const PER_CONVERSATION_SPACING_MS = 150;
+interface Lane {
+  urgent: Owed[];
+  other: Owed[];
+  /** Set while this recipient's messages are being sent. */
+  pump?: Promise<void>;
+  /** Set while the pump waits for budget: ends the wait early. */
+  wake?: () => void;
+}
+
+/**
+ * How fast one conversation is sent messages. Teams allows a bot about 7 a second in one conversation
+ * (fewer over longer windows: those answer 429 with Retry-After, which is honoured). Safeguarding alerts
+ * start at least `alertGapMs` apart, so one waits at most that long, and alerts arriving meanwhile go
+ * with it in one message. Anything else goes only while the conversation has had fewer than
+ * `otherPerSecond` messages in the last second, so a burst of notices never holds an alert back and,
+ * while alerts flow, notices wait.
+ */
+export class ConversationBudget {
+  private readonly starts = new Map<string, number[]>();
+  private readonly lastAlert = new Map<string, number>();
+
+  constructor(
+    readonly alertGapMs = 150,
+    readonly otherPerSecond = 2,
+  ) {}
+
+  /** Milliseconds until a send of this urgency may start in this conversation (0: now). */
+  waitFor(key: string, urgent: boolean, now = Date.now()): number {
+    const recent = (this.starts.get(key) ?? []).filter((t) => t > now - 1000);
+    if (recent.length) this.starts.set(key, recent);
+    else {
+      this.starts.delete(key);
+      this.lastAlert.delete(key);
+    }
+    if (urgent) return Math.max(0, (this.lastAlert.get(key) ?? -Infinity) + this.alertGapMs - now);
+    return recent.length < this.otherPerSecond ? 0 : recent[recent.length - this.otherPerSecond] + 1000 - now;
+  }
+
+  record(key: string, urgent: boolean, now = Date.now()): void {
+    this.starts.set(key, [...(this.starts.get(key) ?? []), now]);
+    if (urgent) this.lastAlert.set(key, now);
+  }
+}
+
+/** Cards sent together in one message at most (each is about 2 KB; Teams takes about 28 KB). */
+export const CARDS_PER_MESSAGE = 8;
+
+/**
+ * Messages that may share one message with others of their group when several wait for one person:
+ * safeguarding alerts with alerts, case notices with notices. Receipts, updates and cards that ask for a
+ * decision (approvals, acknowledgements of declarations) always go alone.
+ */
+const GROUP: Partial<Record<OutboxItem['kind'], string>> = { dslAlert: 'alert', sltNotice: 'notice', chairNotice: 'notice' };
+
+/** Take the next message off a queue, with those waiting behind it that may go in the same message. */
+function takeGroup<T>(queue: T[], kindOf: (t: T) => OutboxItem['kind']): T[] {
+  const group = GROUP[kindOf(queue[0])];
+  let n = 1;
+  while (group && n < CARDS_PER_MESSAGE && n < queue.length && GROUP[kindOf(queue[n])] === group) n++;
+  return queue.splice(0, n);
+}
 
 export const DEFAULT_DISPATCH: DispatcherOptions = {
   maxAttempts: 6,
@@ -93,7 +162,7 @@ export class OutboxDispatcher {
    */
   private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly lastStart = new Map<string, number>();
+  private readonly budget = new ConversationBudget();
   readonly opts: DispatcherOptions;
 
   constructor(
@@ -147,7 +216,10 @@ export class OutboxDispatcher {
         lane = { urgent: [], other: [] };
         this.lanes.set(key, lane);
       }
-      (urgency(item) === 0 ? lane.urgent : lane.other).push({ item, loadCase });
+      if (urgency(item) === 0) {
+        lane.urgent.push({ item, loadCase });
+        lane.wake?.();
+      } else lane.other.push({ item, loadCase });
       if (!lane.pump) {
         const pump = this.pump(key, lane);
         lane.pump = pump;
@@ -157,18 +229,34 @@ export class OutboxDispatcher {
     }
   }
 
-  /** Send a recipient's queued messages one at a time, alerts first, until the queue is empty. */
+  /**
+   * Send a recipient's queued messages one at a time, within the conversation's budget, until the queue is
+   * empty. Safeguarding alerts go first, and the alerts (or notices) waiting when a send starts go together
+   * in one message (at most CARDS_PER_MESSAGE cards): in a burst a DSL gets one message listing several
+   * concerns at once, instead of a queue of messages that Teams' per-conversation limit would hold back.
+   */
   private async pump(key: string, lane: Lane): Promise<void> {
-    for (let next = lane.urgent.shift() ?? lane.other.shift(); next; next = lane.urgent.shift() ?? lane.other.shift()) {
-      // Space the starts of a person's sends, not the gaps after them: a burst stays under Teams' limit.
-      const wait = (this.lastStart.get(key) ?? 0) + PER_CONVERSATION_SPACING_MS - Date.now();
-      if (wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
-      this.lastStart.set(key, Date.now());
-      const { item, loadCase } = next;
+    while (lane.urgent.length || lane.other.length) {
+      const urgent = lane.urgent.length > 0;
+      const wait = this.budget.waitFor(key, urgent);
+      if (wait > 0) {
+        // An alert arriving meanwhile wakes the pump: it may have budget left that a notice does not.
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, wait);
+          lane.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        lane.wake = undefined;
+        continue;
+      }
+      this.budget.record(key, urgent);
+      const group = takeGroup(urgent ? lane.urgent : lane.other, (o) => o.item.kind);
       try {
-        await this.deliver(item, loadCase);
+        await this.deliverGroup(group);
       } catch (e) {
-        this.log.warn({ caseId: item.caseId, outboxId: item.id, errorName: (e as Error).name }, 'fast delivery failed; the poll will retry');
+        this.log.warn({ caseId: group[0].item.caseId, outboxId: group[0].item.id, errorName: (e as Error).name }, 'fast delivery failed; the poll will retry');
         this.kick();
       }
     }
@@ -213,7 +301,7 @@ export class OutboxDispatcher {
 
   /** Process every due pending message (of one kind, if given) once. Returns how many were attempted. */
   async runOnce(onlyKind?: OutboxItem['kind']): Promise<number> {
-    const pointers = await this.repo.pendingPointers(500, onlyKind);
+    const pointers = await this.repo.pendingPointers(500, onlyKind, this.clock().toISOString());
     if (pointers.length === 0) return 0;
     // Load the rows, then queue them per recipient (the pointer does not carry the recipient).
     const items: Array<OutboxItem & { etag?: string }> = [];
@@ -243,9 +331,16 @@ export class OutboxDispatcher {
     let attempted = 0;
     const worker = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
-        for (const item of lane) {
-          attempted++;
-          await this.deliver(item, loadCase);
+        while (lane.length) {
+          // As on the fast path: within each person's budget, and waiting alerts together in one message.
+          const key = lane[0].recipient.aadObjectId;
+          for (let wait = this.budget.waitFor(key, urgency(lane[0]) === 0); wait > 0; wait = this.budget.waitFor(key, urgency(lane[0]) === 0)) {
+            await new Promise<void>((r) => setTimeout(r, wait));
+          }
+          this.budget.record(key, urgency(lane[0]) === 0);
+          const group = takeGroup(lane, (i) => i.kind);
+          attempted += group.length;
+          await this.deliverGroup(group.map((item) => ({ item, loadCase: () => loadCase(item) })));
         }
       }
     };
@@ -263,53 +358,74 @@ export class OutboxDispatcher {
     this.wakeups.add(t);
   }
 
-  private async deliver(item: OutboxItem & { etag?: string }, loadCase: (i: OutboxItem) => Promise<CaseRecord | undefined>): Promise<void> {
+  /** Claim, render and send one person's messages as one message; record each row's end. */
+  private async deliverGroup(group: Owed[]): Promise<void> {
     const nowIso = () => this.clock().toISOString();
-    const etag = await this.repo.claimOutbox(item, new Date(this.clock().getTime() + this.opts.sendTimeoutMs * 2).toISOString());
-    if (!etag) return; // another instance is sending it
-    const claimed = { ...item, etag, claimedUntil: undefined };
-    const c = await loadCase(item);
-    const ids = { caseId: item.caseId, outboxId: item.id, kind: item.kind };
-    if (!c) {
-      await this.repo.saveOutbox({ ...claimed, state: 'failed', lastError: 'case not found' }, undefined, nowIso());
-      return;
+    const until = new Date(this.clock().getTime() + this.opts.sendTimeoutMs * 2).toISOString();
+    const claimed = await Promise.all(
+      group.map(async (o) => {
+        // Just written by this instance and reserved for it long enough to finish sending: the row's ETag
+        // from the transaction is the claim. Otherwise claim it, which fails if another instance has it.
+        const reserved = o.item.reservedUntil;
+        if (reserved && o.item.etag && until < reserved) return o;
+        const etag = await this.repo.claimOutbox(o.item, until);
+        return etag ? { ...o, item: { ...o.item, etag, claimedUntil: undefined } } : undefined; // else another instance is sending it
+      }),
+    );
+    const ready: Array<{ item: OutboxItem & { etag?: string }; c: CaseRecord }> = [];
+    for (const o of claimed) {
+      if (!o) continue;
+      const c = await o.loadCase();
+      if (c) ready.push({ item: o.item, c });
+      else await this.repo.saveOutbox({ ...o.item, state: 'failed', lastError: 'case not found' }, undefined, nowIso());
     }
-    const ref = await this.refs.findByAad(item.recipient.aadObjectId);
+    if (!ready.length) return;
+    const recipient = ready[0].item.recipient;
+    const ref = await this.refs.findByAad(recipient.aadObjectId);
     if (!ref) {
-      this.log.warn(ids, 'recipient not reachable: no conversation with the app');
-      await this.repo.saveOutbox(
-        { ...claimed, state: 'unreachable', lastError: 'The app is not installed for this person, so they could not be messaged.' },
-        { type: 'recipientUnreachable', actor: item.recipient, data: { outboxId: item.id, kind: item.kind } },
-        nowIso(),
-      );
+      for (const { item } of ready) {
+        this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind }, 'recipient not reachable: no conversation with the app');
+        await this.repo.saveOutbox(
+          { ...item, state: 'unreachable', lastError: 'The app is not installed for this person, so they could not be messaged.' },
+          { type: 'recipientUnreachable', actor: item.recipient, data: { outboxId: item.id, kind: item.kind } },
+          nowIso(),
+        );
+      }
       return;
     }
     try {
-      const msg = await this.render(item, c);
+      const msg = together(await Promise.all(ready.map(({ item, c }) => this.render(item, c))));
       const { activityId } = await withTimeout(this.sender.send(ref, msg), this.opts.sendTimeoutMs);
-      await this.repo.saveOutbox(
-        { ...claimed, state: 'delivered', attempts: item.attempts + 1, deliveredAt: nowIso(), activityId, conversationId: ref.conversationId, lastError: undefined },
-        { type: 'alertDelivered', actor: item.recipient, data: { outboxId: item.id, kind: item.kind } },
-        nowIso(),
+      const shared = ready.length > 1 ? ready.map((r) => r.item.caseId) : undefined;
+      await Promise.all(
+        ready.map(({ item }) =>
+          this.repo.saveOutbox(
+            { ...item, state: 'delivered', attempts: item.attempts + 1, deliveredAt: nowIso(), activityId, conversationId: ref.conversationId, lastError: undefined, sharedMessage: shared },
+            { type: 'alertDelivered', actor: item.recipient, data: { outboxId: item.id, kind: item.kind } },
+            nowIso(),
+          ),
+        ),
       );
     } catch (e) {
       const err = e instanceof DeliveryError ? e : new DeliveryError((e as Error)?.name ?? 'Error', true);
-      const attempts = item.attempts + 1;
-      const final = !err.retryable || attempts >= this.opts.maxAttempts;
-      this.log.warn({ ...ids, attempts, status: err.status, final }, 'delivery attempt failed');
-      const next = new Date(this.clock().getTime() + nextDelay(attempts, this.opts, err.retryAfterMs)).toISOString();
-      await this.repo.saveOutbox(
-        {
-          ...claimed,
-          attempts,
-          state: final ? 'failed' : 'pending',
-          nextAttemptAt: next,
-          lastError: `${err.status ? `HTTP ${err.status}` : err.message}`.slice(0, 200),
-        },
-        final ? { type: 'alertFailed', actor: item.recipient, data: { outboxId: item.id, kind: item.kind, attempts } } : undefined,
-        nowIso(),
-      );
-      if (!final) this.wakeAt(Date.parse(next));
+      for (const { item } of ready) {
+        const attempts = item.attempts + 1;
+        const final = !err.retryable || attempts >= this.opts.maxAttempts;
+        this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind, attempts, status: err.status, final }, 'delivery attempt failed');
+        const next = new Date(this.clock().getTime() + nextDelay(attempts, this.opts, err.retryAfterMs)).toISOString();
+        await this.repo.saveOutbox(
+          {
+            ...item,
+            attempts,
+            state: final ? 'failed' : 'pending',
+            nextAttemptAt: next,
+            lastError: `${err.status ? `HTTP ${err.status}` : err.message}`.slice(0, 200),
+          },
+          final ? { type: 'alertFailed', actor: item.recipient, data: { outboxId: item.id, kind: item.kind, attempts } } : undefined,
+          nowIso(),
+        );
+        if (!final) this.wakeAt(Date.parse(next));
+      }
     }
   }
 }

@@ -154,4 +154,9 @@ export interface OutboxItem {
   lastError?: string;
   /** Set by the instance sending it, so two instances never send the same message twice. */
   claimedUntil?: string;
+  /**
+   * When several safeguarding alerts went to one person in one message (a burst), the cases whose cards
+   * it holds, in order: updating one card in place rewrites the whole message.
+   */
+  sharedMessage?: string[];
 }
