@@ -58,6 +58,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     pollMs: config.outboxPollMs,
     maxAttempts: config.outboxMaxAttempts,
     sendTimeoutMs: config.outboxSendTimeoutMs,
+    schools: async () => (await directory.schools()).map((s) => s.id),
   });
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {

@@ -598,14 +598,23 @@ export class CaseRepository {
    * Pointers to messages still owed. `dueBy` (the poll): only those due by then, leaving out the ones
    * reserved for the instance that wrote them and the ones waiting for their next attempt.
    */
-  async pendingPointers(limit = 200, kind?: OutboxItem['kind'], dueBy?: string): Promise<Array<{ schoolId: string; caseId: string; outboxId: string }>> {
+  async pendingPointers(
+    limit = 200,
+    kind?: OutboxItem['kind'],
+    dueBy?: string,
+    schoolIds?: readonly string[],
+  ): Promise<Array<{ schoolId: string; caseId: string; outboxId: string }>> {
     const out: Array<{ schoolId: string; caseId: string; outboxId: string }> = [];
     // `kind`: only pointers of that kind (pointer rows written before pointers carried a kind never match).
-    const filter = `RowKey ge 'p|' and RowKey lt 'p}'${kind ? ` and kind eq ${odataString(kind)}` : ''}`;
-    for await (const e of this.table.listEntities<{ caseId: string; outboxId: string; notBefore?: string }>({ queryOptions: { filter } })) {
-      if (dueBy && e.notBefore && e.notBefore > dueBy) continue;
-      out.push({ schoolId: unescapePk(String(e.partitionKey)), caseId: e.caseId, outboxId: e.outboxId });
-      if (out.length >= limit) break;
+    const rows = `RowKey ge 'p|' and RowKey lt 'p}'${kind ? ` and kind eq ${odataString(kind)}` : ''}`;
+    // `schoolIds`: one range query in each school's partition, instead of a scan across all of them.
+    const filters = schoolIds ? schoolIds.map((id) => `PartitionKey eq ${odataString(escapeKey(id))} and ${rows}`) : [rows];
+    for (const filter of filters) {
+      for await (const e of this.table.listEntities<{ caseId: string; outboxId: string; notBefore?: string }>({ queryOptions: { filter } })) {
+        if (dueBy && e.notBefore && e.notBefore > dueBy) continue;
+        out.push({ schoolId: unescapePk(String(e.partitionKey)), caseId: e.caseId, outboxId: e.outboxId });
+        if (out.length >= limit) return out;
+      }
     }
     return out;
   }

@@ -56,6 +56,10 @@ describe('outbox fast path', () => {
     expect(await repo.pendingPointers(100)).toHaveLength(3);
     const later = new Date(Date.now() + FAST_PATH_RESERVE_MS + 1000).toISOString();
     expect(await repo.pendingPointers(100, undefined, later)).toHaveLength(3);
+    // The poll asks each school's partition (one range query each), not the whole table.
+    expect(await repo.pendingPointers(100, undefined, later, ['westbrook'])).toHaveLength(3);
+    expect(await repo.pendingPointers(100, undefined, later, ['eastfield'])).toEqual([]);
+    expect(await repo.pendingPointers(100, 'receipt', later, ['eastfield', 'westbrook'])).toHaveLength(1);
     for (const i of items) {
       expect(i.etag, `${i.kind} to ${i.recipient.name}`).toMatch(/^W\/"/);
       expect(Date.parse(i.reservedUntil!)).toBeGreaterThan(Date.now() + FAST_PATH_RESERVE_MS - 5000);

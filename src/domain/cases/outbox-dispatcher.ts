@@ -52,6 +52,8 @@ export interface DispatcherOptions {
   /** Conversations sent to in parallel; one conversation's messages go one at a time (Teams' per-conversation limits). */
   concurrency: number;
   pollMs: number;
+  /** The schools whose messages this dispatcher sends (each school's pending messages are one range query). */
+  schools?: () => Promise<readonly string[]>;
 }
 
 /** Safeguarding alerts go first, wherever messages wait. */
@@ -301,7 +303,7 @@ export class OutboxDispatcher {
 
   /** Process every due pending message (of one kind, if given) once. Returns how many were attempted. */
   async runOnce(onlyKind?: OutboxItem['kind']): Promise<number> {
-    const pointers = await this.repo.pendingPointers(500, onlyKind, this.clock().toISOString());
+    const pointers = await this.repo.pendingPointers(500, onlyKind, this.clock().toISOString(), await this.opts.schools?.());
     if (pointers.length === 0) return 0;
     // Load the rows, then queue them per recipient (the pointer does not carry the recipient).
     const items: Array<OutboxItem & { etag?: string }> = [];
