@@ -181,7 +181,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       // end of life in April 2026 and App Service stops offering end-of-life runtimes. Node 22 is
       // in LTS until April 2027; package.json "engines" allows both 20 and 22.
       linuxFxVersion: 'NODE|22-lts'
-      appCommandLine: 'node dist/server.js'
+      appCommandLine: 'node --max-old-space-size=384 dist/server.js'
       alwaysOn: true
       healthCheckPath: '/readyz'
       http20Enabled: true

@@ -1,6 +1,6 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
-import { buildServer } from '../build-options.js';
+import { buildServer, SERVER_NODE_FLAGS } from '../build-options.js';
 import { canConnect, freePort, waitFor } from '../lib/ports.js';
 import { connectionStringFor } from '../../tests/support/azurite.js';
 import type { ProxyCounts, ProxyReady } from './counting-proxy.js';
@@ -76,7 +76,8 @@ export async function startNode(entry: string, name: string, env: Record<string,
   const fd = openSync(logFile, 'w');
   // BENCH_CPU_PROF=1: profile the server processes (not the echo server); open the .cpuprofile in Chrome DevTools.
   const profile = process.env.BENCH_CPU_PROF === '1' && entry === SERVER_JS ? ['--cpu-prof', `--cpu-prof-dir=${OUT_DIR}/prof`, `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, entry], {
+  // The server runs as it is deployed (SERVER_NODE_FLAGS: its heap budget).
+  const child = spawn(process.execPath, [...profile, ...(entry === SERVER_JS ? SERVER_NODE_FLAGS : []), entry], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_OPTIONS: process.env.NODE_OPTIONS ?? '',

@@ -2,6 +2,7 @@ import { blockedConnections } from './network-guard.js';
 import { afterAll, describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVER_COMMAND } from '../../scripts/build-options.js';
 import { parse } from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { ROOT } from '../../scripts/lib-package/paths.js';
@@ -111,7 +112,9 @@ describe('infra/azure.bicep resources', () => {
     expect(site).toMatch(/type: 'SystemAssigned'/);
     expect(site).toMatch(/linuxFxVersion: 'NODE\|22-lts'/);
     expect(site).toMatch(/healthCheckPath: '\/readyz'/);
-    expect(site).toMatch(/appCommandLine: 'node dist\/server\.js'/);
+    expect(site).toContain(`appCommandLine: '${SERVER_COMMAND}'`);
+    // `npm start` runs the server the same way (its heap budget included).
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start).toBe(SERVER_COMMAND);
     expect(site).toMatch(/httpsOnly: true/);
     expect(site).toMatch(/minTlsVersion: '1\.2'/);
     expect(resourceBody(bicep, 'serverfarm')).toMatch(/reserved: true/);

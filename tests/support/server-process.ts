@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../../scripts/build-options.js';
 import { freePort, waitFor } from './ports.js';
 
 export const SERVER_ENTRY = process.env.SAFER_SOCIAL_SERVER_ENTRY ?? 'dist/server.js';
@@ -29,7 +30,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   let child: ChildProcess;
   let out = '';
   const launch = async () => {
-    child = spawn(process.execPath, [SERVER_ENTRY], {
+    child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
       env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: process.env.NODE_OPTIONS ?? '', NET_GUARD_LOG: process.env.NET_GUARD_LOG ?? '', ...fullEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
