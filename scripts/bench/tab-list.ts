@@ -92,56 +92,74 @@ async function seed(table: TableClient, total: number, open: number): Promise<{ 
   return { seconds: (Date.now() - started) / 1000, rows: rowCount };
 }
 
-/** Target 5: the first page of open cases and a case's detail, as the headteacher, with 20,000 cases in the school. */
+/**
+ * Target 5: the first page of open cases and a case's detail, as the headteacher, with 20,000 cases in the
+ * school. The times are measured with the server talking to Azurite directly, as it talks to Table storage
+ * in production; the counting proxy adds a hop of its own to every request (measured: about 3 ms each), so
+ * the storage requests are counted in a second, shorter pass by a second server that goes through it.
+ */
 export async function tabList(o: TabListOptions, report: Report): Promise<void> {
   report.section(`5. Cases tab: ${o.cases.toLocaleString('en-GB')} cases in the school, ${o.open} open`);
-  const server = await startNode(SERVER_JS, 'server-tab', { ...o.env, TABLE_PREFIX, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+  // No outbox poll during the measurement: its queries would be counted as the tab's.
+  const env = { ...o.env, TABLE_PREFIX, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true', OUTBOX_POLL_MS: '3600000' };
+  const timed = await startNode(SERVER_JS, 'server-tab', { ...env, STORAGE_CONNECTION_STRING: o.azuriteConnectionString });
+  const counted = await startNode(SERVER_JS, 'server-tab-counted', env);
   try {
     const table = TableClient.fromConnectionString(o.azuriteConnectionString, `${TABLE_PREFIX}cases`, { allowInsecureConnection: true });
     const seeded = await seed(table, o.cases, o.open);
     report.line(`  seeded ${o.cases.toLocaleString('en-GB')} cases (${seeded.rows.toLocaleString('en-GB')} rows in the school's partition) in ${seeded.seconds.toFixed(1)} s`);
 
-    const tokenRes = await postJson(`${server.url}/api/tab/dev/token`, { aadObjectId: PEOPLE.head.aad });
-    const auth = { authorization: `Bearer ${(JSON.parse(tokenRes.body) as { token: string }).token}` };
-    const get = async (path: string) => {
-      const t = performance.now();
-      const r = await getJson(server.url + path, auth);
-      if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status}`);
-      return { ms: performance.now() - t, body: JSON.parse(r.body) as Record<string, unknown> };
+    /** `runs` first pages, then `runs` case details (of the cases on the first page), after a warm-up. */
+    const measure = async (url: string, runs: number, between: () => Promise<unknown> = async () => undefined) => {
+      const tokenRes = await postJson(`${url}/api/tab/dev/token`, { aadObjectId: PEOPLE.head.aad });
+      const auth = { authorization: `Bearer ${(JSON.parse(tokenRes.body) as { token: string }).token}` };
+      const get = async (path: string) => {
+        const t = performance.now();
+        const r = await getJson(url + path, auth);
+        if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status}`);
+        return { ms: performance.now() - t, body: JSON.parse(r.body) as Record<string, unknown> };
+      };
+      for (let i = 0; i < 10; i++) await get('/api/tab/cases');
+      await between();
+      const listMs: number[] = [];
+      let ids: string[] = [];
+      for (let i = 0; i < runs; i++) {
+        const r = await get('/api/tab/cases');
+        listMs.push(r.ms);
+        ids = (r.body.items as Array<{ id: string }>).map((x) => x.id);
+      }
+      if (ids.length !== 25) throw new Error(`the first page held ${ids.length} cases, not 25`);
+      const afterList = await between();
+      for (let i = 0; i < 5; i++) await get(`/api/tab/cases/${ids[i]}`);
+      await between();
+      const detailMs: number[] = [];
+      for (let i = 0; i < runs; i++) detailMs.push((await get(`/api/tab/cases/${ids[i % ids.length]}`)).ms);
+      return { listMs, detailMs, afterList, afterDetail: await between() };
     };
 
-    for (let i = 0; i < 10; i++) await get('/api/tab/cases');
-    await o.proxy.reset();
-    const listMs: number[] = [];
-    let ids: string[] = [];
-    for (let i = 0; i < o.runs; i++) {
-      const r = await get('/api/tab/cases');
-      listMs.push(r.ms);
-      ids = (r.body.items as Array<{ id: string }>).map((x) => x.id);
-    }
-    const listCounts = await o.proxy.reset();
-    const listRequests = count(listCounts) / o.runs;
-    const listStorageMs = storageMs(listCounts) / o.runs;
-    if (ids.length !== 25) throw new Error(`the first page held ${ids.length} cases, not 25`);
+    const t = await measure(timed.url, o.runs);
+    const countedRuns = 25;
+    const c = await measure(counted.url, countedRuns, () => o.proxy.reset());
+    const listCounts = c.afterList as Record<string, number>;
+    const detailCounts = c.afterDetail as Record<string, number>;
+    const listRequests = count(listCounts) / countedRuns;
+    const listStorageMs = storageMs(listCounts) / countedRuns;
+    const detailRequests = count(detailCounts) / countedRuns;
+    const detailStorageMs = storageMs(detailCounts) / countedRuns;
 
-    for (let i = 0; i < 5; i++) await get(`/api/tab/cases/${ids[i]}`);
-    await o.proxy.reset();
-    const detailMs: number[] = [];
-    for (let i = 0; i < o.runs; i++) detailMs.push((await get(`/api/tab/cases/${ids[i % ids.length]}`)).ms);
-    const detailCounts = await o.proxy.reset();
-    const detailRequests = count(detailCounts) / o.runs;
-    const detailStorageMs = storageMs(detailCounts) / o.runs;
-
-    const list = latency(listMs);
-    const detail = latency(detailMs);
+    const list = latency(t.listMs);
+    const detail = latency(t.detailMs);
+    const viaProxy = { list: latency(c.listMs), detail: latency(c.detailMs) };
     report.line(`  first page of open cases  ${describeLatency(list)}`);
     report.line(`    ${listRequests.toFixed(2)} storage requests each (${Object.entries(listCounts).filter(([k]) => !k.startsWith('ms ')).map(([k, v]) => `${k}×${v}`).join(', ')}), ${ms(listStorageMs)} of it waiting for Azurite (mean)`);
+    report.line(`    through the counting proxy (${countedRuns} runs): ${describeLatency(viaProxy.list)}`);
     report.line(`  case detail               ${describeLatency(detail)}`);
-    report.line(`    ${detailRequests.toFixed(2)} storage requests each (read the case's key range, then record the view), ${ms(detailStorageMs)} of it waiting for Azurite (mean)`);
+    report.line(`    ${detailRequests.toFixed(2)} storage requests each (the case's key range is read while the view is recorded), ${ms(detailStorageMs)} of storage time (mean, summed: the two overlap)`);
+    report.line(`    through the counting proxy (${countedRuns} runs): ${describeLatency(viaProxy.detail)}`);
     report.figure({ figure: 'tab: first page of open cases p95', measured: ms(list.p95), target: '< 50 ms', met: list.p95 < 50 });
     report.figure({ figure: 'tab: storage requests per list', measured: listRequests.toFixed(2), target: '<= 3', met: listRequests <= 3 });
     report.figure({ figure: 'tab: case detail p95', measured: ms(detail.p95), target: '< 30 ms', met: detail.p95 < 30 });
   } finally {
-    await server.stop();
+    await Promise.all([timed.stop(), counted.stop()]);
   }
 }

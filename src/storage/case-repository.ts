@@ -507,8 +507,17 @@ export class CaseRepository {
   }
 
   /** Append a chronology event (views, evidence views) without touching the case. */
-  async addEvent(schoolId: string, caseId: string, ev: Omit<CaseEvent, 'at'>, now: string): Promise<void> {
-    await this.table.createEntity(eventEntity(escapeKey(schoolId), caseId, { ...ev, at: now }));
+  /** Add a chronology event; returns its row key (to correct or remove it, see CaseService.view). */
+  async addEvent(schoolId: string, caseId: string, ev: Omit<CaseEvent, 'at'>, now: string): Promise<string> {
+    const e = eventEntity(escapeKey(schoolId), caseId, { ...ev, at: now });
+    await this.table.createEntity(e);
+    return e.rowKey;
+  }
+
+  /** Change what an event records (only its type, or remove it): for a view recorded before it was allowed. */
+  async correctEvent(schoolId: string, rowKey: string, type: CaseEvent['type'] | 'remove'): Promise<void> {
+    if (type === 'remove') await this.table.deleteEntity(escapeKey(schoolId), rowKey).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+    else await this.table.updateEntity({ partitionKey: escapeKey(schoolId), rowKey, type }, 'Merge');
   }
 
   /**

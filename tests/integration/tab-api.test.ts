@@ -194,6 +194,23 @@ describe('tab API: need-to-know', () => {
     expect((await as(PEOPLE.head, '/api/tab/cases', { headers: { 'X-School-Id': OAKFIELD.id } })).status).toBe(403);
   });
 
+  it('records a refused attempt to open a case on that case, and nothing for a case that is not there', async () => {
+    const refusedBy = async (caseId: string, school = 'westbrook') =>
+      (await db.caseRepo.get(school, caseId))!.events.filter((e) => e.actor?.aadObjectId === PEOPLE.head.aad).map((e) => e.type);
+    const before = await refusedBy(cases.aboutHead.id);
+    expect((await as(PEOPLE.head, `/api/tab/cases/${cases.aboutHead.id}`)).status).toBe(404);
+    // The chair (who handles concerns about the head) sees that the head tried to open it; never a "viewed".
+    expect(await refusedBy(cases.aboutHead.id)).toEqual([...before, 'viewRefused']);
+    // A well-formed id of no case in the school (here, another school's case) leaves no row behind.
+    const rows = async () => {
+      let n = 0;
+      for await (const _ of db.storage.table('cases').listEntities({ queryOptions: { filter: `PartitionKey eq 'westbrook' and RowKey ge 'c|${cases.oakfield.id}' and RowKey lt 'c|${cases.oakfield.id}~'` } })) n++;
+      return n;
+    };
+    expect((await as(PEOPLE.head, `/api/tab/cases/${cases.oakfield.id}`)).status).toBe(404);
+    expect(await rows()).toBe(0);
+  });
+
   it('shows the detail with answers, evidence and chronology, and records the view', async () => {
     const r = await as(PEOPLE.head, `/api/tab/cases/${cases.slt.id}`);
     expect(r.status).toBe(200);

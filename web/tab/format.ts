@@ -24,6 +24,7 @@ export function size(bytes: number): string {
 export const EVENT_LABELS: Record<string, string> = {
   created: 'Submitted',
   viewed: 'Viewed the case',
+  viewRefused: 'Tried to open the case (not allowed)',
   evidenceViewed: 'Viewed evidence',
   assigned: 'Assigned to',
   noted: 'Added a note',

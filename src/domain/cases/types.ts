@@ -98,6 +98,8 @@ export interface EvidenceRecord {
 export type CaseEventType =
   | 'created'
   | 'viewed'
+  /** Someone tried to open the case and was refused (need-to-know). */
+  | 'viewRefused'
   | 'evidenceViewed'
   | 'assigned'
   | 'noted'
