@@ -418,7 +418,9 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
   private async submit(dc: DialogContext, s: ReportState): Promise<DialogTurnResult> {
     const ctx = dc.context;
     const actor = getActor(ctx);
-    await ctx.sendActivity({ type: ActivityTypes.Typing });
+    // The typing indicator goes out while the report is saved (the DSL's alert should not wait for it);
+    // it is only a courtesy, so a failure to show it never fails the report.
+    const typing = ctx.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
     const answers = s.answers as IncidentAnswers;
     const o = this.owner(ctx, s);
     const evidence = isIndecent(s) || !s.draftOpened ? [] : await this.evidence(ctx, s);
@@ -430,6 +432,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       evidence,
     });
     if (s.draftOpened) await this.deps.evidence.markSubmitted(o);
+    await typing;
     this.deps.log.info({ caseId: saved.id, draftId: s.draftId, duplicate, evidence: evidence.length }, 'incident submitted');
     const card = buildSubmittedCard({
       reference: saved.reference,
