@@ -147,4 +147,17 @@ describe('outbox fast path: one queue per recipient', () => {
     expect(sent[1].at - sent[0].at).toBeLessThan(100);
     expect(sent[2].at - sent[0].at).toBeGreaterThanOrEqual(990);
   });
+
+  it('stops promptly, leaving what it has not sent pending in storage for the next instance', async () => {
+    const { d, sent, saved } = harness();
+    d.start();
+    d.deliverWritten(written(...[1, 2, 3, 4].map((n) => item(`r${n}`, 'receipt', 'dev'))));
+    await new Promise((r) => setTimeout(r, 100));
+    const t = Date.now();
+    await d.stop();
+    expect(Date.now() - t).toBeLessThan(300);
+    // Two went within the second's budget; the other two were never sent, nor marked anything.
+    expect(sent.map((s) => s.id)).toEqual(['r1', 'r2']);
+    expect(saved.map((o) => o.id).sort()).toEqual(['r1', 'r2']);
+  });
 });

@@ -158,8 +158,8 @@ export class OutboxDispatcher {
   private stopped = true;
   private readonly wakeups = new Set<NodeJS.Timeout>();
   /**
-   * The fast path's queue per recipient: a person's messages go one at a time, spaced, and a safeguarding
-   * alert goes before anything else still waiting for that person. DSLs are often SLT too, so in a surge
+   * The fast path's queue per recipient: a person's messages go one at a time, within the conversation's
+   * budget, and a safeguarding alert goes before anything else still waiting for that person. DSLs are often SLT too, so in a surge
    * their queue fills with notices and receipts; an alert must not wait behind them.
    */
   private readonly lanes = new Map<string, Lane>();
@@ -190,6 +190,7 @@ export class OutboxDispatcher {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     for (const t of this.wakeups) clearTimeout(t);
+    for (const lane of this.lanes.values()) lane.wake?.();
     await this.running;
     await this.urgent;
     await Promise.allSettled([...this.inFlight]);
@@ -198,8 +199,9 @@ export class OutboxDispatcher {
   /**
    * The fast path: this instance just wrote these messages (with their rows' ETags), so it sends them at
    * once, without a scan or a re-read; safeguarding alerts first. The poll remains the safety net: if this
-   * process dies before sending, the rows are still pending and another run picks them up. The claim is
-   * ETag-guarded, so a message the fast path and a run both see is sent once.
+   * process dies (or stops) before sending, the rows are still pending, and once their reservation
+   * (FAST_PATH_RESERVE_MS) is over a run of any instance picks them up. Every save is ETag-guarded, so a
+   * message the fast path and a run both see is sent once.
    */
   deliverWritten(written: WrittenOutbox): void {
     if (this.stopped) {
@@ -238,7 +240,8 @@ export class OutboxDispatcher {
    * concerns at once, instead of a queue of messages that Teams' per-conversation limit would hold back.
    */
   private async pump(key: string, lane: Lane): Promise<void> {
-    while (lane.urgent.length || lane.other.length) {
+    // Stopping leaves the rest pending in storage, for the next instance's poll.
+    while (!this.stopped && (lane.urgent.length || lane.other.length)) {
       const urgent = lane.urgent.length > 0;
       const wait = this.budget.waitFor(key, urgent);
       if (wait > 0) {
