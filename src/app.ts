@@ -1,3 +1,5 @@
+import { createEvidenceService } from './evidence/evidence-service.js';
+import { DRAFT_RETENTION_MS, DRAFT_SWEEP_EVERY_MS } from './domain/retention.js';
 import { ConversationState } from 'botbuilder';
 import type { Server } from 'restify';
 import { readJsonFile, type AppConfig } from './config.js';
@@ -80,6 +82,17 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     mount: [mountEvidenceRoutes(services), mountTabRoutes(services)],
   });
 
+  // Unfinished reports' drafts and screenshots are deleted once no flow can send them (src/domain/retention.ts).
+  const evidence = createEvidenceService(services);
+  const sweep = () =>
+    track(
+      evidence.sweep(DRAFT_RETENTION_MS).then(
+        (r) => (r.abandoned || r.sent || r.links ? log.info(r, 'drafts swept') : undefined),
+        (e: Error) => log.warn({ errorName: e.name }, 'draft sweep failed; it runs again later'),
+      ),
+    );
+  let sweeper: NodeJS.Timeout | undefined;
+
   return {
     server,
     storage,
@@ -88,10 +101,14 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
       new Promise((resolve) => {
         server.listen(config.port, config.host, () => {
           dispatcher!.start();
+          sweeper = setInterval(sweep, DRAFT_SWEEP_EVERY_MS);
+          sweeper.unref();
+          sweep();
           resolve(server.url);
         });
       }),
     stop: async () => {
+      if (sweeper) clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher!.stop();
       await Promise.allSettled([...background]);

@@ -58,6 +58,7 @@ const choices = (o: Record<string, string>) => Object.entries(o).map(([value, ti
  * of governors for the headteacher's own — is asked to acknowledge it. The pupil's name is never logged.
  */
 export class DeclareRelationshipDialog extends FlowDialog<DeclareStep, DeclareState> {
+  protected override readonly unfinishedName = 'declaration';
   constructor(private readonly deps: DeclareDeps) {
     super(DECLARE_RELATIONSHIP_DIALOG);
   }

@@ -1,6 +1,7 @@
 import { Dialog, DialogReason, type DialogContext, type DialogInstance, type DialogTurnResult } from './sdk.js';
 import type { TurnContext } from 'botbuilder';
 import { parseCommand } from '../bot/commands.js';
+import { UNFINISHED_FLOW_MAX_AGE_MS } from '../domain/retention.js';
 
 /** What every guided flow keeps between turns (in conversation state, so it survives a restart). */
 export interface FlowState<Step extends string = string> {
@@ -9,7 +10,11 @@ export interface FlowState<Step extends string = string> {
   history: Step[];
   /** Changing one answer from the summary: return to the summary after it. */
   editing: boolean;
+  /** When the flow began (ISO); an unfinished flow ends itself after UNFINISHED_FLOW_MAX_AGE_MS. */
+  startedAt?: string;
 }
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long' });
 
 /**
  * Shared base of the guided flows: one question per step, "back" to the previous question at any step
@@ -28,8 +33,14 @@ export abstract class FlowDialog<Step extends string, S extends FlowState<Step>>
   /** The flow ended without finishing (cancel). */
   protected async onCancelled(_ctx: TurnContext, _state: S): Promise<void> {}
 
+  /** What the person is doing, for the message when an unfinished flow is cleared ("report", "declaration"…). */
+  protected readonly unfinishedName: string = 'form';
+  /** The clock (tests move it). */
+  now: () => Date = () => new Date();
+
   override async beginDialog(dc: DialogContext, options?: unknown): Promise<DialogTurnResult> {
     const state = await this.initialState(dc, options);
+    state.startedAt ??= this.now().toISOString();
     dc.activeDialog!.state = state;
     await this.ask(dc.context, state);
     return Dialog.EndOfTurn;
@@ -39,6 +50,16 @@ export abstract class FlowDialog<Step extends string, S extends FlowState<Step>>
     const a = dc.context.activity;
     if (a.type !== 'message') return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as S;
+    if (state.startedAt && this.now().getTime() - Date.parse(state.startedAt) > UNFINISHED_FLOW_MAX_AGE_MS) {
+      // Nothing unfinished is kept for ever (src/domain/retention.ts): clear it, say so, start afresh.
+      await this.onCancelled(dc.context, state);
+      await dc.context.sendActivity(
+        `You started this ${this.unfinishedName} on ${dateFormat.format(new Date(state.startedAt))} and did not send it. ` +
+          `Unfinished answers and screenshots are cleared after ${UNFINISHED_FLOW_MAX_AGE_MS / 86_400_000} days so that nothing sensitive is kept, so nothing was sent. ` +
+          'Type **menu** to start again.',
+      );
+      return dc.endDialog();
+    }
     await this.beforeTurn(dc.context, state);
     if (parseCommand(a.text, a.value) === 'back') {
       await this.back(dc.context, state);

@@ -85,6 +85,7 @@ const shortName = (name: string) => (name.length > 80 ? `${name.slice(0, 77)}…
  * then the case is saved with its routing and alerts, and the reporter gets the reference and the advice.
  */
 export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> {
+  protected override readonly unfinishedName = 'report';
   constructor(private readonly deps: ReportDeps) {
     super(REPORT_INCIDENT_DIALOG);
   }

@@ -76,6 +76,7 @@ const isFormPage = (s: RequestStep): s is FormPage => s !== 'summary';
  * first approver gets their card. "Edit and resubmit" on an approver's request for changes reopens it.
  */
 export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> {
+  protected override readonly unfinishedName = 'account request';
   constructor(private readonly deps: RequestAccountDeps) {
     super(REQUEST_ACCOUNT_DIALOG);
   }

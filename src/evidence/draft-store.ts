@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { escapeKey, odataString } from '../storage/keys.js';
+import { escapeKey, odataString, unescapeKey } from '../storage/keys.js';
 import { isConflict, isNotFound } from '../storage/clients.js';
 import type { EvidenceRecord } from '../domain/cases/types.js';
 
@@ -112,6 +112,41 @@ export class DraftStore {
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
+  }
+
+  /** Drafts (of every school) created before `before`: the sweeper's work list. */
+  async *draftsCreatedBefore(before: string): AsyncGenerator<{ schoolId: string; draft: DraftRow }> {
+    const filter = `RowKey ge 'd|' and RowKey lt 'd}' and createdAt lt ${odataString(before)}`;
+    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      if (e.partitionKey === LINKS) continue;
+      yield {
+        schoolId: unescapeKey(String(e.partitionKey)),
+        draft: { draftId: String(e.draftId), ownerAad: String(e.ownerAad), noImages: Boolean(e.noImages), submitted: Boolean(e.submitted), createdAt: String(e.createdAt) },
+      };
+    }
+  }
+
+  async deleteDraft(schoolId: string, draftId: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(escapeKey(schoolId), rk.draft(draftId));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  /** Delete the rows of upload links that expired before `before`; returns how many. */
+  async deleteLinksExpiredBefore(before: string): Promise<number> {
+    let n = 0;
+    const filter = `PartitionKey eq '${LINKS}' and expiresAt lt ${odataString(before)}`;
+    for await (const e of this.table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
+      try {
+        await this.table.deleteEntity(LINKS, String(e.rowKey));
+        n++;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return n;
   }
 
   async getLink(linkId: string): Promise<LinkRow | undefined> {

@@ -125,6 +125,31 @@ export class EvidenceService implements EvidenceIntake {
   }
 
   /**
+   * Delete what unfinished reports left behind: a draft created before `retentionMs` ago that was never
+   * sent loses its screenshots (blobs and rows); a sent one keeps its screenshots (the case holds them)
+   * but its draft rows go. Expired upload-link rows go too. Returns counts only (nothing personal).
+   */
+  async sweep(retentionMs: number): Promise<{ abandoned: number; sent: number; links: number }> {
+    const now = this.clock();
+    const before = new Date(now.getTime() - retentionMs).toISOString();
+    let abandoned = 0;
+    let sent = 0;
+    for await (const { schoolId, draft } of this.deps.drafts.draftsCreatedBefore(before)) {
+      const o = { schoolId, aad: draft.ownerAad, draftId: draft.draftId };
+      if (draft.submitted) {
+        for (const v of await this.list(o)) await this.deps.drafts.deleteEvidence(schoolId, draft.draftId, v.id);
+        sent++;
+      } else {
+        await this.discard(o);
+        abandoned++;
+      }
+      await this.deps.drafts.deleteDraft(schoolId, draft.draftId);
+    }
+    const links = await this.deps.drafts.deleteLinksExpiredBefore(now.toISOString());
+    return { abandoned, sent, links };
+  }
+
+  /**
    * `/upload/<school>/<draft>/<token>`: the school and draft say where the draft row is (its owner is
    * read from there), and the token's MAC binds all three, so nothing needs storing until the page is
    * first opened; that creates the link's row, which makes the link single-use (src/evidence/routes.ts).

@@ -100,7 +100,7 @@ export function makeClient(opts: { member?: Member; school?: School; command?: s
   const member = opts.member ?? STAFF;
   const actor: Actor = { tenantId: 't', aadObjectId: member.aadObjectId, school: opts.school ?? SCHOOL, member };
   const client = dialogClient({ report, mySubmissions: new MySubmissionsDialog(cases) }, opts.command ?? 'report', actor);
-  return { client, evidence, cases };
+  return { client, evidence, cases, report };
 }
 
 export { say, submit, play, type Say, type Turn } from '../support/dialog-harness.js';

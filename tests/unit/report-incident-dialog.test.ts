@@ -272,3 +272,24 @@ describe('my submissions', () => {
     expect(await say(client, 'my submissions')).toContain('You have not sent anything yet');
   });
 });
+
+describe('an unfinished report is not kept for ever', () => {
+  it('clears a report left unfinished for more than 7 days, says so, and sends nothing', async () => {
+    const { client, cases, evidence, report } = makeClient();
+    await say(client, 'report');
+    await say(client, answer('category', 'pupilContact'));
+    const started = Date.now();
+    // Six days later the flow carries on as normal.
+    report.now = () => new Date(started + 6 * 86_400_000);
+    expect(await say(client, answer('affected', 'me'))).not.toMatch(/cleared/);
+    // Eight days after it began, the next answer finds it cleared.
+    report.now = () => new Date(started + 8 * 86_400_000);
+    const reply = await say(client, answer('responsible', 'pupil'));
+    expect(reply).toMatch(/did not send it/);
+    expect(reply).toMatch(/cleared after 7 days/);
+    expect(cases.submitted).toHaveLength(0);
+    // The flow is over: the next message is not taken as an answer to it.
+    expect(await say(client, 'hello')).not.toMatch(/did not send it/);
+    expect([...evidence.submitted]).toEqual([]);
+  });
+});
