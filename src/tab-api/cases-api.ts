@@ -239,14 +239,5 @@ export function caseHandlers(services: AppServices) {
       log.info({ caseId, actor: ctx.member.aadObjectId, first: r.first }, 'alert acknowledged');
       res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
     },
-
-    /** Registers: decided cases of one kind (the other engineers' flows fill them). */
-    register(kind: 'accountRequest' | 'familyDeclaration', status: CaseStatus) {
-      return async (ctx: TabContext, _req: Request, res: Response) => {
-        const items = await scanAll(ctx, 'closed', `kind eq '${kind}' and status eq '${status}'`);
-        const t = now();
-        res.send(200, { items: items.slice(0, 500).map((s) => presentSummary(s, t)) });
-      };
-    },
   };
 }

@@ -8,6 +8,7 @@ import type { AppServices } from '../services.js';
 import { createTokenVerifier, type TokenVerifier } from './auth.js';
 import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
+import { familyRegisterHandlers } from './family-register-api.js';
 import { NotFoundError, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { mountStaticFiles } from './static-files.js';
@@ -45,7 +46,8 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/registers/accounts/:id/close', ...json, route('cases', accounts.close));
     server.get('/api/tab/cases/:id/approval', route('cases', accounts.approval));
     server.post('/api/tab/cases/:id/approval', ...json, route('cases', accounts.decide));
-    server.get('/api/tab/registers/family', route('cases', h.register('familyDeclaration', 'acknowledged')));
+    const family = familyRegisterHandlers(services);
+    server.get('/api/tab/registers/family', route('cases', family.list));
     server.get('/api/tab/settings/members', route('admin', listMembers));
     server.put('/api/tab/settings/members/:aad', ...json, route('admin', saveRoles));
     server.post('/api/tab/settings/members', ...json, route('admin', addMember));

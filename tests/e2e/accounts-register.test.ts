@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { PEOPLE } from '../support/activities.js';
 import { direct } from '../support/direct.js';
-import { axeScan, hasChromium, launchBrowser, serious } from '../support/browser.js';
+import { hasChromium, launchBrowser, seriousFindings } from '../support/browser.js';
 import { seedCase } from '../support/tab-seed.js';
 import { AccountRequestService } from '../../src/domain/account-requests/account-request-service.js';
 import { checkAccountRequest, schoolStaff, type AccountRequestAnswers } from '../../src/domain/account-requests/account-request.js';
@@ -21,8 +21,7 @@ const pageErrors: string[] = [];
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 async function checkA11y(name: string): Promise<void> {
-  const v = serious(await axeScan(page));
-  expect(v.map((x) => `${name}: ${x.id} (${x.impact}) ${x.help}`)).toEqual([]);
+  expect(await seriousFindings(page, name)).toEqual([]);
 }
 
 describe.skipIf(!available)('account requests in the Cases tab (real browser)', () => {

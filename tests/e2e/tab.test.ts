@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { PEOPLE } from '../support/activities.js';
 import { direct } from '../support/direct.js';
-import { axeScan, hasChromium, launchBrowser, serious } from '../support/browser.js';
+import { hasChromium, launchBrowser, seriousFindings, signInAs as signInAsIn } from '../support/browser.js';
 import { pngBytes, seedCase, seedEvidence } from '../support/tab-seed.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
 import { SCRIPT_FIELDS, scriptIn, seedScriptCase } from '../support/script-payloads.js';
@@ -25,19 +25,10 @@ const cspErrors: string[] = [];
 const pageErrors: string[] = [];
 
 async function checkA11y(name: string): Promise<void> {
-  const v = serious(await axeScan(page));
-  expect(v.map((x) => `${name}: ${x.id} (${x.impact}) ${x.help} → ${x.nodes.map((n) => n.html).slice(0, 2).join(' | ')}`)).toEqual([]);
+  expect(await seriousFindings(page, name)).toEqual([]);
 }
 
-async function signInAs(name: string): Promise<void> {
-  await page.goto(`${server.url}/tab/index.html#/cases`);
-  const switchUser = page.getByRole('button', { name: 'Switch user' });
-  // Wait for the page to settle into one of its two states (signed in, or the sign-in list) before choosing.
-  await switchUser.or(page.getByRole('button', { name: /^Sign in as / }).first()).first().waitFor();
-  if (await switchUser.isVisible()) await switchUser.click();
-  await page.getByRole('button', { name: `Sign in as ${name}` }).click();
-  await page.getByText(`${name} (development sign-in)`).waitFor();
-}
+const signInAs = (name: string) => signInAsIn(page, server.url, name);
 
 describe.skipIf(!available)('the Cases tab in a real browser', () => {
   beforeAll(async () => {
@@ -167,7 +158,7 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
     await page.getByText('No approved account requests yet.').waitFor();
     await checkA11y('accounts register');
     await page.getByRole('tab', { name: 'Family relationships' }).click();
-    await page.getByText('No acknowledged family relationship declarations yet.').waitFor();
+    await page.getByText('No family relationship declarations stand at present.').waitFor();
   });
 
   it('the chair sees the case about the headteacher', async () => {

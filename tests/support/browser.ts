@@ -40,3 +40,19 @@ export async function axeScan(page: Page): Promise<AxeViolation[]> {
 }
 
 export const serious = (v: AxeViolation[]) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+
+/** One line per serious or critical accessibility finding on the page as it stands (empty when clean). */
+export async function seriousFindings(page: Page, name: string): Promise<string[]> {
+  return serious(await axeScan(page)).map((x) => `${name}: ${x.id} (${x.impact}) ${x.help} → ${x.nodes.map((n) => n.html).slice(0, 2).join(' | ')}`);
+}
+
+/** Sign in to the tab at `baseUrl` with development sign-in (loopback only) as the named person. */
+export async function signInAs(page: Page, baseUrl: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/tab/index.html#/cases`);
+  const switchUser = page.getByRole('button', { name: 'Switch user' });
+  // Wait for the page to settle into one of its two states (signed in, or the sign-in list) before choosing.
+  await switchUser.or(page.getByRole('button', { name: /^Sign in as / }).first()).first().waitFor();
+  if (await switchUser.isVisible()) await switchUser.click();
+  await page.getByRole('button', { name: `Sign in as ${name}` }).click();
+  await page.getByText(`${name} (development sign-in)`).waitFor();
+}

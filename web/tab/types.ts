@@ -68,3 +68,19 @@ export interface Person {
 export interface MemberRow extends Person {
   roles: string[];
 }
+
+/** One row of GET /api/tab/registers/family (`RegisterRow` in src/domain/declarations/declaration-service.ts). */
+export interface FamilyRegisterRow {
+  caseId: string;
+  reference: string;
+  staff: { aadObjectId: string; name: string };
+  pupilName: string;
+  yearGroup: string;
+  relationship: string;
+  platforms: string;
+  status: string;
+  statusLabel: string;
+  declaredAt: string;
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+}
