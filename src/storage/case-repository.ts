@@ -89,8 +89,13 @@ export interface WrittenOutbox {
   items: Array<OutboxItem & { etag?: string; reservedUntil?: string }>;
 }
 
-/** How long the poll leaves a message to the instance that wrote it (the fast path sends it in milliseconds). */
-export const FAST_PATH_RESERVE_MS = 30_000;
+/**
+ * How long the poll leaves a message to the instance that wrote it. The fast path sends it within
+ * milliseconds; if that instance dies first, the poll of any instance sends it once this has passed. It
+ * must exceed the send timeout (OUTBOX_SEND_TIMEOUT_MS, 10 s by default) plus a margin, or the fast path
+ * claims the row like the poll does.
+ */
+export const FAST_PATH_RESERVE_MS = 15_000;
 
 /**
  * Pair the queued messages with the ETags the transaction returned for their rows. A sub-response names

@@ -109,6 +109,9 @@ export class ConversationBudget {
   }
 }
 
+/** Margin between the end of a send made under a reservation and the end of the reservation. */
+const RESERVATION_SLACK_MS = 2_000;
+
 /** Cards sent together in one message at most (each is about 2 KB; Teams takes about 28 KB). */
 export const CARDS_PER_MESSAGE = 8;
 
@@ -367,12 +370,14 @@ export class OutboxDispatcher {
   private async deliverGroup(group: Owed[]): Promise<void> {
     const nowIso = () => this.clock().toISOString();
     const until = new Date(this.clock().getTime() + this.opts.sendTimeoutMs * 2).toISOString();
+    // A send (with its timeout) and the save after it, with room for the instances' clocks to differ.
+    const doneBy = new Date(this.clock().getTime() + this.opts.sendTimeoutMs + RESERVATION_SLACK_MS).toISOString();
     const claimed = await Promise.all(
       group.map(async (o) => {
-        // Just written by this instance and reserved for it long enough to finish sending: the row's ETag
+        // Just written by this instance and still reserved for it until the send is over: the row's ETag
         // from the transaction is the claim. Otherwise claim it, which fails if another instance has it.
         const reserved = o.item.reservedUntil;
-        if (reserved && o.item.etag && until < reserved) return o;
+        if (reserved && o.item.etag && doneBy < reserved) return o;
         const etag = await this.repo.claimOutbox(o.item, until);
         return etag ? { ...o, item: { ...o.item, etag, claimedUntil: undefined } } : undefined; // else another instance is sending it
       }),
