@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config.js';
 import type { DirectoryService } from '../domain/directory-service.js';
 import { alertPayload } from '../domain/cases/case-service.js';
+import { nobodyToldText, type NobodyToAlert } from '../domain/cases/nobody-told.js';
 import type { OutboundMessage, RefLookup, Render } from '../domain/cases/outbox-dispatcher.js';
 import { STATUS_LABELS, type CaseKind, type CaseRecord, type OutboxItem, type OutboxKind } from '../domain/cases/types.js';
 import { buildCaseNoticeCard, buildDslAlertCard, buildReceiptCard } from '../cards/alerts.js';
@@ -54,14 +55,18 @@ export class OutboxRenderer {
         'Policy: "If concerns relate to the Headteacher then the Chair of Governors should be informed immediately." This case is hidden from the headteacher.',
       ),
     }));
-    this.kinds.set('receipt', (_i, c) => ({
-      card: buildReceiptCard({
-        reference: c.reference,
-        kindLabel: KIND_LABELS[c.kind],
-        raisedAt: displayTime(c.createdAt),
-        next: nextStepText(c),
-      }),
-    }));
+    this.kinds.set('receipt', async (i, c) => {
+      const nobody = Array.isArray(i.payload.nobodyToAlert) ? (i.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
+      const school = nobody ? await this.directory.school(c.schoolId) : undefined;
+      return {
+        card: buildReceiptCard({
+          reference: c.reference,
+          kindLabel: KIND_LABELS[c.kind],
+          raisedAt: displayTime(c.createdAt),
+          next: nobody ? nobodyToldText(c.routing, nobody, school?.headTitle ?? 'headteacher') : nextStepText(c),
+        }),
+      };
+    });
     this.kinds.set('statusUpdate', (i, c) => ({
       text: `Update on ${c.reference}: it is now **${STATUS_LABELS[(i.payload.status as CaseRecord['status']) ?? c.status]}**.`,
     }));

@@ -3,6 +3,7 @@ import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from './sdk.js';
 import type { Logger } from '../log.js';
 import type { CaseService } from '../domain/cases/case-service.js';
+import { nobodyToldText } from '../domain/cases/nobody-told.js';
 import { routeIncident } from '../domain/cases/routing.js';
 import type { EvidenceRecord, Routing } from '../domain/cases/types.js';
 import {
@@ -425,7 +426,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     const answers = s.answers as IncidentAnswers;
     const o = this.owner(ctx, s);
     const evidence = isIndecent(s) || !s.draftOpened ? [] : await this.evidence(ctx, s);
-    const { case: saved, duplicate } = await this.deps.cases.submitIncident({
+    const { case: saved, duplicate, nobodyToAlert } = await this.deps.cases.submitIncident({
       school: actor.school,
       submitter: actor.member,
       submissionId: s.draftId,
@@ -435,9 +436,10 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     if (s.draftOpened) await this.deps.evidence.markSubmitted(o);
     await typing;
     this.deps.log.info({ caseId: saved.id, draftId: s.draftId, duplicate, evidence: evidence.length }, 'incident submitted');
+    if (nobodyToAlert) this.deps.log.warn({ caseId: saved.id, nobodyToAlert }, 'nobody in the directory to alert');
     const card = buildSubmittedCard({
       reference: saved.reference,
-      whoIsTold: whoIsTold(saved.routing, actor.school.headTitle, 'past'),
+      whoIsTold: nobodyToAlert ? nobodyToldText(saved.routing, nobodyToAlert, actor.school.headTitle) : whoIsTold(saved.routing, actor.school.headTitle, 'past'),
       guidance: isIndecent(s) ? [INDECENT_IMAGES_GUIDANCE] : [],
       advice: AFTER_REPORT_ADVICE,
     });

@@ -62,6 +62,25 @@ describe('a trust running several schools in one deployment', () => {
     expect(await db.directory.member('wootton-upper', newcomer.aad)).toBeUndefined();
   });
 
+  it('never claims a DSL was alerted in a school with none set up: the report is kept and the reporter told to tell someone', async () => {
+    // Kimberley Primary's directory has a head but no DSL and no chair. The newcomer works there (above).
+    const db = direct(inject('storageConnectionString'), prefix);
+    const school = (await db.directory.school('kimberley-primary'))!;
+    const reporter = (await db.directory.member('kimberley-primary', newcomer.aad))!;
+    const answers = { category: 'pupilContact', affected: 'me', responsible: 'pupil', platform: 'facebook', where: 'https://facebook.example/x', when: 'ongoing', whatHappened: 'A pupil sent a request', pupilAtRisk: 'yes' } as const;
+    const r = await db.cases.submitIncident({ school, submitter: reporter, submissionId: 'kimberley-1', evidence: [], answers });
+    expect(r.nobodyToAlert).toEqual(['dsl']);
+    // The receipt (sent by the server's outbox) says so, and does not say anyone was alerted.
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(newcomer)).some((m) => JSON.stringify(m.body).includes(r.case.reference)), 10_000, 'receipt');
+    const receipt = JSON.stringify(connector.messagesTo(conversationOf(newcomer)).find((m) => JSON.stringify(m.body).includes(r.case.reference))!.body);
+    expect(receipt).toContain('No designated safeguarding lead is set up for your school');
+    expect(receipt).toContain('Tell your designated safeguarding lead or the Headteacher in person now.');
+    expect(receipt).not.toContain('has been alerted');
+    // The case is saved with only the receipt owed; nobody else was queued.
+    const d = (await db.caseRepo.get('kimberley-primary', r.case.id))!;
+    expect(d.outbox.map((o) => o.kind)).toEqual(['receipt']);
+  });
+
   it('ignores a forged choice of a school that does not exist', async () => {
     const stranger = { aad: '00000000-0000-4000-8000-0000000004ff', name: 'Sol Stranger' };
     await server.post('/api/messages', makeSubmit(stranger, connector.url, { verb: 'chooseSchool', schoolId: 'no-such-school' }));

@@ -1,3 +1,4 @@
+import type { NobodyToAlert } from '../../src/domain/cases/nobody-told.js';
 import type { Activity } from 'botbuilder';
 import { pino } from 'pino';
 import { ReportIncidentDialog } from '../../src/dialogs/report-incident-dialog.js';
@@ -68,6 +69,8 @@ export interface Submitted {
 export class FakeCases {
   submitted: Submitted[] = [];
   mine: CaseSummary[] = [];
+  /** Roles the school has nobody in (as CaseService reports them). */
+  nobodyToAlert?: NobodyToAlert[];
   async submitIncident(input: { school: School; submitter: Member; submissionId: string; answers: IncidentAnswers; evidence: EvidenceRecord[] }) {
     const existing = this.submitted.findIndex((s) => s.submissionId === input.submissionId);
     if (existing < 0) this.submitted.push({ submissionId: input.submissionId, answers: input.answers, evidence: input.evidence });
@@ -85,7 +88,7 @@ export class FakeCases {
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
     } satisfies CaseRecord;
-    return { case: c, duplicate: existing >= 0 };
+    return { case: c, duplicate: existing >= 0, nobodyToAlert: this.nobodyToAlert };
   }
   async mySubmissions(_m: Member) {
     return { items: this.mine };

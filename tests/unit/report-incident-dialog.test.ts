@@ -227,6 +227,20 @@ describe('report an incident: back, cancel, edit, validation', () => {
     expect(cases.submitted[0].answers).toMatchObject({ where: '@troll_account_99', platform: 'other', platformOther: 'Kik', when: '2026-03-10T18:45' });
   });
 
+  it('tells the reporter to tell someone in person when the school has no DSL set up, never that one was alerted', async () => {
+    const { client, cases } = makeClient();
+    cases.nobodyToAlert = ['dsl'];
+    await play(client, [
+      ...typedAnswers('pupilContact'),
+      ['done', 'Check your report'],
+    ]);
+    const reply = await say(client, send);
+    expect(reply).toContain('No designated safeguarding lead is set up for your school');
+    expect(reply).toContain('in person now');
+    expect(reply).not.toContain('has been alerted');
+    expect(cases.submitted).toHaveLength(1);
+  });
+
   it('explains what was wrong at the step that failed', async () => {
     const { client } = makeClient();
     await play(client, [

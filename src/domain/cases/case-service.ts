@@ -1,4 +1,5 @@
 import type { DirectoryService } from '../directory-service.js';
+import type { NobodyToAlert } from './nobody-told.js';
 import type { Member, School } from '../directory.js';
 import { isDsl } from '../directory.js';
 import { canView } from './access.js';
@@ -41,6 +42,8 @@ export const INCIDENT_TRANSITIONS: Partial<Record<CaseStatus, CaseStatus[]>> = {
 };
 
 /** Cases: submit, read with need-to-know, and act on them. Every change is one atomic write with its event and messages. */
+export type { NobodyToAlert };
+
 export class CaseService {
   constructor(
     private readonly repo: CaseRepository,
@@ -59,13 +62,19 @@ export class CaseService {
     submissionId: string;
     answers: IncidentAnswers;
     evidence: EvidenceRecord[];
-  }): Promise<{ case: CaseRecord; duplicate: boolean }> {
+  }): Promise<{ case: CaseRecord; duplicate: boolean; nobodyToAlert?: NobodyToAlert[] }> {
     const routing = routeIncident(input.answers);
     const members = await this.directory.members(input.school.id);
     const recipients = incidentRecipients(routing, members, input.submitter.aadObjectId);
     const now = this.now();
+    // The school's directory has nobody in the role this report must go to: the report is still saved,
+    // and the reporter is told to tell someone in person (the app must not claim it alerted anyone).
+    const missing: NobodyToAlert[] = [];
+    if (routing.safeguarding && !recipients.some((r) => r.kind === 'dslAlert')) missing.push('dsl');
+    if (routing.aboutHead && !recipients.some((r) => r.kind === 'chairNotice')) missing.push('chair');
+    const nobodyToAlert = missing.length ? missing : undefined;
     // The payload needs the reference, which the repository allocates; cards read it from the case at send time.
-    return this.repo.create({
+    const saved = await this.repo.create({
       schoolId: input.school.id,
       referencePrefix: input.school.referencePrefix,
       submissionId: input.submissionId,
@@ -76,9 +85,11 @@ export class CaseService {
       submitter: person(input.submitter),
       answers: { ...input.answers },
       evidence: input.evidence,
-      outbox: recipients.map((r) => ({ ...r, payload: {} })),
+      // The receipt says the same as the reply (src/alerts/render.ts).
+      outbox: recipients.map((r) => ({ ...r, payload: r.kind === 'receipt' && nobodyToAlert ? { nobodyToAlert } : {} })),
       now,
     });
+    return nobodyToAlert ? { ...saved, nobodyToAlert } : saved;
   }
 
   /** A case the caller may see, with its chronology; the view itself is recorded. */
