@@ -31,6 +31,24 @@ export const isDsl = (m: Pick<Member, 'roles'>) => m.roles.includes('dsl') || m.
 export const isSlt = (m: Pick<Member, 'roles'>) => m.roles.includes('slt') || m.roles.includes('headteacher');
 export const isHead = (m: Pick<Member, 'roles'>) => m.roles.includes('headteacher');
 export const isChair = (m: Pick<Member, 'roles'>) => m.roles.includes('chair');
+
+/**
+ * Roles a school needs someone in, and what goes wrong without them: shown to the school's administrators
+ * (Settings) so the gap is closed before a report needs it.
+ */
+export function roleGaps(members: ReadonlyArray<Pick<Member, 'roles'>>): string[] {
+  const gaps: string[] = [];
+  if (!members.some(isDsl)) {
+    gaps.push('Nobody is a designated safeguarding lead (or deputy): safeguarding concerns alert nobody, and reporters are told to tell someone in person.');
+  }
+  if (!members.some(isHead)) {
+    gaps.push('Nobody is the headteacher: family relationship declarations and school account requests have nobody to acknowledge or approve them.');
+  }
+  if (!members.some((m) => isChair(m) && !isHead(m))) {
+    gaps.push("Nobody is the chair of governors: concerns about the headteacher, and the headteacher's own declarations and account requests, reach nobody.");
+  }
+  return gaps;
+}
 export const isAdmin = (m: Pick<Member, 'roles'>) => m.roles.includes('admin');
 
 export function firstName(name: string): string {

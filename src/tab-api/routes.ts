@@ -2,7 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { JWTVerifyGetKey } from 'jose';
 import { canUseTab } from '../domain/cases/access.js';
 import { STATUS_LABELS, isOpen, type CaseStatus } from '../domain/cases/types.js';
-import { isAdmin, isDsl, ROLES, type Member, type Role } from '../domain/directory.js';
+import { isAdmin, isDsl, roleGaps, ROLES, type Member, type Role } from '../domain/directory.js';
 import { isLoopbackAddress } from '../server.js';
 import type { AppServices } from '../services.js';
 import { createTokenVerifier, type TokenVerifier } from './auth.js';
@@ -77,7 +77,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
 
   async function listMembers(ctx: TabContext, _req: Request, res: Response) {
     const members = await services.directory.members(ctx.school.id);
-    res.send(200, { items: members.map(presentMember).sort((a, b) => a.name.localeCompare(b.name)) });
+    res.send(200, { items: members.map(presentMember).sort((a, b) => a.name.localeCompare(b.name)), gaps: roleGaps(members) });
   }
 
   async function saveRoles(ctx: TabContext, req: Request, res: Response) {

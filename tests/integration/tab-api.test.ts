@@ -389,6 +389,24 @@ describe('tab API: settings', () => {
     expect(added.status).toBe(201);
     expect((await as({ aad: '00000000-0000-4000-8000-0000000000aa' }, '/api/tab/me')).status).toBe(200);
   });
+
+  it('tells administrators which roles nobody holds, and what that breaks', async () => {
+    const gaps = async () => (await (await as(PEOPLE.deputy, '/api/tab/settings/members')).json()).gaps as string[];
+    expect(await gaps()).toEqual([]);
+    // Without its chair (the one seeded, and the one added above), the school's concerns about the head reach nobody.
+    const put = (aad: string, roles: string[]) => as(PEOPLE.deputy, `/api/tab/settings/members/${aad}`, { method: 'PUT', body: JSON.stringify({ roles }) });
+    const chairs = ((await (await as(PEOPLE.deputy, '/api/tab/settings/members')).json()).items as Array<{ aadObjectId: string; roles: string[] }>).filter((m) => m.roles.includes('chair'));
+    expect(chairs.length).toBeGreaterThan(0);
+    for (const c of chairs) expect((await put(c.aadObjectId, c.roles.filter((r) => r !== 'chair'))).status).toBe(200);
+    try {
+      const now = await gaps();
+      expect(now).toHaveLength(1);
+      expect(now[0]).toMatch(/^Nobody is the chair of governors: concerns about the headteacher/);
+    } finally {
+      for (const c of chairs) await put(c.aadObjectId, c.roles);
+    }
+    expect(await gaps()).toEqual([]);
+  });
 });
 
 describe('tab pages', () => {

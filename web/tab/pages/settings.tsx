@@ -19,7 +19,14 @@ export function Settings({ me }: { me: Me }) {
   const [draft, setDraft] = useState<Record<string, string[]>>({});
   const [add, setAdd] = useState({ aadObjectId: '', name: '', jobTitle: '' });
 
-  const load = () => get<{ items: MemberRow[] }>('/api/tab/settings/members').then((r) => setMembers(r.items)).catch((e: Error) => setError(e.message));
+  const [gaps, setGaps] = useState<string[]>([]);
+  const load = () =>
+    get<{ items: MemberRow[]; gaps: string[] }>('/api/tab/settings/members')
+      .then((r) => {
+        setMembers(r.items);
+        setGaps(r.gaps);
+      })
+      .catch((e: Error) => setError(e.message));
   useEffect(() => void load(), []);
 
   const toggle = (m: MemberRow, role: string, on: boolean) => {
@@ -34,6 +41,7 @@ export function Settings({ me }: { me: Me }) {
       setMembers((xs) => xs?.map((x) => (x.aadObjectId === m.aadObjectId ? updated : x)) ?? null);
       setDraft(({ [m.aadObjectId]: _, ...rest }) => rest);
       setNotice(`Roles saved for ${updated.name}.`);
+      await load(); // the roles the school has nobody in may have changed
     } catch (e) {
       setError((e as Error).message);
     }
@@ -55,6 +63,14 @@ export function Settings({ me }: { me: Me }) {
     <section aria-labelledby="settings-title">
       <Title2 as="h1" id="settings-title">Roles at {me.school.name}</Title2>
       <p><Text>Who may see what follows from these roles. Changes apply at once on this server and within 30 seconds everywhere.</Text></p>
+      {gaps.length > 0 && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <strong>Roles nobody holds at {me.school.name}:</strong>
+            <ul>{gaps.map((g) => <li key={g}>{g}</li>)}</ul>
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {notice && <MessageBar intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
       {!members ? <Spinner label="Loading members…" /> : (
