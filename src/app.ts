@@ -1,8 +1,8 @@
-import { createEvidenceService } from './evidence/evidence-service.js';
-import { DRAFT_RETENTION_MS, DRAFT_SWEEP_EVERY_MS } from './domain/retention.js';
 import { ConversationState } from 'botbuilder';
 import type { Server } from 'restify';
 import { readJsonFile, type AppConfig } from './config.js';
+import { createEvidenceService } from './evidence/evidence-service.js';
+import { DRAFT_RETENTION_MS, DRAFT_SWEEP_EVERY_MS } from './domain/retention.js';
 import { createLogger, type Logger } from './log.js';
 import { createStorageClients, type StorageClients } from './storage/clients.js';
 import { TableStateStorage } from './bot/table-state-storage.js';
@@ -67,7 +67,8 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     background.add(p);
     p.finally(() => background.delete(p)).catch(() => undefined);
   };
-  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, track };
+  const evidence = createEvidenceService({ config, storage, log, clock });
+  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, track };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services));
@@ -83,7 +84,6 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   });
 
   // Unfinished reports' drafts and screenshots are deleted once no flow can send them (src/domain/retention.ts).
-  const evidence = createEvidenceService(services);
   const sweep = () =>
     track(
       evidence.sweep(DRAFT_RETENTION_MS).then(

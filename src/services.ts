@@ -8,6 +8,7 @@ import type { CaseService, Clock } from './domain/cases/case-service.js';
 import type { ConversationRefRepository } from './storage/conversation-refs.js';
 import type { OutboxDispatcher, Sender } from './domain/cases/outbox-dispatcher.js';
 import type { OutboxRenderer } from './alerts/render.js';
+import type { EvidenceService } from './evidence/evidence-service.js';
 
 /** What the feature modules (dialogs, routes, dispatcher) are built from. Built once in app.ts. */
 export interface AppServices {
@@ -25,6 +26,8 @@ export interface AppServices {
   /** Proactive send/update (e.g. to update an approval card in place). */
   sender: Sender;
   dispatcher: OutboxDispatcher;
+  /** Screenshots: the report flow, the upload page and the draft sweeper share this one. */
+  evidence: EvidenceService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }

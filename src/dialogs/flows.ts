@@ -2,7 +2,6 @@ import type { AppServices } from '../services.js';
 import type { FlowRegistry } from './root-dialog.js';
 import { ReportIncidentDialog } from './report-incident-dialog.js';
 import { MySubmissionsDialog } from './my-submissions-dialog.js';
-import { createEvidenceService } from '../evidence/evidence-service.js';
 import { attachmentBearer } from '../evidence/teams-attachments.js';
 import { createDeclareRelationshipDialog } from './declare-relationship-dialog.js';
 import { myDeclarationsFor } from '../bot/declaration-actions.js';
@@ -11,11 +10,10 @@ import { accountStatusFor } from '../bot/account-request-actions.js';
 
 /** The conversational flows the menu starts. Each flow's dialog lives in its own file. */
 export function createFlows(services: AppServices): FlowRegistry {
-  const evidence = createEvidenceService(services);
   return {
     report: new ReportIncidentDialog({
       cases: services.cases,
-      evidence,
+      evidence: services.evidence,
       bearer: (ctx) => attachmentBearer(ctx, services.config),
       clock: services.clock,
       log: services.log,

@@ -3,7 +3,7 @@ import type { Request, Response, Server } from 'restify';
 import type { AppServices } from '../services.js';
 import { EvidenceRefusal } from './meter.js';
 import { DraftStore } from './draft-store.js';
-import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_REPORT, REFUSAL_TEXT, createEvidenceService, describeImage } from './evidence-service.js';
+import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_REPORT, REFUSAL_TEXT, describeImage } from './evidence-service.js';
 import { parseUploadToken, verifyUploadGrant } from './upload-link.js';
 import type { LinkRow } from './draft-store.js';
 import { UPLOAD_ASSET_PATH, UPLOAD_CSS, UPLOAD_JS, UPLOAD_PAGE_CSP, uploadGonePage, uploadPageHtml } from './upload-page.js';
@@ -36,7 +36,7 @@ function sendJson(res: Response, status: number, body: unknown, close = false): 
  * private container with the same checks as chat screenshots.
  */
 export function mountEvidenceRoutes(services: AppServices): (server: Server) => void {
-  const evidence = createEvidenceService(services);
+  const { evidence } = services;
   const drafts = new DraftStore(services.storage.table('drafts'));
   const { config, log, directory } = services;
   const now = () => services.clock().getTime();
