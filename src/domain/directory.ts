@@ -31,6 +31,7 @@ export const isDsl = (m: Pick<Member, 'roles'>) => m.roles.includes('dsl') || m.
 export const isSlt = (m: Pick<Member, 'roles'>) => m.roles.includes('slt') || m.roles.includes('headteacher');
 export const isHead = (m: Pick<Member, 'roles'>) => m.roles.includes('headteacher');
 export const isChair = (m: Pick<Member, 'roles'>) => m.roles.includes('chair');
+export const isAdmin = (m: Pick<Member, 'roles'>) => m.roles.includes('admin');
 
 /**
  * Roles a school needs someone in, and what goes wrong without them: shown to the school's administrators
@@ -49,7 +50,6 @@ export function roleGaps(members: ReadonlyArray<Pick<Member, 'roles'>>): string[
   }
   return gaps;
 }
-export const isAdmin = (m: Pick<Member, 'roles'>) => m.roles.includes('admin');
 
 export function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] || 'there';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { escapeKey, odataString } from './keys.js';
+import { escapeKey, odataString, unescapeKey } from './keys.js';
 import { isConflict, isNotFound } from './clients.js';
 import {
   SEVERITY_RANK,
@@ -511,8 +511,10 @@ export class CaseRepository {
     return { case: c, events, evidence, outbox, etag };
   }
 
-  /** Append a chronology event (views, evidence views) without touching the case. */
-  /** Add a chronology event; returns its row key (to correct or remove it, see CaseService.view). */
+  /**
+   * Append a chronology event (views, evidence views) without touching the case; returns its row key (to
+   * correct or remove it, see CaseService.view).
+   */
   async addEvent(schoolId: string, caseId: string, ev: Omit<CaseEvent, 'at'>, now: string): Promise<string> {
     const e = eventEntity(escapeKey(schoolId), caseId, { ...ev, at: now });
     await this.table.createEntity(e);
@@ -607,9 +609,8 @@ export class CaseRepository {
 
   // ---- outbox: used by the dispatcher ----
 
-  /** Pending deliveries across all schools (pointer rows), oldest first within a school. */
   /**
-   * Pointers to messages still owed. `dueBy` (the poll): only those due by then, leaving out the ones
+   * Pointers to messages still owed (pointer rows), oldest first within a school. `dueBy` (the poll): only those due by then, leaving out the ones
    * reserved for the instance that wrote them and the ones waiting for their next attempt.
    */
   async pendingPointers(
@@ -626,7 +627,7 @@ export class CaseRepository {
     for (const filter of filters) {
       for await (const e of this.table.listEntities<{ caseId: string; outboxId: string; notBefore?: string }>({ queryOptions: { filter } })) {
         if (dueBy && e.notBefore && e.notBefore > dueBy) continue;
-        out.push({ schoolId: unescapePk(String(e.partitionKey)), caseId: e.caseId, outboxId: e.outboxId });
+        out.push({ schoolId: unescapeKey(String(e.partitionKey)), caseId: e.caseId, outboxId: e.outboxId });
         if (out.length >= limit) return out;
       }
     }
@@ -684,9 +685,6 @@ function decodeKey(key: string): string {
   }
 }
 
-function unescapePk(pk: string): string {
-  return pk.replace(/%([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
 
 function isTransactionConflict(e: unknown): boolean {
   const err = e as { statusCode?: number; code?: string; response?: { status?: number } };

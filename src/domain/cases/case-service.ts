@@ -42,8 +42,6 @@ export const INCIDENT_TRANSITIONS: Partial<Record<CaseStatus, CaseStatus[]>> = {
 };
 
 /** Cases: submit, read with need-to-know, and act on them. Every change is one atomic write with its event and messages. */
-export type { NobodyToAlert };
-
 export class CaseService {
   constructor(
     private readonly repo: CaseRepository,
@@ -92,7 +90,6 @@ export class CaseService {
     return nobodyToAlert ? { ...saved, nobodyToAlert } : saved;
   }
 
-  /** A case the caller may see, with its chronology; the view itself is recorded. */
   /**
    * A case the caller may see, with its chronology; the view itself is recorded. The record is written
    * while the case is read (one storage round trip instead of two in a row), then put right: a viewer
