@@ -162,8 +162,9 @@ export class OutboxDispatcher {
   private readonly wakeups = new Set<NodeJS.Timeout>();
   /**
    * The fast path's queue per recipient: a person's messages go one at a time, within the conversation's
-   * budget, and a safeguarding alert goes before anything else still waiting for that person. DSLs are often SLT too, so in a surge
-   * their queue fills with notices and receipts; an alert must not wait behind them.
+   * budget, and a safeguarding alert goes before anything else still waiting for that person. DSLs are
+   * often SLT too, so in a surge their queue fills with notices and receipts; an alert must not wait
+   * behind them.
    */
   private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -207,10 +208,7 @@ export class OutboxDispatcher {
    * message the fast path and a run both see is sent once.
    */
   deliverWritten(written: WrittenOutbox): void {
-    if (this.stopped) {
-      this.kick();
-      return;
-    }
+    if (this.stopped) return; // left pending in storage, for the next instance's poll
     const loadCase = () => Promise.resolve(written.case);
     for (const item of written.items) {
       if (!item.etag) {
@@ -246,20 +244,12 @@ export class OutboxDispatcher {
     // Stopping leaves the rest pending in storage, for the next instance's poll.
     while (!this.stopped && (lane.urgent.length || lane.other.length)) {
       const urgent = lane.urgent.length > 0;
-      const wait = this.budget.waitFor(key, urgent);
+      const wait = this.tryTurn(key, urgent);
       if (wait > 0) {
         // An alert arriving meanwhile wakes the pump: it may have budget left that a notice does not.
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, wait);
-          lane.wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        lane.wake = undefined;
+        await this.sleep(wait, lane);
         continue;
       }
-      this.budget.record(key, urgent);
       const group = takeGroup(urgent ? lane.urgent : lane.other, (o) => o.item.kind);
       try {
         await this.deliverGroup(group);
@@ -342,10 +332,8 @@ export class OutboxDispatcher {
         while (lane.length) {
           // As on the fast path: within each person's budget, and waiting alerts together in one message.
           const key = lane[0].recipient.aadObjectId;
-          for (let wait = this.budget.waitFor(key, urgency(lane[0]) === 0); wait > 0; wait = this.budget.waitFor(key, urgency(lane[0]) === 0)) {
-            await new Promise<void>((r) => setTimeout(r, wait));
-          }
-          this.budget.record(key, urgency(lane[0]) === 0);
+          const urgent = urgency(lane[0]) === 0;
+          for (let wait = this.tryTurn(key, urgent); wait > 0; wait = this.tryTurn(key, urgent)) await this.sleep(wait);
           const group = takeGroup(lane, (i) => i.kind);
           attempted += group.length;
           await this.deliverGroup(group.map((item) => ({ item, loadCase: () => loadCase(item) })));
@@ -354,6 +342,29 @@ export class OutboxDispatcher {
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, lanes.length) }, worker));
     return attempted;
+  }
+
+  /**
+   * A send to this person may start now if their conversation's budget allows: then it is counted and 0 is
+   * returned (synchronously, so the send starts before anything else is queued); otherwise how long to wait.
+   */
+  private tryTurn(key: string, urgent: boolean): number {
+    const wait = this.budget.waitFor(key, urgent);
+    if (wait <= 0) this.budget.record(key, urgent);
+    return Math.max(0, wait);
+  }
+
+  /** Wait `ms`; with `lane`, an alert queued for that person meanwhile (`lane.wake`) ends the wait early. */
+  private async sleep(ms: number, lane?: Lane): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      if (lane)
+        lane.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+    });
+    if (lane) lane.wake = undefined;
   }
 
   private wakeAt(ms: number): void {
