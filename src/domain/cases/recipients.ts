@@ -1,4 +1,5 @@
-import { isChair, isDsl, isHead, isSlt, type Member } from '../directory.js';
+import { isDsl, isHead, isSlt, type Member } from '../directory.js';
+import { chairForHead, dslForHead } from './access.js';
 import type { OutboxKind, PersonRef, Routing } from './types.js';
 
 export interface Recipient {
@@ -22,10 +23,10 @@ export function incidentRecipients(routing: Routing, members: Member[], submitte
     out.push({ kind, recipient: ref(m) });
   };
   if (routing.safeguarding) {
-    for (const m of members) if (isDsl(m) && !(routing.aboutHead && isHead(m))) add('dslAlert', m);
+    for (const m of members) if (routing.aboutHead ? dslForHead(m) : isDsl(m)) add('dslAlert', m);
   }
   if (routing.aboutHead) {
-    for (const m of members) if (isChair(m) && !isHead(m)) add('chairNotice', m);
+    for (const m of members) if (chairForHead(m)) add('chairNotice', m);
   } else if (!routing.safeguarding) {
     for (const m of members) if ((isSlt(m) || isHead(m)) && m.aadObjectId !== submitterAad) add('sltNotice', m);
   }
