@@ -10,6 +10,8 @@ import { ConversationRefRepository } from './storage/conversation-refs.js';
 import { DirectoryRepository } from './storage/directory-repository.js';
 import { DirectoryService } from './domain/directory-service.js';
 import { validateSeed, type DirectorySeed } from './domain/directory.js';
+import { RoleChangeService } from './domain/role-changes.js';
+import { RoleChangeRepository } from './storage/role-change-repository.js';
 import { createAdapter } from './bot/adapter.js';
 import { SaferSocialBot } from './bot/safer-social-bot.js';
 import { RootDialog } from './dialogs/root-dialog.js';
@@ -68,7 +70,8 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     p.finally(() => background.delete(p)).catch(() => undefined);
   };
   const evidence = createEvidenceService({ config, storage, log, clock });
-  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, track };
+  const roleChanges = new RoleChangeService(directoryRepo, new RoleChangeRepository(storage.table('roleChanges')), () => directory.invalidate(), clock);
+  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, track, roleChanges };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services));

@@ -55,6 +55,17 @@ export function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] || 'there';
 }
 
+/**
+ * What is wrong with one person holding these roles, if anything. The headteacher cannot also be the chair
+ * of governors: concerns about the head go to the chair, so that person would be the one the concern is about.
+ */
+export function rolesProblem(roles: readonly Role[]): string | undefined {
+  if (roles.includes('headteacher') && roles.includes('chair')) {
+    return 'One person cannot be both the headteacher and the chair of governors: concerns about the headteacher go to the chair.';
+  }
+  return undefined;
+}
+
 /** Validate a seed file's content; returns the list of problems (empty when valid). */
 export function validateSeed(seed: unknown): string[] {
   const problems: string[] = [];
@@ -74,6 +85,8 @@ export function validateSeed(seed: unknown): string[] {
         if (!m.aadObjectId) problems.push(`${at}.members[${j}].aadObjectId: required`);
         if (!m.name) problems.push(`${at}.members[${j}].name: required`);
         for (const r of m.roles ?? []) if (!ROLES.includes(r)) problems.push(`${at}.members[${j}].roles: unknown role ${r}`);
+        const clash = Array.isArray(m.roles) ? rolesProblem(m.roles) : undefined;
+        if (clash) problems.push(`${at}.members[${j}].roles: ${clash}`);
       });
   });
   return problems;

@@ -11,6 +11,7 @@ export const TABLE_NAMES = {
   cases: 'cases',
   directory: 'directory',
   drafts: 'drafts',
+  roleChanges: 'rolechanges',
 } as const;
 export type TableKey = keyof typeof TABLE_NAMES;
 

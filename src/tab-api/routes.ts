@@ -2,19 +2,19 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { JWTVerifyGetKey } from 'jose';
 import { canUseTab } from '../domain/cases/access.js';
 import { STATUS_LABELS, isOpen, type CaseStatus } from '../domain/cases/types.js';
-import { isAdmin, isDsl, roleGaps, ROLES, type Member, type Role } from '../domain/directory.js';
+import { isAdmin, isDsl, ROLES, type Role } from '../domain/directory.js';
+import { canSeeRoleChanges } from '../domain/role-changes.js';
 import { isLoopbackAddress } from '../server.js';
 import type { AppServices } from '../services.js';
 import { createTokenVerifier, type TokenVerifier } from './auth.js';
 import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
-import { NotFoundError, sendError, tabRoute, type TabContext } from './context.js';
+import { sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
+import { AAD, settingsHandlers } from './settings-api.js';
 import { mountStaticFiles } from './static-files.js';
 import { CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SEVERITIES } from './vocabulary.js';
-
-const AAD = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export interface TabRouteOptions {
   /** Signing keys for SSO tokens; by default the tenant key set from `config.sso.jwksUrl`. */
@@ -48,9 +48,11 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/cases/:id/approval', ...json, route('cases', accounts.decide));
     const family = familyRegisterHandlers(services);
     server.get('/api/tab/registers/family', route('cases', family.list));
-    server.get('/api/tab/settings/members', route('admin', listMembers));
-    server.put('/api/tab/settings/members/:aad', ...json, route('admin', saveRoles));
-    server.post('/api/tab/settings/members', ...json, route('admin', addMember));
+    const settings = settingsHandlers(services);
+    server.get('/api/tab/settings/members', route('admin', settings.members));
+    server.put('/api/tab/settings/members/:aad', ...json, route('admin', settings.saveRoles));
+    server.post('/api/tab/settings/members', ...json, route('admin', settings.addMember));
+    server.get('/api/tab/settings/role-changes', route('member', settings.roleChangeTrail));
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.
     if (services.config.dangerouslyEnableDevSignIn && services.config.env !== 'production') mountDevSignIn(server, services, verifier, json);
   };
@@ -63,7 +65,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
       roles: m.roles,
       school: { id: ctx.school.id, name: ctx.school.name, headTitle: ctx.school.headTitle },
       schools: ctx.memberships.map((x) => ({ id: x.school.id, name: x.school.name })),
-      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m) },
+      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m), roleChanges: canSeeRoleChanges(m) },
       vocabulary: {
         kinds: Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label })),
         categories: Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label })),
@@ -74,54 +76,6 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
       signedInVia: ctx.caller.via,
     });
   }
-
-  async function listMembers(ctx: TabContext, _req: Request, res: Response) {
-    const members = await services.directory.members(ctx.school.id);
-    res.send(200, { items: members.map(presentMember).sort((a, b) => a.name.localeCompare(b.name)), gaps: roleGaps(members) });
-  }
-
-  async function saveRoles(ctx: TabContext, req: Request, res: Response) {
-    const aad = String(req.params.aad ?? '');
-    if (!AAD.test(aad)) throw new BadRequestError('member id: not valid');
-    const roles = rolesOf(req.body);
-    if (aad === ctx.member.aadObjectId && !roles.includes('admin')) throw new BadRequestError('You cannot remove your own administrator role.');
-    const existing = await services.directoryRepo.getMember(ctx.school.id, aad);
-    if (!existing) throw new NotFoundError('No such member.');
-    await services.directoryRepo.saveMember({ ...existing, roles });
-    services.directory.invalidate();
-    services.log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, member: aad, roles }, 'roles changed');
-    res.send(200, presentMember({ ...existing, roles }));
-  }
-
-  async function addMember(ctx: TabContext, req: Request, res: Response) {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    const aad = typeof b.aadObjectId === 'string' ? b.aadObjectId.toLowerCase() : '';
-    if (!AAD.test(aad)) throw new BadRequestError('aadObjectId: an Entra object id (a GUID)');
-    const name = typeof b.name === 'string' ? b.name.trim() : '';
-    if (!name || name.length > 200) throw new BadRequestError('name: required, at most 200 characters');
-    const jobTitle = typeof b.jobTitle === 'string' && b.jobTitle.trim() ? b.jobTitle.trim().slice(0, 200) : undefined;
-    const roles = rolesOf(b);
-    if (await services.directoryRepo.getMember(ctx.school.id, aad)) throw new BadRequestError('That person is already a member; change their roles instead.');
-    const member: Member = { schoolId: ctx.school.id, aadObjectId: aad, name, jobTitle, roles };
-    await services.directoryRepo.saveMember(member);
-    services.directory.invalidate();
-    services.log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, member: aad, roles }, 'member added');
-    res.send(201, presentMember(member));
-  }
-}
-
-function presentMember(m: Member) {
-  return { aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null, roles: m.roles };
-}
-
-function rolesOf(body: unknown): Role[] {
-  const roles = (body as { roles?: unknown } | undefined)?.roles;
-  if (!Array.isArray(roles) || roles.length > ROLES.length || !roles.every((r) => typeof r === 'string' && (ROLES as readonly string[]).includes(r))) {
-    throw new BadRequestError(`roles: a list of ${ROLES.join(', ')}`);
-  }
-  const set = new Set(roles as Role[]);
-  if (set.size === 0) set.add('staff');
-  return ROLES.filter((r) => set.has(r));
 }
 
 function mountDevSignIn(server: Server, services: AppServices, verifier: TokenVerifier, json: restify.RequestHandler[]) {
