@@ -24,6 +24,7 @@ import { CaseView } from './pages/case-view.js';
 import { CasePrint } from './pages/case-print.js';
 import { Register } from './pages/register.js';
 import { Settings } from './pages/settings.js';
+import { RoleChanges } from './pages/role-changes.js';
 import { DevSignIn, devToken, clearDevToken } from './pages/dev-sign-in.js';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -103,11 +104,12 @@ function Shell({ host }: { host: Host }) {
     <>
       <header className={s.header}>
         <Text weight="semibold" size={400}>Cases</Text>
-        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
+        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
           {me.can.cases && <Tab value="cases">Open cases</Tab>}
           {me.can.cases && <Tab value="accounts">School accounts</Tab>}
           {me.can.cases && <Tab value="family">Family relationships</Tab>}
           {me.can.settings && <Tab value="settings">Settings</Tab>}
+          {me.can.roleChanges && <Tab value="roleChanges">Role changes</Tab>}
         </TabList>
         <span className={s.grow} />
         {me.schools.length > 1 && (
@@ -121,6 +123,8 @@ function Shell({ host }: { host: Host }) {
       <main className={s.main}>
         {page === 'settings' ? (
           me.can.settings ? <Settings me={me} /> : <Refused />
+        ) : page === 'roleChanges' ? (
+          me.can.roleChanges ? <RoleChanges me={me} /> : <Refused text="The record of role changes is for administrators, the chair of governors and safeguarding leads." />
         ) : !me.can.cases ? (
           me.can.settings ? <Settings me={me} /> : <Refused />
         ) : page === 'case' ? (
@@ -139,11 +143,11 @@ function Shell({ host }: { host: Host }) {
   );
 }
 
-function Refused() {
+function Refused({ text }: { text?: string }) {
   return (
     <MessageBar intent="info">
       <MessageBarBody>
-        The Cases tab is for senior leaders, safeguarding leads and the chair of governors. To report something or see your own submissions, chat with the Safer Social bot.
+        {text ?? 'The Cases tab is for senior leaders, safeguarding leads and the chair of governors. To report something or see your own submissions, chat with the Safer Social bot.'}
       </MessageBarBody>
     </MessageBar>
   );

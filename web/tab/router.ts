@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings. */
+/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes. */
 export type Route =
   | { page: 'cases' }
   | { page: 'case'; id: string }
   | { page: 'print'; id: string }
   | { page: 'accounts' }
   | { page: 'family' }
-  | { page: 'settings' };
+  | { page: 'settings' }
+  | { page: 'roleChanges' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'registers' && parts[1] === 'accounts') return { page: 'accounts' };
   if (parts[0] === 'registers' && parts[1] === 'family') return { page: 'family' };
   if (parts[0] === 'settings') return { page: 'settings' };
+  if (parts[0] === 'role-changes') return { page: 'roleChanges' };
   return { page: 'cases' };
 }
 

@@ -11,7 +11,7 @@ export interface Me {
   roles: string[];
   school: { id: string; name: string; headTitle: string };
   schools: Array<{ id: string; name: string }>;
-  can: { cases: boolean; settings: boolean; acknowledge: boolean };
+  can: { cases: boolean; settings: boolean; acknowledge: boolean; roleChanges: boolean };
   vocabulary: { kinds: Option[]; categories: Option[]; statuses: Option[]; severities: Option[]; roles: Option[] };
   signedInVia: 'sso' | 'dev';
 }
@@ -67,6 +67,18 @@ export interface Person {
 
 export interface MemberRow extends Person {
   roles: string[];
+}
+
+/** One entry of GET /api/tab/settings/role-changes (src/tab-api/settings-api.ts): roles as labels, names resolved. */
+export interface RoleChangeRow {
+  at: string;
+  kind: 'added' | 'changed';
+  actor: { aadObjectId: string; name: string };
+  member: { aadObjectId: string; name: string };
+  before: string[];
+  after: string[];
+  added: string[];
+  removed: string[];
 }
 
 /** One row of GET /api/tab/registers/family (`RegisterRow` in src/domain/declarations/declaration-service.ts). */

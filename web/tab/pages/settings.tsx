@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, Spinner, Text, Title2, Title3, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, Link, MessageBar, MessageBarBody, Spinner, Text, Title2, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { get, send } from '../api.js';
 import type { Me, MemberRow } from '../types.js';
 
@@ -62,7 +62,11 @@ export function Settings({ me }: { me: Me }) {
   return (
     <section aria-labelledby="settings-title">
       <Title2 as="h1" id="settings-title">Roles at {me.school.name}</Title2>
-      <p><Text>Who may see what follows from these roles. Changes apply at once on this server and within 30 seconds everywhere.</Text></p>
+      <p>
+        <Text>Who may see what follows from these roles. Changes apply at once on this server and within 30 seconds everywhere. One person cannot be both the headteacher and the chair of governors. Every change is kept in the </Text>
+        <Link href="#/role-changes">record of role changes</Link>
+        <Text>, which the chair of governors and the safeguarding leads can read.</Text>
+      </p>
       {gaps.length > 0 && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
@@ -78,16 +82,22 @@ export function Settings({ me }: { me: Me }) {
           {members.map((m) => {
             const roles = draft[m.aadObjectId] ?? m.roles;
             const changed = !!draft[m.aadObjectId];
+            // Nobody changes their own roles (the server refuses it too): another administrator does.
+            const self = m.aadObjectId === me.aadObjectId;
             return (
               <li key={m.aadObjectId} className={s.row}>
                 <Text weight="semibold">{m.name}</Text>{m.jobTitle && <Text size={200}> · {m.jobTitle}</Text>}
-                <fieldset className={s.roles}>
+                <fieldset className={s.roles} disabled={self}>
                   <legend className="visually-hidden">Roles of {m.name}</legend>
                   {me.vocabulary.roles.map((r) => (
-                    <Checkbox key={r.value} label={r.label} checked={roles.includes(r.value)} onChange={(_, d) => toggle(m, r.value, !!d.checked)} />
+                    <Checkbox key={r.value} label={r.label} checked={roles.includes(r.value)} disabled={self} onChange={(_, d) => toggle(m, r.value, !!d.checked)} />
                   ))}
                 </fieldset>
-                <Button size="small" appearance={changed ? 'primary' : 'secondary'} disabled={!changed} onClick={() => void save(m)}>Save roles for {m.name}</Button>
+                {self ? (
+                  <Text size={200}>These are your own roles. Another administrator can change them.</Text>
+                ) : (
+                  <Button size="small" appearance={changed ? 'primary' : 'secondary'} disabled={!changed} onClick={() => void save(m)}>Save roles for {m.name}</Button>
+                )}
               </li>
             );
           })}
