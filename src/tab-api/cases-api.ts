@@ -10,6 +10,9 @@ import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError, overdueFlags, parseListQuery } from './list-query.js';
 import { KIND_LABELS, STATUSES, categoryLabel, presentAnswers } from './vocabulary.js';
+import { deliveryText, messageKindLabel } from './delivery-wording.js';
+
+const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDelivered', 'alertFailed', 'recipientUnreachable']);
 
 const CASE_ID = /^[0-9a-f]{16}$/;
 /** Evidence ids are generated (hex or base64url); anything with dots, slashes or escapes is refused. */
@@ -66,8 +69,19 @@ function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
       detail: e.detail ?? null,
       from: typeof e.data?.from === 'string' ? STATUS_LABELS[e.data.from as CaseStatus] ?? null : null,
       to: typeof e.data?.to === 'string' ? STATUS_LABELS[e.data.to as CaseStatus] ?? null : null,
+      // Delivery events say which message they are about (a receipt is not an alert).
+      message: DELIVERY_EVENTS.has(e.type) ? messageKindLabel(e.data?.kind) : null,
     })),
-    deliveries: d.outbox.map((o) => ({ recipient: o.recipient.name, kind: o.kind, state: o.state })),
+    deliveries: d.outbox.map((o) => ({
+      recipient: o.recipient.name,
+      kind: o.kind,
+      kindLabel: messageKindLabel(o.kind),
+      state: o.state,
+      attempts: o.attempts,
+      status: o.lastStatus ?? null,
+      code: o.lastCode ?? null,
+      text: deliveryText(o),
+    })),
     can: {
       acknowledge: c.routing.safeguarding && !c.acknowledged && isDsl(viewer),
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
