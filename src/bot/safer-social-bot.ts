@@ -123,7 +123,8 @@ export class SaferSocialBot extends ActivityHandler {
     const a = ctx.activity;
     const aad = a.from?.aadObjectId;
     // Only 1:1 chats are where we reach a person privately; an uninstall leaves nothing to reach.
-    if (!aad || !a.conversation?.id || (a.conversation.conversationType && a.conversation.conversationType !== 'personal')) return;
+    if (!aad || !a.conversation?.id || !a.serviceUrl || !a.recipient?.id) return;
+    if (a.conversation.conversationType && a.conversation.conversationType !== 'personal') return;
     if (a.type === 'installationUpdate' && String(a.action ?? '').startsWith('remove')) return;
     const ref: Omit<ConversationRef, 'updatedAt'> = {
       tenantId: tenantOf(ctx),
