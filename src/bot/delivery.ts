@@ -1,7 +1,7 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { ConversationReference, Activity } from 'botbuilder';
 import type { ConversationRef } from '../storage/conversation-refs.js';
-import { DeliveryError, type OutboundMessage, type Sender } from '../domain/cases/outbox-dispatcher.js';
+import { DeliveryError, safeCode, type OutboundMessage, type Sender } from '../domain/cases/outbox-dispatcher.js';
 
 function toReference(r: ConversationRef): Partial<ConversationReference> {
   return {
@@ -25,18 +25,37 @@ function toActivity(msg: OutboundMessage): Partial<Activity> {
   };
 }
 
-/** Maps a Bot Connector failure to a retry decision (429 honours Retry-After; 4xx other than 408/429 are final). */
+/** The Bot Connector's error code: on the error itself, or in its JSON body (`{ error: { code } }`). */
+function errorCode(err: { code?: unknown; response?: { parsedBody?: unknown; bodyAsText?: string } } | undefined): string | undefined {
+  const own = safeCode(err?.code);
+  if (own) return own;
+  let body = err?.response?.parsedBody as { error?: { code?: unknown }; code?: unknown } | undefined;
+  if (!body && typeof err?.response?.bodyAsText === 'string') {
+    try {
+      body = JSON.parse(err.response.bodyAsText) as typeof body;
+    } catch {
+      body = undefined;
+    }
+  }
+  return safeCode(body?.error?.code ?? body?.code);
+}
+
+/**
+ * Maps a Bot Connector failure to a retry decision (429 honours Retry-After; 4xx other than 408/429 are
+ * final), keeping the HTTP status and error code for the case and the log (never the error's message).
+ */
 export function toDeliveryError(e: unknown): DeliveryError {
   if (e instanceof DeliveryError) return e;
-  const err = e as { statusCode?: number; response?: { status?: number; headers?: { get?: (n: string) => string | undefined } | Record<string, string> } };
+  const err = e as { statusCode?: number; code?: unknown; response?: { status?: number; parsedBody?: unknown; bodyAsText?: string; headers?: { get?: (n: string) => string | undefined } | Record<string, string> } };
   const status = err?.statusCode ?? err?.response?.status;
+  const code = errorCode(err);
   const h = err?.response?.headers;
   const retryAfterRaw = h ? (typeof (h as { get?: unknown }).get === 'function' ? (h as { get: (n: string) => string | undefined }).get('retry-after') : (h as Record<string, string>)['retry-after']) : undefined;
   const secs = retryAfterRaw !== undefined ? Number(retryAfterRaw) : NaN;
   const retryAfterMs = Number.isFinite(secs) ? secs * 1000 : undefined;
-  if (status === 429) return new DeliveryError('throttled', true, retryAfterMs ?? 1000, 429);
-  if (status === 403 || status === 404 || status === 400 || status === 401) return new DeliveryError(`rejected`, false, undefined, status);
-  return new DeliveryError(status ? 'server error' : 'network error', true, retryAfterMs, status);
+  if (status === 429) return new DeliveryError('throttled', true, retryAfterMs ?? 1000, 429, code);
+  if (status && status >= 400 && status < 500 && status !== 408) return new DeliveryError('rejected', false, undefined, status, code);
+  return new DeliveryError(status ? 'server error' : 'network error', true, retryAfterMs, status, code);
 }
 
 /**

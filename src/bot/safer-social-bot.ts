@@ -17,6 +17,9 @@ import { ROOT_DIALOG, type RootDialog } from '../dialogs/root-dialog.js';
 import { setActor } from '../dialogs/turn-context-keys.js';
 import { buildSchoolChoiceCard, type SchoolChoiceSubmit } from '../cards/school-choice.js';
 
+const tenantOf = (ctx: TurnContext): string =>
+  (ctx.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? ctx.activity.conversation?.tenantId ?? '';
+
 /** Handlers for `adaptiveCard/action` invokes (Action.Execute), keyed by verb; added by the alert and approval flows. */
 export type InvokeHandler = (ctx: TurnContext) => Promise<AdaptiveCardInvokeResponse>;
 /** Handlers for `application/search` invokes (Data.Query in a card), keyed by the dataset's prefix ("staff" for "staff.<schoolId>"). */
@@ -52,6 +55,12 @@ export class SaferSocialBot extends ActivityHandler {
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(deps.rootDialog);
 
+    // Every activity keeps the person's reference current, installs and card actions included: a
+    // reinstall can move their service URL, and alerts must follow it before they next type.
+    this.onTurn(async (ctx, next) => {
+      await this.rememberRef(ctx);
+      await next();
+    });
     this.onMessage(async (ctx, next) => {
       if (await this.resolveActor(ctx)) await this.runDialogs(ctx);
       await next();
@@ -109,17 +118,16 @@ export class SaferSocialBot extends ActivityHandler {
     return handler(ctx, { queryText: String(value.queryText ?? '').slice(0, 100), dataset, skip, top });
   }
 
-  /** Record the conversation reference (only when it changed) and who this is; false when they must pick a school first. */
-  private async resolveActor(ctx: TurnContext): Promise<boolean> {
+  /** Save the sender's 1:1 conversation reference when it differs from the one last saved from this conversation. */
+  private async rememberRef(ctx: TurnContext): Promise<void> {
     const a = ctx.activity;
     const aad = a.from?.aadObjectId;
-    const tenantId = (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? a.conversation?.tenantId ?? '';
-    if (!aad) {
-      await ctx.sendActivity('Safer Social works only inside Microsoft Teams with a school account.');
-      return false;
-    }
+    // Only 1:1 chats are where we reach a person privately; an uninstall leaves nothing to reach.
+    if (!aad || !a.conversation?.id || !a.serviceUrl || !a.recipient?.id) return;
+    if (a.conversation.conversationType && a.conversation.conversationType !== 'personal') return;
+    if (a.type === 'installationUpdate' && String(a.action ?? '').startsWith('remove')) return;
     const ref: Omit<ConversationRef, 'updatedAt'> = {
-      tenantId,
+      tenantId: tenantOf(ctx),
       aadObjectId: aad,
       userId: a.from.id,
       userName: a.from.name,
@@ -129,13 +137,21 @@ export class SaferSocialBot extends ActivityHandler {
       botId: a.recipient.id,
       botName: a.recipient.name,
     };
-    // Only 1:1 chats are where we reach a person privately.
-    if (a.conversation.conversationType === 'personal' || !a.conversation.conversationType) {
-      const fp = refFingerprint(ref);
-      if ((await this.refSeen.get(ctx)) !== fp) {
-        await this.deps.refs.save({ ...ref, updatedAt: new Date().toISOString() });
-        await this.refSeen.set(ctx, fp);
-      }
+    const fp = refFingerprint(ref);
+    if ((await this.refSeen.get(ctx)) !== fp) {
+      await this.deps.refs.save({ ...ref, updatedAt: new Date().toISOString() });
+      await this.refSeen.set(ctx, fp);
+    }
+  }
+
+  /** Who this is; false when they must pick a school first. */
+  private async resolveActor(ctx: TurnContext): Promise<boolean> {
+    const a = ctx.activity;
+    const aad = a.from?.aadObjectId;
+    const tenantId = tenantOf(ctx);
+    if (!aad) {
+      await ctx.sendActivity('Safer Social works only inside Microsoft Teams with a school account.');
+      return false;
     }
 
     const chosen = (a.value as SchoolChoiceSubmit | undefined)?.verb === 'chooseSchool' ? (a.value as SchoolChoiceSubmit).schoolId : undefined;

@@ -3,6 +3,9 @@
  * and its tests. Messages are the ones the reporter sees.
  */
 import { TEXT_LIMIT } from '../domain/cases/incident.js';
+import { describeWhen } from '../domain/cases/when.js';
+
+export { describeWhen };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -139,16 +142,6 @@ export function checkWhen(input: { text?: string; date?: string; time?: string }
   }
   if (date < '2000-01-01') return bad;
   return { ok: true, value };
-}
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** For people: "Ongoing", "1 March 2026" or "1 March 2026, 14:30". */
-export function describeWhen(when: string): string {
-  if (when === 'ongoing') return 'Ongoing';
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(when);
-  if (!m) return when;
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}${m[4] ? `, ${m[4]}` : ''}`;
 }
 
 /** "1 March 2026" for an ISO instant, in UK time. */

@@ -287,6 +287,8 @@ const outboxEntity = (pk: string, o: OutboxItem): Entity => ({
   conversationId: o.conversationId ?? '',
   activityId: o.activityId ?? '',
   lastError: o.lastError ?? '',
+  lastStatus: o.lastStatus ?? 0,
+  lastCode: o.lastCode ?? '',
   claimedUntil: o.claimedUntil ?? '',
   sharedMessage: o.sharedMessage ? JSON.stringify(o.sharedMessage) : '',
 });
@@ -307,6 +309,8 @@ export function outboxFromEntity(schoolId: string, e: Record<string, unknown>): 
     conversationId: e.conversationId ? String(e.conversationId) : undefined,
     activityId: e.activityId ? String(e.activityId) : undefined,
     lastError: e.lastError ? String(e.lastError) : undefined,
+    lastStatus: Number(e.lastStatus) > 0 ? Number(e.lastStatus) : undefined,
+    lastCode: e.lastCode ? String(e.lastCode) : undefined,
     claimedUntil: e.claimedUntil ? String(e.claimedUntil) : undefined,
     sharedMessage: e.sharedMessage ? (JSON.parse(String(e.sharedMessage)) as string[]) : undefined,
     etag: e.etag as string | undefined,

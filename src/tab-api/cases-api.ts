@@ -2,14 +2,17 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
-import { STATUS_LABELS, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
+import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
 import { isDsl, type Member } from '../domain/directory.js';
 import { summaryOf, type CaseDetail } from '../storage/case-repository.js';
 import { isNotFound } from '../storage/clients.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError, overdueFlags, parseListQuery } from './list-query.js';
-import { KIND_LABELS, STATUSES, categoryLabel, presentAnswers } from './vocabulary.js';
+import { KIND_LABELS, KINDS, STATUSES, categoryLabelOf, presentAnswers } from './vocabulary.js';
+import { deliveryText, messageKindLabel } from './delivery-wording.js';
+
+const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDelivered', 'alertFailed', 'recipientUnreachable']);
 
 const CASE_ID = /^[0-9a-f]{16}$/;
 /** Evidence ids are generated (hex or base64url); anything with dots, slashes or escapes is refused. */
@@ -30,7 +33,7 @@ export function presentSummary(s: CaseSummary, now: Date) {
     kind: s.kind,
     kindLabel: KIND_LABELS[s.kind] ?? s.kind,
     category: s.category,
-    categoryLabel: categoryLabel(s.category),
+    categoryLabel: categoryLabelOf(s.kind, s.category),
     status: s.status,
     statusLabel: STATUS_LABELS[s.status] ?? s.status,
     severity: s.severity,
@@ -57,7 +60,7 @@ function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
   );
   return {
     case: { ...summary, reasons: c.routing.reasons, submitter: c.submitter.name, outcome: c.outcome ?? null },
-    answers: presentAnswers(c.answers),
+    answers: presentAnswers(c.answers, c.kind),
     evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName })),
     events: d.events.map((e) => ({
       at: e.at,
@@ -66,8 +69,19 @@ function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
       detail: e.detail ?? null,
       from: typeof e.data?.from === 'string' ? STATUS_LABELS[e.data.from as CaseStatus] ?? null : null,
       to: typeof e.data?.to === 'string' ? STATUS_LABELS[e.data.to as CaseStatus] ?? null : null,
+      // Delivery events say which message they are about (a receipt is not an alert).
+      message: DELIVERY_EVENTS.has(e.type) ? messageKindLabel(e.data?.kind) : null,
     })),
-    deliveries: d.outbox.map((o) => ({ recipient: o.recipient.name, kind: o.kind, state: o.state })),
+    deliveries: d.outbox.map((o) => ({
+      recipient: o.recipient.name,
+      kind: o.kind,
+      kindLabel: messageKindLabel(o.kind),
+      state: o.state,
+      attempts: o.attempts,
+      status: o.lastStatus ?? null,
+      code: o.lastCode ?? null,
+      text: deliveryText(o),
+    })),
     can: {
       acknowledge: c.routing.safeguarding && !c.acknowledged && isDsl(viewer),
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
@@ -137,14 +151,19 @@ export function caseHandlers(services: AppServices) {
       const closed = await scanAll(ctx, 'closed', `RowKey lt 'x|${inv}'`);
       const months: string[] = [];
       for (let i = 0; i < 12; i++) months.push(new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + i, 1)).toISOString().slice(0, 7));
-      const byCategory = new Map<string, number[]>();
+      // Each kind's categories are its own (a request's platform, a declaration's relationship): never mixed.
+      const byCategory = new Map<string, { kind: CaseKind; category: string; counts: number[] }>();
       for (const s of [...open, ...closed]) {
         const m = months.indexOf(s.createdAt.slice(0, 7));
         if (m < 0) continue;
-        const row = byCategory.get(s.category) ?? new Array<number>(12).fill(0);
-        row[m]++;
-        byCategory.set(s.category, row);
+        const key = `${s.kind}|${s.category}`;
+        const row = byCategory.get(key) ?? { kind: s.kind, category: s.category, counts: new Array<number>(12).fill(0) };
+        row.counts[m]++;
+        byCategory.set(key, row);
       }
+      const categories = [...byCategory.values()]
+        .map(({ kind, category, counts }) => ({ kind, kindLabel: KIND_LABELS[kind] ?? 'Other', category, label: categoryLabelOf(kind, category), counts, total: counts.reduce((a, b) => a + b, 0) }))
+        .sort((a, b) => b.total - a.total || a.label.localeCompare(b.label));
       const flags = open.map((s) => overdueFlags(s, t));
       res.send(200, {
         open: open.length,
@@ -155,9 +174,8 @@ export function caseHandlers(services: AppServices) {
         untouched: flags.filter((f) => f.untouched).length,
         chart: {
           months,
-          categories: [...byCategory.entries()]
-            .map(([category, counts]) => ({ category, label: categoryLabel(category), counts, total: counts.reduce((a, b) => a + b, 0) }))
-            .sort((a, b) => b.total - a.total),
+          kinds: KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], total: categories.filter((c) => c.kind === kind).reduce((a, c) => a + c.total, 0) })),
+          categories,
         },
       });
     },

@@ -92,9 +92,9 @@ function mountDevSignIn(server: Server, services: AppServices, verifier: TokenVe
     }
   };
   server.get('/api/tab/dev/users', loopbackOnly(async (_req, res) => {
-    const items: Array<{ aadObjectId: string; name: string; school: string; roles: Role[] }> = [];
+    const items: Array<{ aadObjectId: string; name: string; school: string; roles: Role[]; roleLabels: string[] }> = [];
     for (const s of await services.directory.schools()) {
-      for (const m of await services.directory.members(s.id)) items.push({ aadObjectId: m.aadObjectId, name: m.name, school: s.name, roles: m.roles });
+      for (const m of await services.directory.members(s.id)) items.push({ aadObjectId: m.aadObjectId, name: m.name, school: s.name, roles: m.roles, roleLabels: m.roles.map((r) => ROLE_LABELS[r] ?? r) });
     }
     res.send(200, { items });
   }));

@@ -2,6 +2,9 @@ import { AFFECTED, INCIDENT_CATEGORIES, PLATFORMS, RESPONSIBLE } from '../domain
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type Severity } from '../domain/cases/types.js';
 import { ROLES, type Role } from '../domain/directory.js';
 import { GROUPS, HOSTS, OPENNESS } from '../domain/account-requests/account-request.js';
+import { ACCOUNT_PLATFORMS } from '../domain/account-requests/minimum-age.js';
+import { CONNECTED_PLATFORMS, OTHER_RELATIVES, RELATIONSHIPS } from '../domain/declarations/declaration.js';
+import { describeWhen } from '../domain/cases/when.js';
 
 /** The words the tab shows for the domain's codes, and the only values its filters accept. */
 
@@ -17,6 +20,16 @@ export const STATUSES = Object.keys(STATUS_LABELS) as CaseStatus[];
 /** Incident categories and (for account requests) platforms: the category a case may carry. */
 export const CATEGORY_LABELS: Record<string, string> = { ...PLATFORMS, ...INCIDENT_CATEGORIES };
 export const CATEGORIES = Object.keys(CATEGORY_LABELS);
+
+/** What a case's category is for each kind: an incident's category, a request's platform, a declaration's relationship. */
+export const CATEGORY_LABELS_BY_KIND: Record<CaseKind, Record<string, string>> = {
+  incident: INCIDENT_CATEGORIES,
+  accountRequest: ACCOUNT_PLATFORMS,
+  familyDeclaration: RELATIONSHIPS,
+};
+
+/** A category in the words of its own kind; a code no vocabulary knows (an old record) is made readable, never shown raw. */
+export const categoryLabelOf = (kind: CaseKind, c: string): string => CATEGORY_LABELS_BY_KIND[kind]?.[c] ?? humanise(c);
 
 export const ROLE_LABELS: Record<Role, string> = {
   staff: 'Staff',
@@ -41,6 +54,15 @@ const ANSWER_LABELS: Record<string, string> = {
   pupilAtRisk: 'Is a pupil at risk?',
 };
 
+/** Answers whose codes mean something else in another kind's form. */
+const KIND_VALUE_LABELS: Partial<Record<CaseKind, Record<string, Record<string, string>>>> = {
+  accountRequest: { platform: ACCOUNT_PLATFORMS },
+  familyDeclaration: { relationship: RELATIONSHIPS, platforms: CONNECTED_PLATFORMS, otherRelatives: OTHER_RELATIVES },
+};
+
+/** Answers that hold a date (and perhaps a time), stored as `yyyy-mm-dd[Thh:mm]`. */
+const DATE_ANSWERS = new Set(['when', 'goLive', 'reviewDate']);
+
 const VALUE_LABELS: Record<string, Record<string, string>> = {
   category: INCIDENT_CATEGORIES,
   affected: AFFECTED,
@@ -56,10 +78,11 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
 export const categoryLabel = (c: string) => CATEGORY_LABELS[c] ?? c;
 
 /** Answers as label/value text pairs, in a stable order; the tab renders them as text, never markup. */
-export function presentAnswers(answers: Record<string, unknown>): Array<{ key: string; label: string; value: string }> {
+export function presentAnswers(answers: Record<string, unknown>, kind: CaseKind = 'incident'): Array<{ key: string; label: string; value: string }> {
+  const labels = { ...VALUE_LABELS, ...KIND_VALUE_LABELS[kind] };
   return Object.entries(answers)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(([key, v]) => ({ key, label: ANSWER_LABELS[key] ?? humanise(key), value: formatValue(key, v) }));
+    .map(([key, v]) => ({ key, label: ANSWER_LABELS[key] ?? humanise(key), value: formatValue(key, v, labels) }));
 }
 
 function humanise(key: string): string {
@@ -67,15 +90,15 @@ function humanise(key: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function formatValue(key: string, v: unknown): string {
-  if (typeof v === 'string') return VALUE_LABELS[key]?.[v] ?? (key === 'when' && v === 'ongoing' ? 'Ongoing' : v);
+function formatValue(key: string, v: unknown, labels = VALUE_LABELS): string {
+  if (typeof v === 'string') return labels[key]?.[v] ?? (DATE_ANSWERS.has(key) ? describeWhen(v) : v);
   if (typeof v === 'number' || typeof v === 'boolean') return typeof v === 'boolean' ? (v ? 'Yes' : 'No') : String(v);
-  if (Array.isArray(v)) return v.map((x) => formatValue(key, x)).join(', ');
+  if (Array.isArray(v)) return v.map((x) => formatValue(key, x, labels)).join(', ');
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (typeof o.name === 'string') return o.name;
     return Object.entries(o)
-      .map(([k, x]) => `${humanise(k)}: ${formatValue(k, x)}`)
+      .map(([k, x]) => `${humanise(k)}: ${formatValue(k, x, labels)}`)
       .join('; ');
   }
   return '';

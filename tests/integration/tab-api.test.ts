@@ -280,6 +280,23 @@ describe('tab API: list filters and paging', () => {
     expect(sg.overdue).toEqual({ alertUnacknowledged: true, untouched: false });
   });
 
+  it("the chart keeps each kind's categories apart, each labelled in its kind's words", async () => {
+    const s = await (await as(PEOPLE.head, '/api/tab/cases/stats')).json();
+    expect(s.chart.kinds).toEqual([
+      { kind: 'incident', label: 'Incident report', total: 2 },
+      { kind: 'accountRequest', label: 'Account request', total: 1 },
+      { kind: 'familyDeclaration', label: 'Family relationship', total: 0 },
+    ]);
+    const byKey = Object.fromEntries(s.chart.categories.map((c: { kind: string; category: string }) => [`${c.kind}|${c.category}`, c]));
+    expect(byKey['accountRequest|instagram']).toMatchObject({ label: 'Instagram', kindLabel: 'Account request', total: 1 });
+    expect(byKey['incident|disparaging']).toMatchObject({ label: 'Content that disparages the school, staff, pupils or parents', total: 1 });
+    expect(byKey['incident|instagram']).toBeUndefined();
+    for (const c of s.chart.categories) {
+      expect(c.label).not.toBe(c.category);
+      expect(c.counts.reduce((a: number, b: number) => a + b, 0)).toBe(c.total);
+    }
+  });
+
   it('registers list decided account requests', async () => {
     const r = await (await as(PEOPLE.head, '/api/tab/registers/accounts')).json();
     expect(r.items.map((c: { id: string }) => c.id)).toEqual([cases.approvedAccount.id]);

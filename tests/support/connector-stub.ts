@@ -11,7 +11,8 @@ export interface Recorded {
   at: number;
 }
 
-export type Fault = { status: number; headers?: Record<string, string> } | { hang: true };
+/** `code`: the error code in the body, as the Bot Connector gives one (`ConversationBlockedByUser`…). */
+export type Fault = { status: number; headers?: Record<string, string>; code?: string } | { hang: true };
 
 /**
  * A local stand-in for the Bot Connector service: records what the bot sends, answers with ids, serves
@@ -21,6 +22,7 @@ export class ConnectorStub {
   readonly sent: Recorded[] = [];
   readonly downloads: Array<{ path: string; authorization?: string }> = [];
   private faults: Fault[] = [];
+  private conversationFaults = new Map<string, Fault[]>();
   private files = new Map<string, { bytes: Buffer; contentType: string; redirect?: string }>();
   private server?: http.Server;
   private nextId = 1;
@@ -44,6 +46,11 @@ export class ConnectorStub {
   /** Make the next sends fail, one fault per request, in order. */
   failNext(...faults: Fault[]): void {
     this.faults.push(...faults);
+  }
+
+  /** Make the next sends to one conversation fail, one fault per request; other conversations are answered as usual. */
+  failFor(conversationId: string, ...faults: Fault[]): void {
+    this.conversationFaults.set(conversationId, [...(this.conversationFaults.get(conversationId) ?? []), ...faults]);
   }
 
   /** Serve bytes at /files/<name>; returns the URL. */
@@ -101,14 +108,15 @@ export class ConnectorStub {
         res.end(JSON.stringify({ id: decodeURIComponent(m[3]), name: 'Member', aadObjectId: body?.aadObjectId }));
         return;
       }
-      const fault = req.method === 'POST' || req.method === 'PUT' ? this.faults.shift() : undefined;
+      const conversationId = m ? decodeURIComponent(m[1]) : '';
+      const sending = req.method === 'POST' || req.method === 'PUT';
+      const fault = sending ? (this.conversationFaults.get(conversationId)?.shift() ?? this.faults.shift()) : undefined;
       if (fault && 'hang' in fault) return; // never answer
       if (fault) {
         res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.headers ?? {}) });
-        res.end(JSON.stringify({ error: { code: 'Injected', message: 'injected fault' } }));
+        res.end(JSON.stringify({ error: { code: fault.code ?? 'Injected', message: 'injected fault' } }));
         return;
       }
-      const conversationId = m ? decodeURIComponent(m[1]) : '';
       const id = req.method === 'PUT' && m?.[2] ? decodeURIComponent(m[2]) : `act-${this.nextId++}`;
       this.sent.push({
         method: req.method ?? '',

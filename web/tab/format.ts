@@ -31,9 +31,9 @@ export const EVENT_LABELS: Record<string, string> = {
   statusChanged: 'Changed the status',
   decided: 'Decided',
   acknowledged: 'Acknowledged the safeguarding alert',
-  alertQueued: 'Alert queued',
-  alertDelivered: 'Alert delivered',
-  alertFailed: 'Alert failed',
+  alertQueued: 'Message queued',
+  alertDelivered: 'Message delivered',
+  alertFailed: 'Message could not be delivered',
   recipientUnreachable: 'Could not reach a recipient',
   resubmitted: 'Resubmitted',
   withdrawn: 'Withdrawn',
@@ -41,3 +41,17 @@ export const EVENT_LABELS: Record<string, string> = {
   leadTransferred: 'Transferred the lead of the account',
   accountClosed: 'Recorded the closure of the account',
 };
+
+const DELIVERY_VERBS: Record<string, string> = {
+  alertQueued: 'queued for',
+  alertDelivered: 'delivered to',
+  alertFailed: 'could not be delivered to',
+  recipientUnreachable: 'could not reach',
+};
+
+/** A chronology line: who did what; a delivery names its message and its recipient ("Receipt to the reporter delivered to Sam Taylor"). */
+export function eventText(e: { type: string; actor: string | null; message: string | null }): string {
+  const verb = DELIVERY_VERBS[e.type];
+  if (verb && e.message) return `${e.message} ${verb} ${e.actor ?? 'a recipient'}`;
+  return `${e.actor ?? 'The app'}: ${EVENT_LABELS[e.type] ?? 'Something happened'}`;
+}

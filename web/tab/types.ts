@@ -47,15 +47,22 @@ export interface Stats {
   unassigned: number;
   alertsUnacknowledged: number;
   untouched: number;
-  chart: { months: string[]; categories: Array<{ category: string; label: string; counts: number[]; total: number }> };
+  /** Each kind's categories are its own: an incident's category, a request's platform, a declaration's relationship. */
+  chart: {
+    months: string[];
+    kinds: Array<{ kind: string; label: string; total: number }>;
+    categories: Array<{ kind: string; kindLabel: string; category: string; label: string; counts: number[]; total: number }>;
+  };
 }
 
 export interface CaseDetail {
   case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null };
   answers: Array<{ key: string; label: string; value: string }>;
   evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string }>;
-  events: Array<{ at: string; type: string; actor: string | null; detail: string | null; from: string | null; to: string | null }>;
-  deliveries: Array<{ recipient: string; kind: string; state: string }>;
+  /** `message`: for delivery events, which message ("Receipt to the reporter"). */
+  events: Array<{ at: string; type: string; actor: string | null; detail: string | null; from: string | null; to: string | null; message: string | null }>;
+  /** `text`: the state in words, with the Bot Connector's status and code when an attempt failed. */
+  deliveries: Array<{ recipient: string; kind: string; kindLabel: string; state: string; attempts: number; status: number | null; code: string | null; text: string }>;
   can: { acknowledge: boolean; nextStatuses: Array<{ status: string; label: string }> };
 }
 

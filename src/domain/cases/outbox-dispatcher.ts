@@ -32,10 +32,17 @@ export class DeliveryError extends Error {
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
     readonly status?: number,
+    /** The Bot Connector's error code (`ConversationBlockedByUser`, `BotNotInConversationRoster`…) or a network code: an identifier, never text. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'DeliveryError';
   }
+}
+
+/** An error code fit to store and log: a short identifier, never text that might quote a message. */
+export function safeCode(code: unknown): string | undefined {
+  return typeof code === 'string' && /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(code) ? code : undefined;
 }
 
 export interface RefLookup {
@@ -398,7 +405,7 @@ export class OutboxDispatcher {
       if (!o) continue;
       const c = await o.loadCase();
       if (c) ready.push({ item: o.item, c });
-      else await this.repo.saveOutbox({ ...o.item, state: 'failed', lastError: 'case not found' }, undefined, nowIso());
+      else await this.repo.saveOutbox({ ...o.item, state: 'failed', lastError: 'case not found', lastCode: 'CaseNotFound' }, undefined, nowIso());
     }
     if (!ready.length) return;
     const recipient = ready[0].item.recipient;
@@ -421,18 +428,18 @@ export class OutboxDispatcher {
       await Promise.all(
         ready.map(({ item }) =>
           this.repo.saveOutbox(
-            { ...item, state: 'delivered', attempts: item.attempts + 1, deliveredAt: nowIso(), activityId, conversationId: ref.conversationId, lastError: undefined, sharedMessage: shared },
+            { ...item, state: 'delivered', attempts: item.attempts + 1, deliveredAt: nowIso(), activityId, conversationId: ref.conversationId, lastError: undefined, lastStatus: undefined, lastCode: undefined, sharedMessage: shared },
             { type: 'alertDelivered', actor: item.recipient, data: { outboxId: item.id, kind: item.kind } },
             nowIso(),
           ),
         ),
       );
     } catch (e) {
-      const err = e instanceof DeliveryError ? e : new DeliveryError((e as Error)?.name ?? 'Error', true);
+      const err = e instanceof DeliveryError ? e : new DeliveryError((e as Error)?.name ?? 'Error', true, undefined, undefined, safeCode((e as { code?: unknown })?.code));
       for (const { item } of ready) {
         const attempts = item.attempts + 1;
         const final = !err.retryable || attempts >= this.opts.maxAttempts;
-        this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind, attempts, status: err.status, final }, 'delivery attempt failed');
+        this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind, attempts, status: err.status, code: err.code, final }, 'delivery attempt failed');
         const next = new Date(this.clock().getTime() + nextDelay(attempts, this.opts, err.retryAfterMs)).toISOString();
         await this.repo.saveOutbox(
           {
@@ -441,8 +448,10 @@ export class OutboxDispatcher {
             state: final ? 'failed' : 'pending',
             nextAttemptAt: next,
             lastError: `${err.status ? `HTTP ${err.status}` : err.message}`.slice(0, 200),
+            lastStatus: err.status,
+            lastCode: err.code,
           },
-          final ? { type: 'alertFailed', actor: item.recipient, data: { outboxId: item.id, kind: item.kind, attempts } } : undefined,
+          final ? { type: 'alertFailed', actor: item.recipient, data: { outboxId: item.id, kind: item.kind, attempts, status: err.status, code: err.code } } : undefined,
           nowIso(),
         );
         if (!final) this.wakeAt(Date.parse(next));
@@ -456,7 +465,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     p.finally(() => clearTimeout(t)),
     new Promise<T>((_, reject) => {
-      t = setTimeout(() => reject(new DeliveryError('timed out', true)), ms);
+      t = setTimeout(() => reject(new DeliveryError('timed out', true, undefined, undefined, 'Timeout')), ms);
     }),
   ]);
 }

@@ -154,6 +154,10 @@ export interface OutboxItem {
   conversationId?: string;
   activityId?: string;
   lastError?: string;
+  /** The Bot Connector's HTTP status for the last failed attempt (none after a delivery or a timeout). */
+  lastStatus?: number;
+  /** The error code of the last failed attempt: the Bot Connector's code (`ConversationBlockedByUser`…) or a network code. Never message text. */
+  lastCode?: string;
   /** Set by the instance sending it, so two instances never send the same message twice. */
   claimedUntil?: string;
   /**

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Badge, Button, Field, Link, MessageBar, MessageBarBody, Select, Spinner, Text, Textarea, Title2, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { get, send } from '../api.js';
-import { EVENT_LABELS, formatDateTime } from '../format.js';
+import { eventText, formatDateTime } from '../format.js';
 import type { CaseDetail, Me, Person } from '../types.js';
 import { CaseFlags, SeverityBadge } from '../components/badges.js';
 import { EvidenceGallery } from '../components/evidence-gallery.js';
@@ -148,7 +148,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
               <Title3 as="h2">Who was told</Title3>
               <ul>
                 {d.deliveries.map((x, i) => (
-                  <li key={i}><Text>{x.recipient}: {x.state === 'delivered' ? 'delivered' : x.state === 'pending' ? 'sending' : x.state === 'unreachable' ? 'could not be reached' : 'failed'}</Text></li>
+                  <li key={i} data-delivery-state={x.state}><Text>{x.recipient} · {x.kindLabel}: {x.text}</Text></li>
                 ))}
               </ul>
             </>
@@ -168,7 +168,7 @@ export function Chronology({ d }: { d: CaseDetail }) {
         <li key={i} className={s.event}>
           <div className={s.when}>{formatDateTime(e.at)}</div>
           <Text>
-            {e.actor ?? 'The app'}: {EVENT_LABELS[e.type] ?? e.type}
+            {eventText(e)}
             {e.type === 'assigned' && e.detail ? ` ${e.detail}` : ''}
             {e.from && e.to ? ` from ${e.from} to ${e.to}` : ''}
           </Text>

@@ -11,6 +11,7 @@ interface DevUser {
   name: string;
   school: string;
   roles: string[];
+  roleLabels: string[];
 }
 
 const useStyles = makeStyles({
@@ -58,7 +59,7 @@ export function DevSignIn({ onSignedIn }: { onSignedIn: () => void }) {
         {users.map((u) => (
           <li key={u.aadObjectId + u.school} className={s.item}>
             <Text weight="semibold">{u.name}</Text>
-            <Text size={200}>{u.school} · {u.roles.join(', ')}</Text>
+            <Text size={200}>{u.school} · {u.roleLabels.join(', ')}</Text>
             <Button appearance="primary" onClick={() => void signIn(u.aadObjectId)}>Sign in as {u.name}</Button>
           </li>
         ))}
