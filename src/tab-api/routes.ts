@@ -3,13 +3,13 @@ import type { JWTVerifyGetKey } from 'jose';
 import { canUseTab } from '../domain/cases/access.js';
 import { STATUS_LABELS, isOpen, type CaseStatus } from '../domain/cases/types.js';
 import { isAdmin, isDsl, roleGaps, ROLES, type Member, type Role } from '../domain/directory.js';
-import { isLoopbackAddress } from '../server.js';
+import { isLocalRequest } from '../local-request.js';
 import type { AppServices } from '../services.js';
 import { createTokenVerifier, type TokenVerifier } from './auth.js';
 import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
-import { NotFoundError, sendError, tabRoute, type TabContext } from './context.js';
+import { DEV_SIGN_IN_LOCAL_ONLY, NotFoundError, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { mountStaticFiles } from './static-files.js';
 import { CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SEVERITIES } from './vocabulary.js';
@@ -128,8 +128,8 @@ function mountDevSignIn(server: Server, services: AppServices, verifier: TokenVe
   const loopbackOnly = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
     res.header('Cache-Control', 'no-store');
     try {
-      if (!isLoopbackAddress(req.socket.remoteAddress)) {
-        res.send(403, { error: 'Development sign-in works from this machine only.' });
+      if (!isLocalRequest(req)) {
+        res.send(403, { error: DEV_SIGN_IN_LOCAL_ONLY });
         return;
       }
       await fn(req, res);
