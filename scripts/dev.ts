@@ -19,6 +19,7 @@ import { parseArgs, parseEnv } from 'node:util';
 import { createRequire } from 'node:module';
 import { startGroupChild, type GroupChild } from './lib/process-group.js';
 import { canConnect, freePort } from './lib/ports.js';
+import { DevSwitchError, devMode, type DevMode } from './lib/dev-switches.js';
 import { findPerson, firstNameOf, launchPlayground, readSeed, sendCustomActivity, type Playground, type Seed, type SeedPerson } from './lib/playground.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -63,7 +64,10 @@ async function main(): Promise<void> {
     printHelp(seed);
     return;
   }
-  const people = pickPeople(seed, args.as);
+  // .env wins over the environment for the server, as below; both reach it.
+  const mode = devMode({ ...definedOnly(process.env), ...dotenv });
+  // In a Teams setup the chat client cannot talk to the bot (it has no Bot Framework token): Teams is the client.
+  const people = mode.local ? pickPeople(seed, args.as) : [];
   const started = Date.now();
   const host = dotenv.HOST ?? '127.0.0.1';
   const serverPort = Number(dotenv.PORT ?? DEFAULT_SERVER_PORT);
@@ -85,8 +89,7 @@ async function main(): Promise<void> {
     PORT: String(DEFAULT_SERVER_PORT),
     LOG_LEVEL: 'info',
     ...storageEnv,
-    DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: 'true',
-    DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true',
+    ...mode.switches,
     // Evidence "downloaded from Teams" comes from the chat clients themselves in development.
     ATTACHMENT_ALLOWED_HOSTS: chatPorts.flatMap((p) => [`127.0.0.1:${p}`, `localhost:${p}`]).join(','),
     OUTBOX_POLL_MS: '1000',
@@ -95,7 +98,11 @@ async function main(): Promise<void> {
   const serverUrl = `http://${serverEnv.HOST === '0.0.0.0' ? '127.0.0.1' : serverEnv.HOST}:${serverEnv.PORT}`;
   const botUrl = `${serverUrl}/api/messages`;
   // The rest need only storage, not each other: the chat client waits for the bot by itself.
-  step(`Starting the server (tsx watch src/index.ts), building the tab, starting the Agents Playground as ${people.map((p) => p.name).join(', ')}…`);
+  step(
+    mode.local
+      ? `Starting the server (tsx watch src/index.ts), building the tab, starting the Agents Playground as ${people.map((p) => p.name).join(', ')}…`
+      : `${mode.because} is set: debugging in Teams with real sign-in (no development sign-in, no unauthenticated bot requests, no Agents Playground). Starting the server, building the tab…`,
+  );
   const [, launched] = await Promise.all([
     startServer(serverEnv, serverUrl),
     Promise.all(people.map((who, i) => startChatClient(seed, who, botUrl, chatPorts[i]!))),
@@ -108,9 +115,9 @@ async function main(): Promise<void> {
   await Promise.all(clients.slice(1).map((pg) => sendCustomActivity(pg, {}, 'install').catch(() => undefined)));
 
   const tabServed = await fetch(`${serverUrl}/tab/`).then((r) => r.ok).catch(() => false);
-  printBanner({ serverUrl, tabServed, storageEnv, seconds: (Date.now() - started) / 1000 });
+  printBanner({ serverUrl, tabServed, storageEnv, seconds: (Date.now() - started) / 1000, mode });
   watchTab();
-  listenForCommands(seed, botUrl);
+  if (mode.local) listenForCommands(seed, botUrl);
 }
 
 /** Azurite on its usual ports (or free ones if those are taken), data kept in .data/azurite. Skipped when .env names storage. */
@@ -326,8 +333,19 @@ function printPeople(seed: Seed): void {
   }
 }
 
-function printBanner(o: { serverUrl: string; tabServed: boolean; storageEnv: Record<string, string>; seconds: number }): void {
+function printBanner(o: { serverUrl: string; tabServed: boolean; storageEnv: Record<string, string>; seconds: number; mode: DevMode }): void {
   const storage = o.storageEnv.STORAGE_CONNECTION_STRING ? `Azurite, data in ${AZURITE_DATA}/ (kept between runs)` : 'as set in .env';
+  if (!o.mode.local) {
+    console.log(`
+${c.green('✔')} ${c.bold('Safer Social is running for Teams')} ${c.dim(`(development, real sign-in, ready in ${o.seconds.toFixed(1)} s)`)}
+
+  Server:             ${o.serverUrl} (reached from Teams through your tunnel)
+  Storage:            ${storage}
+  Logs:               ${LOGS}/server.log
+  Open the app in Teams (docs/deploy.md, "Local debugging in Teams"). ${c.bold('Stop:')} Ctrl-C
+`);
+    return;
+  }
   const chats = clients
     .map((pg, i) => `${i === 0 ? c.bold('Chat with the bot:') : '                  '}  ${pg.url}   as ${c.bold(pg.currentUser.name)} (${pg.currentUser.jobTitle})`)
     .join('\n  ');
@@ -406,6 +424,7 @@ const definedOnly = (o: Record<string, string | undefined>) =>
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig === 'SIGINT' ? 130 : 0));
 
 main().catch(async (e: Error) => {
-  console.error(c.red(`\n✖ npm run dev could not start: ${e instanceof StartupError ? e.message : (e.stack ?? e.message)}`));
+  const ours = e instanceof StartupError || e instanceof DevSwitchError;
+  console.error(c.red(`\n✖ npm run dev could not start: ${ours ? e.message : (e.stack ?? e.message)}`));
   await shutdown(1);
 });

@@ -42,6 +42,7 @@ const raw = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(5000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DEFAULT_DISPATCH.maxAttempts),
   OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_DISPATCH.sendTimeoutMs),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(20_000),
 });
 
 export type AppEnvironment = 'development' | 'production' | 'test';
@@ -77,6 +78,8 @@ export interface AppConfig {
   readonly outboxMaxAttempts: number;
   /** How long one send to the Bot Connector may take before it counts as a failed attempt. */
   readonly outboxSendTimeoutMs: number;
+  /** How long a client may take to send a request's headers before the connection is closed (src/server.ts). */
+  readonly httpHeadersTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -90,7 +93,27 @@ const DEV_SECRET = 'development-only-link-signing-secret-not-for-production';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+  // 127.0.0.0/8 as an address only: a name such as 127.0.0.1.nip.io resolves wherever its owner likes.
+  return LOOPBACK_HOSTS.has(host) || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+const EXPOSED_REASON = 'that is a setup reachable from outside this machine, through a tunnel or Teams; use real sign-in there';
+
+/**
+ * The setting that says this server is meant to be reached from outside this machine (a bot registration,
+ * whose messages come through a tunnel, or a public address), or undefined for a purely local setup. The
+ * DANGEROUSLY_ switches are refused with either: here at start, and by `npm run dev` before it turns them on.
+ */
+export function reachableFromOutside(env: { MicrosoftAppId?: string; PUBLIC_BASE_URL?: string }): 'MicrosoftAppId' | 'PUBLIC_BASE_URL' | undefined {
+  if (env.MicrosoftAppId) return 'MicrosoftAppId';
+  if (!env.PUBLIC_BASE_URL) return undefined;
+  let hostname: string;
+  try {
+    hostname = new URL(env.PUBLIC_BASE_URL).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return 'PUBLIC_BASE_URL';
+  }
+  return isLoopbackHost(hostname) ? undefined : 'PUBLIC_BASE_URL';
 }
 
 /** Parse and validate an environment (defaults to `process.env`). Throws `ConfigError` naming every problem. */
@@ -127,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (unauth && !isLoopbackHost(host)) {
       problems.push(`HOST: the DANGEROUSLY_ switches need a loopback HOST (127.0.0.1), not ${host}`);
     }
+    const exposed = unauth ? reachableFromOutside(e) : undefined;
+    if (exposed) problems.push(`${exposed}: the DANGEROUSLY_ switches are refused when it is set (${EXPOSED_REASON})`);
   }
   if (!e.STORAGE_CONNECTION_STRING && !e.STORAGE_ACCOUNT_NAME) {
     problems.push('STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_NAME: one is required (UseDevelopmentStorage=true for Azurite)');
@@ -166,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     outboxSendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS,
+    httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
   };
   return deepFreeze(config);
 }

@@ -1,4 +1,4 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../log.js';
 
@@ -63,15 +63,66 @@ function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promis
   return p;
 }
 
+/** What to answer the channel's POST with. */
+export interface BotHttpAnswer {
+  status: number;
+  body?: unknown;
+}
+
+/**
+ * The SDK's `process()` answers a failed request with the error's own text (a token library's reasons, a
+ * stack's first line) to whoever sent it, unauthenticated callers included, and prints the whole error to
+ * stderr. This runs the same two steps itself, so every refusal and failure gets our own words and the log
+ * gets the error's name only.
+ */
+export class BotHttpAdapter extends CloudAdapter {
+  constructor(auth: ConfigurationBotFrameworkAuthentication, private readonly log: Logger) {
+    super(auth);
+  }
+
+  /** Authenticate the request, then run the turn. `activity` is the parsed body, already checked for shape. */
+  async answer(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<BotHttpAnswer> {
+    fixTimestamps(activity);
+    let auth: Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+    try {
+      auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authorization);
+    } catch (e) {
+      this.log.warn({ activityId: activity.id, errorName: (e as Error)?.name }, 'bot request not authenticated');
+      return { status: 401, body: { error: 'Unauthorized' } };
+    }
+    try {
+      const r = await this.processActivity(auth, activity, logic);
+      const status = r?.status ?? 200;
+      // Invoke bodies are our handlers' own; a 5xx still says nothing about why.
+      return status >= 500 ? { status, body: { error: 'Internal error' } } : { status, body: r?.body };
+    } catch (e) {
+      this.log.error({ activityId: activity.id, conversationId: activity.conversation?.id, errorName: (e as Error)?.name }, 'bot request failed');
+      return { status: 500, body: { error: 'Internal error' } };
+    }
+  }
+}
+
+/** As the SDK's `process()` does before a turn: timestamps arrive as strings and the SDK's types say Date. */
+function fixTimestamps(a: Activity): void {
+  const raw = a as Activity & Record<string, unknown>;
+  for (const [field, rawField] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+    const v = raw[field];
+    if (typeof v === 'string') {
+      raw[rawField] = v;
+      raw[field] = new Date(v);
+    }
+  }
+}
+
 /** The Bot Framework adapter, authenticated from validated configuration (never the whole environment). */
-export function createAdapter(config: AppConfig, log: Logger): CloudAdapter {
+export function createAdapter(config: AppConfig, log: Logger): BotHttpAdapter {
   const auth = new ReusingBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword,
     MicrosoftAppType: config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId,
   });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new BotHttpAdapter(auth, log);
   adapter.onTurnError = async (ctx: TurnContext, error: unknown) => {
     // Ids only: never the message text, names or the error's own message (it may quote user input).
     log.error(

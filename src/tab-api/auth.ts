@@ -5,6 +5,8 @@ import type { AppConfig } from '../config.js';
 export const DEV_ISSUER = 'safer-social-dev';
 export const DEV_AUDIENCE = 'safer-social-tab';
 const DEV_TOKEN_SECONDS = 8 * 60 * 60;
+/** The delegated scope the tab's Entra app exposes (infra/aad.manifest.json) and Teams SSO tokens carry. */
+export const TAB_SCOPE = 'access_as_user';
 
 export interface Caller {
   /** Entra object id: the key of a person in the school directory. */
@@ -45,6 +47,10 @@ export function createTokenVerifier(config: AppConfig, getKey?: JWTVerifyGetKey)
       requiredClaims: ['exp', 'oid', 'tid'],
     });
     if (payload.tid !== sso.tenantId) throw new AuthError('token is for another tenant');
+    // Only a person's delegated token for the tab's scope: an app-only token (client credentials) carries
+    // an oid too, the service principal's, and must not pass as a person.
+    if (payload.idtyp === 'app') throw new AuthError('token is not a user token');
+    if (typeof payload.scp !== 'string' || !payload.scp.split(' ').includes(TAB_SCOPE)) throw new AuthError(`token does not grant ${TAB_SCOPE}`);
     return { oid: oidOf(payload), via: 'sso' };
   }
 

@@ -2,6 +2,7 @@ import type { Request, Response } from 'restify';
 import { canUseTab } from '../domain/cases/access.js';
 import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError } from '../domain/cases/case-service.js';
 import { isAdmin, type Member, type School } from '../domain/directory.js';
+import { isLocalRequest } from '../local-request.js';
 import type { AppServices } from '../services.js';
 import { AuthError, type Caller, type TokenVerifier } from './auth.js';
 import { BadRequestError } from './list-query.js';
@@ -22,6 +23,8 @@ export interface TabContext {
 }
 
 export type Need = 'member' | 'cases' | 'admin';
+
+export const DEV_SIGN_IN_LOCAL_ONLY = 'Development sign-in works from this machine only, not through a proxy or tunnel.';
 export type TabHandler = (ctx: TabContext, req: Request, res: Response) => Promise<void>;
 
 const SCHOOL_ID = /^[a-z0-9-]{2,40}$/;
@@ -49,6 +52,8 @@ export function tabRoute(services: AppServices, verifier: TokenVerifier, need: N
     res.header('Cache-Control', 'no-store');
     try {
       const caller = await verifier.verify(req.header('authorization'));
+      // A development token minted here must not work when replayed through a tunnel to this machine.
+      if (caller.via === 'dev' && !isLocalRequest(req)) throw new ForbiddenError(DEV_SIGN_IN_LOCAL_ONLY);
       const ctx = await resolveContext(services, caller, req.header('x-school-id') || undefined);
       if (need === 'cases' && !canUseTab(ctx.member)) throw new ForbiddenError('The Cases tab is for senior leaders, safeguarding leads and the chair of governors.');
       if (need === 'admin' && !isAdmin(ctx.member)) throw new ForbiddenError('Settings are for school administrators.');

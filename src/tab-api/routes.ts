@@ -4,13 +4,13 @@ import { canUseTab } from '../domain/cases/access.js';
 import { STATUS_LABELS, isOpen, type CaseStatus } from '../domain/cases/types.js';
 import { isAdmin, isDsl, ROLES, type Role } from '../domain/directory.js';
 import { canSeeRoleChanges } from '../domain/role-changes.js';
-import { isLoopbackAddress } from '../server.js';
+import { isLocalRequest } from '../local-request.js';
 import type { AppServices } from '../services.js';
 import { createTokenVerifier, type TokenVerifier } from './auth.js';
 import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
-import { sendError, tabRoute, type TabContext } from './context.js';
+import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { AAD, settingsHandlers } from './settings-api.js';
 import { mountStaticFiles } from './static-files.js';
@@ -82,8 +82,8 @@ function mountDevSignIn(server: Server, services: AppServices, verifier: TokenVe
   const loopbackOnly = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
     res.header('Cache-Control', 'no-store');
     try {
-      if (!isLoopbackAddress(req.socket.remoteAddress)) {
-        res.send(403, { error: 'Development sign-in works from this machine only.' });
+      if (!isLocalRequest(req)) {
+        res.send(403, { error: DEV_SIGN_IN_LOCAL_ONLY });
         return;
       }
       await fn(req, res);

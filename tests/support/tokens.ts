@@ -16,6 +16,8 @@ export interface SsoOptions {
   /** Sign with a key the JWKS does not hold, under the good key's kid. */
   forge?: boolean;
   kid?: string;
+  /** Claims to add or replace (undefined removes one), e.g. `{ scp: undefined, idtyp: 'app' }`. */
+  claims?: Record<string, unknown>;
 }
 
 /** A stand-in for the tenant's Entra key set on loopback, and a minter of tokens signed by it. */
@@ -52,7 +54,8 @@ export class JwksStub {
   async sso(oid: string, o: SsoOptions = {}): Promise<string> {
     const tid = o.tid ?? this.tenant;
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ oid, tid, scp: 'access_as_user', ver: '2.0' })
+    const claims = Object.fromEntries(Object.entries({ oid, tid, scp: 'access_as_user', ver: '2.0', ...o.claims }).filter(([, v]) => v !== undefined));
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: o.kid ?? 'test-key-1', typ: 'JWT' })
       .setIssuer(o.iss ?? `https://login.microsoftonline.com/${tid}/v2.0`)
       .setAudience(o.aud ?? CLIENT_ID)

@@ -43,6 +43,28 @@ describe('configuration', () => {
     expect(problems({ ...dev, HOST: '0.0.0.0', DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: 'true' })[0]).toMatch(/^HOST/);
   });
 
+  it('refuses the dangerous switches in a setup reachable from outside (a bot registration or a public address)', () => {
+    for (const sw of ['DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS', 'DANGEROUSLY_ENABLE_DEV_SIGN_IN']) {
+      expect(problems({ ...dev, [sw]: 'true', MicrosoftAppId: 'bot-app-id' })).toEqual([expect.stringMatching(/^MicrosoftAppId: the DANGEROUSLY_ switches are refused/)]);
+      expect(problems({ ...dev, [sw]: 'true', PUBLIC_BASE_URL: 'https://abc123-3978.euw.devtunnels.ms' })).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL: /)]);
+      expect(problems({ ...dev, [sw]: '1', PUBLIC_BASE_URL: 'http://127.0.0.1.nip.io:3978' })).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL: /)]);
+      // A loopback address is this machine: still the all-local setup.
+      for (const url of ['http://127.0.0.1:3978', 'http://localhost:3978/', 'http://[::1]:3978']) {
+        expect(loadConfig({ ...dev, [sw]: 'true', PUBLIC_BASE_URL: url }).env).toBe('development');
+      }
+    }
+    // The same settings without a switch: the tunnelled Teams setup, with real sign-in.
+    const teams = loadConfig({ ...dev, MicrosoftAppId: 'bot-app-id', PUBLIC_BASE_URL: 'https://abc123-3978.euw.devtunnels.ms' });
+    expect([teams.bot.dangerouslyAllowUnauthenticatedRequests, teams.dangerouslyEnableDevSignIn]).toEqual([false, false]);
+  });
+
+  it('closes slow-header connections after 20 s unless told otherwise, within sane bounds', () => {
+    expect(loadConfig(dev).httpHeadersTimeoutMs).toBe(20_000);
+    expect(loadConfig({ ...dev, HTTP_HEADERS_TIMEOUT_MS: '1500' }).httpHeadersTimeoutMs).toBe(1500);
+    expect(problems({ ...dev, HTTP_HEADERS_TIMEOUT_MS: '0' })[0]).toMatch(/^HTTP_HEADERS_TIMEOUT_MS/);
+    expect(problems({ ...dev, HTTP_HEADERS_TIMEOUT_MS: '600000' })[0]).toMatch(/^HTTP_HEADERS_TIMEOUT_MS/);
+  });
+
   it('accepts a managed identity in production (no secret, no connection string)', () => {
     const c = loadConfig({ ...prod, MicrosoftAppPassword: '', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 'tenant' });
     expect(c.storage).toMatchObject({ kind: 'managedIdentity', accountName: 'saferstore' });
