@@ -10,6 +10,9 @@ import { ConversationRefRepository } from './storage/conversation-refs.js';
 import { DirectoryRepository } from './storage/directory-repository.js';
 import { DirectoryService } from './domain/directory-service.js';
 import { validateSeed, type DirectorySeed } from './domain/directory.js';
+import { EnrolmentService } from './domain/enrolment.js';
+import { EnrolmentRepository } from './storage/enrolment-repository.js';
+import { personalChatUrl } from './cards/personal-chat.js';
 import { createAdapter } from './bot/adapter.js';
 import { SaferSocialBot } from './bot/safer-social-bot.js';
 import { RootDialog } from './dialogs/root-dialog.js';
@@ -45,7 +48,9 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const seedProblems = validateSeed(seed);
   if (seedProblems.length) throw new Error(`Invalid seed file ${config.seedFile}:\n  - ${seedProblems.join('\n  - ')}`);
   if (await directoryRepo.seedIfEmpty(seed)) log.info({ schools: seed.schools.length }, 'directory seeded');
+  else if (await directoryRepo.adoptSeedTenants(seed)) log.info('schools given their tenant from the seed');
   const directory = new DirectoryService(directoryRepo);
+  const enrolment = new EnrolmentService(new EnrolmentRepository(storage.table('directory')), directory);
 
   const clock = () => new Date();
   const refs = new ConversationRefRepository(storage.table('conversationRefs'));
@@ -68,12 +73,22 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     p.finally(() => background.delete(p)).catch(() => undefined);
   };
   const evidence = createEvidenceService({ config, storage, log, clock });
-  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, track };
+  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services));
   const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
-  const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log, invokeHandlers, searchHandlers: { staff: staffSearchHandler(services) } });
+  const bot = new SaferSocialBot({
+    conversationState,
+    rootDialog,
+    refs,
+    directory,
+    enrolment,
+    personalChatUrl: personalChatUrl(config.bot.appId),
+    log,
+    invokeHandlers,
+    searchHandlers: { staff: staffSearchHandler(services) },
+  });
   const server = createServer({
     config,
     adapter,

@@ -9,6 +9,7 @@ import type { ConversationRefRepository } from './storage/conversation-refs.js';
 import type { OutboxDispatcher, Sender } from './domain/cases/outbox-dispatcher.js';
 import type { OutboxRenderer } from './alerts/render.js';
 import type { EvidenceService } from './evidence/evidence-service.js';
+import type { EnrolmentService } from './domain/enrolment.js';
 
 /** What the feature modules (dialogs, routes, dispatcher) are built from. Built once in app.ts. */
 export interface AppServices {
@@ -28,6 +29,8 @@ export interface AppServices {
   dispatcher: OutboxDispatcher;
   /** Screenshots: the report flow, the upload page and the draft sweeper share this one. */
   evidence: EvidenceService;
+  /** Requests to join a school of a trust, confirmed by its administrators (tab Settings). */
+  enrolment: EnrolmentService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }

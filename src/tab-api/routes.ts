@@ -9,6 +9,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth.js';
 import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
+import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { NotFoundError, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { mountStaticFiles } from './static-files.js';
@@ -51,6 +52,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.get('/api/tab/settings/members', route('admin', listMembers));
     server.put('/api/tab/settings/members/:aad', ...json, route('admin', saveRoles));
     server.post('/api/tab/settings/members', ...json, route('admin', addMember));
+    mountEnrolmentRoutes(server, services, route, json);
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.
     if (services.config.dangerouslyEnableDevSignIn && services.config.env !== 'production') mountDevSignIn(server, services, verifier, json);
   };
