@@ -12,6 +12,9 @@ import { DirectoryService } from './domain/directory-service.js';
 import { validateSeed, type DirectorySeed } from './domain/directory.js';
 import { RoleChangeService } from './domain/role-changes.js';
 import { RoleChangeRepository } from './storage/role-change-repository.js';
+import { EnrolmentService } from './domain/enrolment.js';
+import { EnrolmentRepository } from './storage/enrolment-repository.js';
+import { personalChatUrl } from './cards/personal-chat.js';
 import { createAdapter } from './bot/adapter.js';
 import { SaferSocialBot } from './bot/safer-social-bot.js';
 import { RootDialog } from './dialogs/root-dialog.js';
@@ -47,7 +50,9 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const seedProblems = validateSeed(seed);
   if (seedProblems.length) throw new Error(`Invalid seed file ${config.seedFile}:\n  - ${seedProblems.join('\n  - ')}`);
   if (await directoryRepo.seedIfEmpty(seed)) log.info({ schools: seed.schools.length }, 'directory seeded');
+  else if (await directoryRepo.adoptSeedTenants(seed)) log.info('schools given their tenant from the seed');
   const directory = new DirectoryService(directoryRepo);
+  const enrolment = new EnrolmentService(new EnrolmentRepository(storage.table('directory')), directory);
 
   const clock = () => new Date();
   const refs = new ConversationRefRepository(storage.table('conversationRefs'));
@@ -71,12 +76,22 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   };
   const evidence = createEvidenceService({ config, storage, log, clock });
   const roleChanges = new RoleChangeService(directoryRepo, new RoleChangeRepository(storage.table('roleChanges')), () => directory.invalidate(), clock);
-  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, track, roleChanges };
+  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services));
   const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
-  const bot = new SaferSocialBot({ conversationState, rootDialog, refs, directory, log, invokeHandlers, searchHandlers: { staff: staffSearchHandler(services) } });
+  const bot = new SaferSocialBot({
+    conversationState,
+    rootDialog,
+    refs,
+    directory,
+    enrolment,
+    personalChatUrl: personalChatUrl(config.bot.appId),
+    log,
+    invokeHandlers,
+    searchHandlers: { staff: staffSearchHandler(services) },
+  });
   const server = createServer({
     config,
     adapter,

@@ -10,6 +10,7 @@ import type { OutboxDispatcher, Sender } from './domain/cases/outbox-dispatcher.
 import type { OutboxRenderer } from './alerts/render.js';
 import type { EvidenceService } from './evidence/evidence-service.js';
 import type { RoleChangeService } from './domain/role-changes.js';
+import type { EnrolmentService } from './domain/enrolment.js';
 
 /** What the feature modules (dialogs, routes, dispatcher) are built from. Built once in app.ts. */
 export interface AppServices {
@@ -31,6 +32,8 @@ export interface AppServices {
   evidence: EvidenceService;
   /** Role changes and new members (Settings), each written to the append-only trail. */
   roleChanges: RoleChangeService;
+  /** Requests to join a school of a trust, confirmed by its administrators (tab Settings). */
+  enrolment: EnrolmentService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }

@@ -11,7 +11,8 @@ export interface DirectoryStore {
 
 export type Resolution =
   | { kind: 'member'; school: School; member: Member }
-  | { kind: 'chooseSchool'; schools: School[] }
+  /** Not in the directory: the schools of their tenant they could join, once admitted (src/domain/enrolment.ts). */
+  | { kind: 'newcomer'; schools: School[] }
   | { kind: 'noSchool' };
 
 /**
@@ -60,22 +61,33 @@ export class DirectoryService {
     return (await this.members(schoolId)).filter((m) => m.roles.some((r) => roles.includes(r)));
   }
 
+  /** The tenants this deployment serves: those of its schools. */
+  async tenants(): Promise<Set<string>> {
+    return new Set((await this.schools()).map((s) => s.tenantId).filter((t): t is string => !!t));
+  }
+
   /**
-   * Which school a person acts for. A single-school deployment enrols any new member of staff at once; a
-   * trust's deployment asks a new person once (`chooseSchool`), then remembers (`enrol`).
+   * Which school a person acts for, among the schools of the tenant they came from. Someone in none of
+   * them is a `newcomer`; whether and where they may join is the enrolment rules' call, not this one's.
    */
-  async resolve(aad: string, name: string, preferredSchoolId?: string): Promise<Resolution> {
-    const schools = await this.schools();
+  async resolve(aad: string, opts: { tenantId: string; preferredSchoolId?: string }): Promise<Resolution> {
+    const schools = (await this.schools()).filter((s) => s.tenantId === opts.tenantId);
     if (schools.length === 0) return { kind: 'noSchool' };
-    const mine = await this.cached(`of|${aad}`, () => this.store.schoolsOf(aad));
+    // Someone the cache does not know is read again from storage: they may have been enrolled a moment ago
+    // through another instance (an administrator's confirmation in the tab), and must not be asked again.
+    const found = (await this.membershipIn(schools, aad, opts.preferredSchoolId, false)) ?? (await this.membershipIn(schools, aad, opts.preferredSchoolId, true));
+    return found ? { kind: 'member', ...found } : { kind: 'newcomer', schools };
+  }
+
+  private async membershipIn(schools: School[], aad: string, preferredSchoolId: string | undefined, fresh: boolean): Promise<{ school: School; member: Member } | undefined> {
+    if (fresh) this.cache.delete(`of|${aad}`);
+    const mine = (await this.cached(`of|${aad}`, () => this.store.schoolsOf(aad))).filter((id) => schools.some((s) => s.id === id));
     const pick = (preferredSchoolId && mine.includes(preferredSchoolId) ? preferredSchoolId : undefined) ?? mine[0];
-    if (pick) {
-      const school = schools.find((s) => s.id === pick);
-      const member = school && (await this.member(school.id, aad));
-      if (school && member) return { kind: 'member', school, member };
-    }
-    if (schools.length === 1) return { kind: 'member', school: schools[0], member: await this.enrol(schools[0].id, aad, name) };
-    return { kind: 'chooseSchool', schools };
+    const school = pick ? schools.find((s) => s.id === pick) : undefined;
+    if (!school) return undefined;
+    const member = fresh ? await this.store.getMember(school.id, aad) : await this.member(school.id, aad);
+    if (fresh && member) this.cache.delete(`members|${school.id}`);
+    return member ? { school, member } : undefined;
   }
 
   /** Add a person to a school as staff (the default role of any adult working in school). */

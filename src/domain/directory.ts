@@ -10,6 +10,10 @@ export interface School {
   referencePrefix: string;
   /** The policy's own word: Headteacher or Principal. */
   headTitle: string;
+  /** The Microsoft 365 tenant the school's staff sign in with: the bot serves no other tenant. */
+  tenantId?: string;
+  /** When set, only people whose sign-in (UPN or email) is at one of these domains may enrol themselves. */
+  staffEmailDomains?: string[];
 }
 
 export interface Member {
@@ -23,9 +27,13 @@ export interface Member {
 }
 
 export interface DirectorySeed {
+  /** The tenant of every school that does not name its own. */
   tenantId?: string;
   schools: Array<School & { members: Array<Omit<Member, 'schoolId'>> }>;
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 export const isDsl = (m: Pick<Member, 'roles'>) => m.roles.includes('dsl') || m.roles.includes('deputyDsl');
 export const isSlt = (m: Pick<Member, 'roles'>) => m.roles.includes('slt') || m.roles.includes('headteacher');
@@ -79,6 +87,10 @@ export function validateSeed(seed: unknown): string[] {
     ids.add(school.id);
     if (!school.name) problems.push(`${at}.name: required`);
     if (!/^[A-Z]{1,6}$/.test(school.referencePrefix ?? '')) problems.push(`${at}.referencePrefix: 1-6 capital letters`);
+    if (!GUID.test(school.tenantId ?? s.tenantId ?? '')) problems.push(`${at}.tenantId: the school's Microsoft 365 tenant id (a GUID), here or as the seed's "tenantId"`);
+    if (school.staffEmailDomains !== undefined && (!Array.isArray(school.staffEmailDomains) || !school.staffEmailDomains.every((d) => typeof d === 'string' && DOMAIN.test(d.toLowerCase())))) {
+      problems.push(`${at}.staffEmailDomains: a list of domain names such as "school.example"`);
+    }
     if (!Array.isArray(school.members)) problems.push(`${at}.members: must be an array`);
     else
       school.members.forEach((m, j) => {

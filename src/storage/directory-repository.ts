@@ -12,6 +12,16 @@ const SCHOOL_ROW = 'school';
 const memberRow = (aad: string) => `m|${escapeKey(aad)}`;
 const userPartition = (aad: string) => `u|${escapeKey(aad)}`;
 
+interface SchoolEntity {
+  id: string;
+  name: string;
+  referencePrefix: string;
+  headTitle: string;
+  tenantId?: string;
+  /** Comma-separated (a Table property holds no lists). */
+  staffEmailDomains?: string;
+}
+
 interface MemberEntity {
   partitionKey: string;
   rowKey: string;
@@ -28,18 +38,17 @@ export class DirectoryRepository {
 
   async listSchools(): Promise<School[]> {
     const out: School[] = [];
-    for await (const e of this.table.listEntities<School & { rowKey: string }>({
+    for await (const e of this.table.listEntities<SchoolEntity>({
       queryOptions: { filter: `RowKey eq '${SCHOOL_ROW}'` },
     })) {
-      out.push({ id: e.id, name: e.name, referencePrefix: e.referencePrefix, headTitle: e.headTitle });
+      out.push(toSchool(e));
     }
     return out;
   }
 
   async getSchool(id: string): Promise<School | undefined> {
     try {
-      const e = await this.table.getEntity<School>(escapeKey(id), SCHOOL_ROW);
-      return { id: e.id, name: e.name, referencePrefix: e.referencePrefix, headTitle: e.headTitle };
+      return toSchool(await this.table.getEntity<SchoolEntity>(escapeKey(id), SCHOOL_ROW));
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
@@ -47,7 +56,25 @@ export class DirectoryRepository {
   }
 
   async saveSchool(s: School): Promise<void> {
-    await this.table.upsertEntity({ partitionKey: escapeKey(s.id), rowKey: SCHOOL_ROW, ...s }, 'Replace');
+    const { staffEmailDomains, ...rest } = s;
+    const entity: SchoolEntity = { ...rest, staffEmailDomains: staffEmailDomains?.length ? staffEmailDomains.map((d) => d.toLowerCase()).join(',') : undefined };
+    await this.table.upsertEntity({ partitionKey: escapeKey(s.id), rowKey: SCHOOL_ROW, ...entity }, 'Replace');
+  }
+
+  /**
+   * A directory seeded before schools carried their tenant gets it from the seed, once: without it the bot
+   * would serve nobody. A tenant already in the directory is never changed here.
+   */
+  async adoptSeedTenants(seed: DirectorySeed): Promise<number> {
+    let adopted = 0;
+    for (const school of await this.listSchools()) {
+      const fromSeed = seed.schools.find((s) => s.id === school.id);
+      const tenantId = fromSeed?.tenantId ?? seed.tenantId;
+      if (school.tenantId || !fromSeed || !tenantId) continue;
+      await this.saveSchool({ ...school, tenantId, staffEmailDomains: school.staffEmailDomains ?? fromSeed.staffEmailDomains });
+      adopted++;
+    }
+    return adopted;
   }
 
   async getMember(schoolId: string, aad: string): Promise<Member | undefined> {
@@ -105,11 +132,30 @@ export class DirectoryRepository {
       throw e;
     }
     for (const s of seed.schools) {
-      await this.saveSchool({ id: s.id, name: s.name, referencePrefix: s.referencePrefix, headTitle: s.headTitle || 'Headteacher' });
+      await this.saveSchool({
+        id: s.id,
+        name: s.name,
+        referencePrefix: s.referencePrefix,
+        headTitle: s.headTitle || 'Headteacher',
+        tenantId: s.tenantId ?? seed.tenantId,
+        staffEmailDomains: s.staffEmailDomains,
+      });
       for (const m of s.members) await this.saveMember({ ...m, schoolId: s.id, roles: m.roles?.length ? m.roles : ['staff'] });
     }
     return true;
   }
+}
+
+function toSchool(e: SchoolEntity): School {
+  const domains = String(e.staffEmailDomains ?? '').split(',').filter(Boolean);
+  return {
+    id: e.id,
+    name: e.name,
+    referencePrefix: e.referencePrefix,
+    headTitle: e.headTitle,
+    ...(e.tenantId ? { tenantId: e.tenantId } : {}),
+    ...(domains.length ? { staffEmailDomains: domains } : {}),
+  };
 }
 
 function toMember(schoolId: string, e: MemberEntity): Member {

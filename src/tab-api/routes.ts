@@ -10,6 +10,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth.js';
 import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
+import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { AAD, settingsHandlers } from './settings-api.js';
@@ -53,6 +54,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.put('/api/tab/settings/members/:aad', ...json, route('admin', settings.saveRoles));
     server.post('/api/tab/settings/members', ...json, route('admin', settings.addMember));
     server.get('/api/tab/settings/role-changes', route('member', settings.roleChangeTrail));
+    mountEnrolmentRoutes(server, services, route, json);
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.
     if (services.config.dangerouslyEnableDevSignIn && services.config.env !== 'production') mountDevSignIn(server, services, verifier, json);
   };

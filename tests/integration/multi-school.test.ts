@@ -40,7 +40,7 @@ describe('a trust running several schools in one deployment', () => {
     expect(JSON.stringify(c)).toContain('reported to the Principal');
   });
 
-  it('asks a new person which school once, then remembers', async () => {
+  it('asks a new person which school once; the choice waits for that school\'s administrators, then is remembered', async () => {
     await server.post('/api/messages', makeMessage(newcomer, connector.url, 'hi'));
     await connector.waitUntil(() => connector.messagesTo(conversationOf(newcomer)).length >= 1);
     const choice = card(0);
@@ -52,12 +52,22 @@ describe('a trust running several schools in one deployment', () => {
 
     await server.post('/api/messages', makeSubmit(newcomer, connector.url, { verb: 'chooseSchool', schoolId: 'kimberley-primary' }));
     await connector.waitUntil(() => connector.messagesTo(conversationOf(newcomer)).length >= 2);
-    expect(JSON.stringify(card(1))).toContain('Kimberley Primary School');
+    const said = (i: number) => JSON.stringify(connector.messagesTo(conversationOf(newcomer))[i].body);
+    expect(said(1)).toContain('Your request to join Kimberley Primary School has gone to its administrators');
 
+    // Until an administrator of that school confirms, nothing but that answer (and no second choice).
     await server.post('/api/messages', makeMessage(newcomer, connector.url, 'help'));
     await connector.waitUntil(() => connector.messagesTo(conversationOf(newcomer)).length >= 3);
-    expect(JSON.stringify(card(2))).not.toContain('Which school');
+    expect(said(2)).toContain('has gone to its administrators');
+    expect(said(2)).not.toContain('Which school');
     const db = direct(inject('storageConnectionString'), prefix);
+    expect(await db.directory.member('kimberley-primary', newcomer.aad)).toBeUndefined();
+
+    await db.enrolment.confirm('kimberley-primary', newcomer.aad);
+    await server.post('/api/messages', makeMessage(newcomer, connector.url, 'help'));
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(newcomer)).length >= 4);
+    expect(JSON.stringify(card(3))).toContain('Kimberley Primary School');
+    expect(JSON.stringify(card(3))).not.toContain('Which school');
     expect((await db.directory.member('kimberley-primary', newcomer.aad))?.roles).toEqual(['staff']);
     expect(await db.directory.member('wootton-upper', newcomer.aad)).toBeUndefined();
   });

@@ -27,6 +27,13 @@ export class ConnectorStub {
   private server?: http.Server;
   private nextId = 1;
   private waiters: Array<() => void> = [];
+  /**
+   * Roster entries (GET /v3/conversations/{id}/members/{userId}) by user id, merged over the default of a
+   * full member ("user"); a number answers with that HTTP status instead.
+   */
+  readonly roster = new Map<string, Record<string, unknown> | number>();
+  /** The user ids whose roster entry the bot asked for, in order. */
+  readonly rosterLookups: string[] = [];
   /** The bearer token attachment downloads must carry (the bot's token). */
   expectedBearer?: string;
   url = '';
@@ -76,6 +83,7 @@ export class ConnectorStub {
   clear(): void {
     this.sent.length = 0;
     this.downloads.length = 0;
+    this.rosterLookups.length = 0;
   }
 
   async waitUntil(pred: () => boolean, timeoutMs = 10_000, what = 'connector condition'): Promise<void> {
@@ -104,8 +112,16 @@ export class ConnectorStub {
         body = text;
       }
       if (m && m[3] && req.method === 'GET') {
+        const userId = decodeURIComponent(m[3]);
+        this.rosterLookups.push(userId);
+        const entry = this.roster.get(userId);
+        if (typeof entry === 'number') {
+          res.writeHead(entry, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'Injected', message: 'injected roster fault' } }));
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: decodeURIComponent(m[3]), name: 'Member', aadObjectId: body?.aadObjectId }));
+        res.end(JSON.stringify({ id: userId, name: 'Member', aadObjectId: userId.replace(/^29:/, ''), userRole: 'user', ...entry }));
         return;
       }
       const conversationId = m ? decodeURIComponent(m[1]) : '';

@@ -2,6 +2,8 @@ import { createStorageClients, type StorageClients } from '../../src/storage/cli
 import { DirectoryRepository } from '../../src/storage/directory-repository.js';
 import { DirectoryService } from '../../src/domain/directory-service.js';
 import { CaseRepository } from '../../src/storage/case-repository.js';
+import { EnrolmentRepository } from '../../src/storage/enrolment-repository.js';
+import { EnrolmentService } from '../../src/domain/enrolment.js';
 import { CaseService } from '../../src/domain/cases/case-service.js';
 import type { IncidentAnswers } from '../../src/domain/cases/incident.js';
 
@@ -16,6 +18,7 @@ export function direct(connectionString: string, tablePrefix: string) {
     storage,
     directoryRepo,
     directory,
+    enrolment: new EnrolmentService(new EnrolmentRepository(storage.table('directory')), directory),
     caseRepo,
     cases,
     async submit(submitterAad: string, answers: Partial<IncidentAnswers>, submissionId = `sub-${Math.random().toString(36).slice(2)}`) {

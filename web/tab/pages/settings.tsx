@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Checkbox, Field, Input, Link, MessageBar, MessageBarBody, Spinner, Text, Title2, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { get, send } from '../api.js';
 import type { Me, MemberRow } from '../types.js';
+import { PendingEnrolments } from '../components/pending-enrolments.js';
 
 const useStyles = makeStyles({
   list: { listStyleType: 'none', padding: 0, margin: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -77,6 +78,7 @@ export function Settings({ me }: { me: Me }) {
       )}
       {notice && <MessageBar intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+      <PendingEnrolments schoolName={me.school.name} onDecided={() => void load()} />
       {!members ? <Spinner label="Loading members…" /> : (
         <ul className={s.list}>
           {members.map((m) => {
