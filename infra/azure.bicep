@@ -5,8 +5,10 @@
 //
 // Resources: App Service plan + Linux web app (Node 22 LTS, system-assigned managed identity,
 // health check on /readyz), Azure Bot with the Microsoft Teams channel, a storage account for
-// tables and blobs reached with the web app's identity (no connection string, no account key),
-// Application Insights on a Log Analytics workspace.
+// tables and blobs reached with the web app's identity (no connection string, no account key)
+// and only from the web app's virtual network, a Key Vault holding the bot's client secret and the
+// link-signing secret (the app settings refer to them), Application Insights on a Log Analytics
+// workspace.
 //
 // No Bicep compiler runs on the project's build machines; tests/package/infra.test.ts checks
 // this file as text (parameters, app settings, outputs). Run `az bicep build --file
@@ -20,7 +22,7 @@ param resourceBaseName string
 @description('Azure region; defaults to the resource group\'s (choose uksouth or ukwest to keep data in the UK).')
 param location string = resourceGroup().location
 
-@description('App Service plan SKU. B1 is the smallest with Always On; deployment slots need S1 or above.')
+@description('App Service plan SKU. B1 is the smallest with Always On and virtual network integration (which the storage firewall needs); deployment slots need S1 or above.')
 param webAppSku string = 'B1'
 
 @allowed([
@@ -69,14 +71,20 @@ param allowSharedKeyAccess bool = false
 @description('Days to keep platform logs in Log Analytics. Logs may contain personal data; keep this short.')
 param logRetentionDays int = 30
 
+@description('Address space of the virtual network the web app reaches storage through (a /24 or larger; the app uses a /26 of it). Change it only if it clashes with a network you peer with.')
+param vnetAddressPrefix string = '10.70.0.0/24'
+
 var webAppName = resourceBaseName
 var serverfarmName = resourceBaseName
 var botServiceName = resourceBaseName
 var storageAccountName = take(toLower(replace('${resourceBaseName}st', '-', '')), 24)
+var keyVaultName = take('${resourceBaseName}-kv', 24)
+var vnetName = '${resourceBaseName}-vnet'
 
 // Built-in role definitions (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles)
 var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 
 // ---------------------------------------------------------------- monitoring
 
@@ -102,6 +110,51 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+// ---------------------------------------------------------------- network: the web app's way to storage
+
+// The web app's outbound calls to storage leave through this subnet (regional virtual network
+// integration, Basic B1 plan or higher), and the subnet's service endpoint lets the storage firewall
+// admit exactly this subnet. Chosen over the web app's outbound IP addresses, which do not work: the
+// storage firewall ignores IP rules for requests from the same Azure region. Chosen over private
+// endpoints, which are billed per endpoint per hour plus per GB (two: tables and blobs) and need private
+// DNS zones; the virtual network, the integration and service endpoints cost nothing.
+// Subnets are declared inside the network (not as child resources) so that redeploying it keeps them.
+resource vnet 'Microsoft.Network/virtualNetworks@2023-11-01' = {
+  name: vnetName
+  location: location
+  properties: {
+    addressSpace: {
+      addressPrefixes: [
+        vnetAddressPrefix
+      ]
+    }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: cidrSubnet(vnetAddressPrefix, 26, 0)
+          delegations: [
+            {
+              name: 'web-server-farms'
+              properties: {
+                serviceName: 'Microsoft.Web/serverFarms'
+              }
+            }
+          ]
+          serviceEndpoints: [
+            {
+              service: 'Microsoft.Storage'
+              locations: [
+                location
+              ]
+            }
+          ]
+        }
+      }
+    ]
+  }
+}
+
 // ---------------------------------------------------------------- storage (tables + evidence blobs)
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -119,10 +172,20 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled' // App Service (without VNet integration) reaches it over the public endpoint
+    // The public endpoint stays on because service endpoints arrive through it; its firewall admits only
+    // the web app's subnet. To export data (Storage Explorer), add your IP address for the time it takes
+    // (docs/deploy.md, "Rolling back").
+    publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: 'Deny'
       bypass: 'AzureServices'
+      virtualNetworkRules: [
+        {
+          id: vnet.properties.subnets[0].id
+          action: 'Allow'
+        }
+      ]
+      ipRules: []
     }
   }
 }
@@ -151,6 +214,50 @@ resource evidenceContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
   }
 }
 
+// ---------------------------------------------------------------- secrets
+
+// The two secrets live here, not in the app settings: the settings hold references, App Service reads
+// the values with the web app's identity, and only that identity may read them (RBAC, no access policies).
+// The values come from the @secure() parameters (SECRET_ variables in env/.env.<env>.user), so
+// re-provisioning after a rotation updates them; the references name no version, so the app picks the
+// new value up within 24 hours or at its next restart.
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: keyVaultName
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enabledForDeployment: false
+    enabledForTemplateDeployment: false
+    enabledForDiskEncryption: false
+    publicNetworkAccess: 'Enabled' // reads need an Entra token with the role below; App Service resolves references from outside the VNet
+  }
+}
+
+resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'bot-app-password'
+  properties: {
+    value: botAadAppClientSecret
+    contentType: 'Client secret of the bot\'s Entra app'
+  }
+}
+
+resource linkSigningSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'link-signing-secret'
+  properties: {
+    value: linkSigningSecret
+    contentType: 'Signs the app\'s short-lived links'
+  }
+}
+
 // ---------------------------------------------------------------- web app (bot + Cases tab)
 
 resource serverfarm 'Microsoft.Web/serverfarms@2022-09-01' = {
@@ -174,6 +281,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
   }
   properties: {
     serverFarmId: serverfarm.id
+    virtualNetworkSubnetId: vnet.properties.subnets[0].id // outbound to storage through the VNet (see the network above)
     httpsOnly: true
     clientAffinityEnabled: false // conversation state is in storage, any instance can serve any request
     siteConfig: {
@@ -189,10 +297,15 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       webSocketsEnabled: false
+      // Only private addresses and the subnet's service endpoint (storage) go through the VNet; the Bot
+      // Connector, Entra ID and Teams are reached over the internet as before (no NAT gateway needed).
+      vnetRouteAllEnabled: false
     }
   }
 }
 
+// No publishing with a user name and password, neither FTP nor the SCM (Kudu) site: deployments use
+// Entra ID (`teamsapp deploy` signs in with the deployer's account).
 resource webAppFtpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2022-09-01' = {
   parent: webApp
   name: 'ftp'
@@ -201,25 +314,38 @@ resource webAppFtpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPoli
   }
 }
 
+resource webAppScmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2022-09-01' = {
+  parent: webApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
 // App settings: the environment src/config.ts reads (APP_ENV=production makes it strict).
 // A separate resource so the values can use the site's own host name.
 // tests/package/infra.test.ts loads src/config.ts with exactly these names.
+// The secrets are Key Vault references; the role assignment comes first, so that they resolve at the first
+// start (if one still fails, the server refuses to start and names it: restart the app a few minutes later).
 resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
   parent: webApp
   name: 'appsettings'
+  dependsOn: [
+    keyVaultSecretsUser
+  ]
   properties: {
     APP_ENV: 'production'
     LOG_LEVEL: 'info'
     PUBLIC_BASE_URL: 'https://${webApp.properties.defaultHostName}'
     MicrosoftAppId: botAadAppClientId
-    MicrosoftAppPassword: botAadAppClientSecret
+    MicrosoftAppPassword: '@Microsoft.KeyVault(SecretUri=${botPasswordSecret.properties.secretUri})'
     MicrosoftAppType: 'SingleTenant'
     MicrosoftAppTenantId: botAadAppTenantId
     AAD_APP_CLIENT_ID: aadAppClientId
     AAD_APP_TENANT_ID: aadAppTenantId
     AAD_APP_ID_URI: 'api://${webApp.properties.defaultHostName}/${aadAppClientId}'
     TEAMS_APP_ID: teamsAppId
-    LINK_SIGNING_SECRET: linkSigningSecret
+    LINK_SIGNING_SECRET: '@Microsoft.KeyVault(SecretUri=${linkSigningSecretValue.properties.secretUri})'
     STORAGE_ACCOUNT_NAME: storage.name
     EVIDENCE_CONTAINER: evidenceContainer.name
     SCHOOLS_SEED_FILE: 'config/schools.seed.json'
@@ -265,6 +391,17 @@ resource blobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The web app's identity may read the vault's secrets (both of them are its own), and do nothing else there.
+resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, webApp.id, keyVaultSecretsUserRoleId)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
     principalId: webApp.identity.principalId
     principalType: 'ServicePrincipal'
   }

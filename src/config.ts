@@ -141,6 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (https://<your app domain>)');
     if (!e.AAD_APP_CLIENT_ID) problems.push('AAD_APP_CLIENT_ID: required in production (the Entra app for tab single sign-on)');
     if (!e.AAD_APP_TENANT_ID) problems.push('AAD_APP_TENANT_ID: required in production');
+    // App Service passes a Key Vault reference it could not resolve through as its own text, which is public.
+    for (const name of ['LINK_SIGNING_SECRET', 'MicrosoftAppPassword'] as const) {
+      if (e[name]?.startsWith('@Microsoft.KeyVault(')) {
+        problems.push(`${name}: the Key Vault reference was not resolved (does the web app's identity have Key Vault Secrets User on the vault?)`);
+      }
+    }
     const jwks = new URL(e.SSO_JWKS_URL);
     if (jwks.protocol !== 'https:' && !isLoopbackHost(jwks.hostname.replace(/^\[|\]$/g, ''))) {
       problems.push('SSO_JWKS_URL: must be https (plain http is accepted for a loopback test server only)');

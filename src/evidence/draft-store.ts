@@ -5,7 +5,8 @@ import type { EvidenceRecord } from '../domain/cases/types.js';
 
 /**
  * The `drafts` table: what belongs to a report that is not submitted yet. Partition = school.
- *   d|<draftId>                  the draft: owner, whether images are refused (indecent images), submitted
+ *   d|<draftId>                  the draft: owner, whether images are refused (indecent images), submitted,
+ *                                and the evidence slots reserved by uploads still in progress (`slots`)
  *   e|<draftId>|<evidenceId>     one piece of evidence received (chat or upload page); bytes are in blob storage
  * and, in partition `links` (a link is looked up by its id alone):
  *   <linkId>                     an upload-page link that has been opened: its school, draft, owner, expiry and
@@ -32,6 +33,26 @@ export interface LinkRow {
 }
 
 const LINKS = 'links';
+
+/**
+ * A slot reserved by an upload that never finished and was never given back (the process died mid-upload)
+ * counts for this long; then it is free again. Longer than any upload of an image up to the size cap.
+ */
+export const SLOT_RESERVATION_MS = 15 * 60 * 1000;
+/** Reservations that lose an ETag race try again; each loss means another upload got its slot. */
+const SLOT_ATTEMPTS = 50;
+
+export type SlotResult = { ok: true; number: number } | { ok: false; reason: 'notAllowed' | 'noImages' | 'limit' | 'busy' };
+
+const parseSlots = (v: unknown): Record<string, string> => {
+  try {
+    const o = JSON.parse(String(v ?? '{}')) as unknown;
+    return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+};
+const pause = () => new Promise((r) => setTimeout(r, Math.random() * 15));
 const rk = {
   draft: (draftId: string) => `d|${draftId}`,
   evidence: (draftId: string, id: string) => `e|${draftId}|${id}`,
@@ -82,6 +103,71 @@ export class DraftStore {
 
   async addEvidence(schoolId: string, draftId: string, ownerAad: string, v: EvidenceRecord): Promise<void> {
     await this.table.createEntity({ partitionKey: escapeKey(schoolId), rowKey: rk.evidence(draftId, v.id), ownerAad, ...v });
+  }
+
+  /**
+   * Reserve one of the draft's `max` evidence slots for `evidenceId`, before its bytes are stored, so that
+   * uploads running at the same time cannot together pass the limit. The draft row is read, then its
+   * evidence rows are listed; the slots in use are the stored evidence plus the reservations still in
+   * progress; the new reservation is written with the row's ETag (another writer in between: read again).
+   * Reservations whose evidence is stored, or older than SLOT_RESERVATION_MS, are dropped as it is written.
+   * `number`: how many slots are in use with this one.
+   */
+  async reserveSlot(schoolId: string, draftId: string, ownerAad: string, evidenceId: string, now: Date, max: number): Promise<SlotResult> {
+    const pk = escapeKey(schoolId);
+    for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
+      let row: Record<string, unknown> & { etag: string };
+      try {
+        row = await this.table.getEntity<Record<string, unknown>>(pk, rk.draft(draftId));
+      } catch (e) {
+        if (isNotFound(e)) return { ok: false, reason: 'notAllowed' };
+        throw e;
+      }
+      if (String(row.ownerAad) !== ownerAad || row.submitted === true) return { ok: false, reason: 'notAllowed' };
+      if (row.noImages === true) return { ok: false, reason: 'noImages' };
+      // Listed after the row is read: a reservation dropped from the row because its evidence was stored is then in this list.
+      const stored = new Set((await this.listEvidence(schoolId, draftId)).map((v) => v.id));
+      const pending: Record<string, string> = {};
+      for (const [id, at] of Object.entries(parseSlots(row.slots))) {
+        if (!stored.has(id) && now.getTime() - Date.parse(at) < SLOT_RESERVATION_MS) pending[id] = at;
+      }
+      const inUse = stored.size + Object.keys(pending).length;
+      if (inUse >= max) return { ok: false, reason: 'limit' };
+      pending[evidenceId] = now.toISOString();
+      try {
+        await this.table.updateEntity({ partitionKey: pk, rowKey: rk.draft(draftId), slots: JSON.stringify(pending) }, 'Merge', { etag: row.etag });
+        return { ok: true, number: inUse + 1 };
+      } catch (e) {
+        if (!isConflict(e)) throw e; // 412: another writer changed the row since it was read
+        await pause();
+      }
+    }
+    return { ok: false, reason: 'busy' };
+  }
+
+  /** Give a slot back (its upload failed and stored nothing). Nothing to do when it is not reserved. */
+  async releaseSlot(schoolId: string, draftId: string, evidenceId: string): Promise<void> {
+    const pk = escapeKey(schoolId);
+    for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
+      let row: Record<string, unknown> & { etag: string };
+      try {
+        row = await this.table.getEntity<Record<string, unknown>>(pk, rk.draft(draftId), { queryOptions: { select: ['slots'] } });
+      } catch (e) {
+        if (isNotFound(e)) return;
+        throw e;
+      }
+      const slots = parseSlots(row.slots);
+      if (!(evidenceId in slots)) return;
+      delete slots[evidenceId];
+      try {
+        await this.table.updateEntity({ partitionKey: pk, rowKey: rk.draft(draftId), slots: JSON.stringify(slots) }, 'Merge', { etag: row.etag });
+        return;
+      } catch (e) {
+        if (!isConflict(e)) throw e; // 412: another writer changed the row since it was read
+        await pause();
+      }
+    }
+    // Still reserved after so many races: it frees itself after SLOT_RESERVATION_MS.
   }
 
   async listEvidence(schoolId: string, draftId: string): Promise<EvidenceRecord[]> {

@@ -78,6 +78,7 @@ export const REFUSAL_TEXT: Record<EvidenceRefusal['reason'], string> = {
   limit: `one report can hold at most ${MAX_IMAGES_PER_REPORT} screenshots`,
   notAllowed: URL_REFUSAL_TEXT.notAllowed,
   noImages: 'images must not be sent for this kind of report',
+  busy: 'too many screenshots arrived at once. Please send it again',
 };
 
 export const newEvidenceId = () => randomBytes(8).toString('hex');
@@ -161,13 +162,13 @@ export class EvidenceService implements EvidenceIntake {
     return `${this.deps.publicBaseUrl}/upload/${encodeURIComponent(o.schoolId)}/${encodeURIComponent(o.draftId)}/${token}`;
   }
 
-  /** Whether this draft may take one more image now; a refusal reason if not. */
-  async admission(o: DraftOwner): Promise<EvidenceRefusal['reason'] | undefined> {
-    const d = await this.deps.drafts.getDraft(o.schoolId, o.draftId);
-    if (!d || d.ownerAad !== o.aad || d.submitted) return 'notAllowed';
-    if (d.noImages) return 'noImages';
-    if ((await this.list(o)).length >= MAX_IMAGES_PER_REPORT) return 'limit';
-    return undefined;
+  /**
+   * Store one image (the upload page's request body) as evidence of the draft, within its limit: a slot is
+   * reserved before any byte is read, and given back if the image is refused or storing fails. Throws
+   * EvidenceRefusal (`limit` once the draft holds MAX_IMAGES_PER_REPORT, counting uploads in progress).
+   */
+  async receive(o: DraftOwner, body: AsyncIterable<Uint8Array>, originalName: string, source: EvidenceRecord['source']): Promise<{ record: EvidenceRecord; number: number }> {
+    return this.withSlot(o, (id) => this.store(o, body, originalName, source, id));
   }
 
   async receiveFromChat(o: DraftOwner, items: IncomingImage[], bearer: () => Promise<string>, held?: number): Promise<IntakeResult[]> {
@@ -181,27 +182,45 @@ export class EvidenceService implements EvidenceIntake {
         continue;
       }
       try {
-        const res = await this.download(item.url, bearer);
-        try {
-          const record = await this.store(o, Readable.fromWeb(res.body as never), item.originalName, 'chat');
-          count++;
-          results.push({ ok: true, record, number: count });
-        } finally {
-          res.abort();
-        }
+        // The slot is reserved before the download, so an image over the limit is not even fetched.
+        const { record, number } = await this.withSlot(o, async (id) => {
+          const res = await this.download(item.url, bearer);
+          try {
+            return await this.store(o, Readable.fromWeb(res.body as never), item.originalName, 'chat', id);
+          } finally {
+            res.abort();
+          }
+        });
+        count = number;
+        results.push({ ok: true, record, number });
       } catch (e) {
         const reason = e instanceof EvidenceRefusal ? e.reason : 'download';
         if (!(e instanceof EvidenceRefusal)) this.deps.log.warn({ draftId: o.draftId, errorName: (e as Error).name }, 'evidence download failed');
+        if (reason === 'limit') count = MAX_IMAGES_PER_REPORT;
         results.push(this.refusal(item.originalName, reason));
       }
     }
     return results;
   }
 
-  /** Store an image stream (upload page or download) as evidence of the draft. Throws EvidenceRefusal. */
-  async store(o: DraftOwner, body: AsyncIterable<Uint8Array>, originalName: string, source: EvidenceRecord['source']): Promise<EvidenceRecord> {
-    const metered = await meterImage(body, MAX_IMAGE_BYTES);
+  /** Run `work` holding one of the draft's evidence slots; the slot is given back if `work` throws. */
+  private async withSlot(o: DraftOwner, work: (evidenceId: string) => Promise<EvidenceRecord>): Promise<{ record: EvidenceRecord; number: number }> {
     const id = newEvidenceId();
+    const slot = await this.deps.drafts.reserveSlot(o.schoolId, o.draftId, o.aad, id, this.clock(), MAX_IMAGES_PER_REPORT);
+    if (!slot.ok) throw new EvidenceRefusal(slot.reason);
+    try {
+      return { record: await work(id), number: slot.number };
+    } catch (e) {
+      await this.deps.drafts.releaseSlot(o.schoolId, o.draftId, id).catch((err: unknown) => {
+        this.deps.log.warn({ draftId: o.draftId, evidenceId: id, errorName: (err as Error).name }, 'could not give back an evidence slot');
+      });
+      throw e;
+    }
+  }
+
+  /** Store an image stream (upload page or download) as evidence `id` of the draft, in the slot reserved for it. Throws EvidenceRefusal. */
+  private async store(o: DraftOwner, body: AsyncIterable<Uint8Array>, originalName: string, source: EvidenceRecord['source'], id: string): Promise<EvidenceRecord> {
+    const metered = await meterImage(body, MAX_IMAGE_BYTES);
     const blobName = `${o.schoolId}/${o.draftId}/${id}`;
     const blob = this.deps.container.getBlockBlobClient(blobName);
     const headers = { blobHTTPHeaders: { blobContentType: metered.type } };

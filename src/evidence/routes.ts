@@ -13,6 +13,9 @@ const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
 const SCHOOL_RE = /^[a-z0-9-]{2,40}$/;
 const DRAFT_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** HTTP status of each refusal: the draft is full (409), takes no images or not from this link (403), too big (413), busy (503); the rest are not pictures (415). */
+const REFUSAL_STATUS: Partial<Record<EvidenceRefusal['reason'], number>> = { limit: 409, notAllowed: 403, noImages: 403, tooLarge: 413, busy: 503 };
+
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 function sendHtml(res: Response, status: number, html: string): void {
@@ -131,8 +134,6 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
       const declared = Number(req.headers['content-length'] ?? '');
       if (Number.isFinite(declared) && declared > MAX_IMAGE_BYTES) return refuse(413, `Not saved: ${REFUSAL_TEXT.tooLarge}.`);
       const owner = { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId };
-      const blocked = await evidence.admission(owner);
-      if (blocked) return refuse(blocked === 'limit' ? 409 : 403, `Not saved: ${REFUSAL_TEXT[blocked]}.`);
       let name = 'screenshot';
       try {
         name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'screenshot'));
@@ -140,14 +141,12 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
         // keep the default
       }
       try {
-        const record = await evidence.store(owner, req, name, 'upload');
+        // The draft's limit is checked and a slot taken in one step (uploads run in parallel), before the body is read.
+        const { record } = await evidence.receive(owner, req, name, 'upload');
         const count = (await evidence.list(owner)).length;
         sendJson(res, 201, { received: count, message: `Received (${describeImage(record)}). ${count} of up to ${MAX_IMAGES_PER_REPORT} for this report.` });
       } catch (e) {
-        if (e instanceof EvidenceRefusal) {
-          const status = e.reason === 'tooLarge' ? 413 : 415;
-          return refuse(status, `Not saved: ${REFUSAL_TEXT[e.reason]}.`);
-        }
+        if (e instanceof EvidenceRefusal) return refuse(REFUSAL_STATUS[e.reason] ?? 415, `Not saved: ${REFUSAL_TEXT[e.reason]}.`);
         log.warn({ draftId: link.draftId, errorName: (e as Error).name }, 'upload failed');
         return refuse(500, 'Not saved: something went wrong on our side. Please try again.');
       }

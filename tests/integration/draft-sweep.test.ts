@@ -34,7 +34,7 @@ describe('draft sweeper', () => {
     const draft = async (draftId: string, schoolId = 'westbrook'): Promise<{ owner: DraftOwner; blobName: string }> => {
       const owner = { schoolId, aad: `aad-${draftId}`, draftId };
       await service.openDraft(owner, { noImages: false });
-      const v = await service.store(owner, Readable.from([png(2048)]), 'shot.png', 'chat');
+      const { record: v } = await service.receive(owner, Readable.from([png(2048)]), 'shot.png', 'chat');
       return { owner, blobName: v.blobName };
     };
     const blobExists = (name: string) => storage.evidence.getBlockBlobClient(name).exists();

@@ -164,6 +164,74 @@ describe('infra/azure.bicep resources', () => {
   });
 });
 
+describe('infra/azure.bicep keeps secrets in Key Vault and storage off the open internet', () => {
+  const SECURE = ['botAadAppClientSecret', 'linkSigningSecret'];
+  const secretResources = resources(bicep).filter((r) => r.type === 'Microsoft.KeyVault/vaults/secrets');
+
+  it('has a Key Vault that authorises with Azure RBAC (no access policies) and keeps deleted secrets', () => {
+    expect(resources(bicep).map((r) => r.type)).toContain('Microsoft.KeyVault/vaults');
+    const kv = resourceBody(bicep, 'keyVault');
+    expect(kv).toMatch(/enableRbacAuthorization: true/);
+    expect(kv).toMatch(/enableSoftDelete: true/);
+    expect(kv).not.toMatch(/accessPolicies/);
+  });
+
+  it('stores each secret parameter in the vault, and nowhere else', () => {
+    const stored = secretResources.map((r) => {
+      const body = resourceBody(bicep, r.name);
+      expect(body).toMatch(/parent: keyVault\b/);
+      return /^\s*value: (\w+)\s*$/m.exec(body)?.[1];
+    });
+    expect(stored.sort()).toEqual(SECURE);
+    // Each secure parameter is used once: as the value of its secret.
+    for (const p of SECURE) expect(code.match(new RegExp(`\\b${p}\\b`, 'g'))?.length, p).toBe(2);
+  });
+
+  it('gives the app its secrets as Key Vault references (no version: a rotated secret is picked up)', () => {
+    for (const [setting, secret] of [['MicrosoftAppPassword', 'botPasswordSecret'], ['LINK_SIGNING_SECRET', 'linkSigningSecretValue']]) {
+      expect(appSettings.get(setting), setting).toBe(`'@Microsoft.KeyVault(SecretUri=\${${secret}.properties.secretUri})'`);
+      expect(secretResources.map((r) => r.name)).toContain(secret);
+    }
+    for (const [name, value] of appSettings) for (const p of SECURE) expect(value, name).not.toMatch(new RegExp(`\\b${p}\\b`));
+  });
+
+  it("lets the web app's identity read the vault's secrets (Key Vault Secrets User), before the settings that need them", () => {
+    const body = resourceBody(bicep, 'keyVaultSecretsUser');
+    expect(body).toMatch(/scope: keyVault\b/);
+    expect(body).toMatch(/principalId: webApp\.identity\.principalId/);
+    expect(body).toContain('keyVaultSecretsUserRoleId');
+    expect(code).toContain("keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'");
+    expect(resourceBody(bicep, 'webAppSettings')).toMatch(/dependsOn: \[\s*keyVaultSecretsUser\s*\]/);
+  });
+
+  it("admits only the web app's subnet to storage (a service endpoint through VNet integration; IP rules would not work in-region)", () => {
+    const st = resourceBody(bicep, 'storage');
+    expect(st).toMatch(/defaultAction: 'Deny'/);
+    expect(st).toMatch(/virtualNetworkRules: \[\s*\{\s*id: vnet\.properties\.subnets\[0\]\.id\s*action: 'Allow'/);
+    expect(code).not.toMatch(/defaultAction: 'Allow'/);
+    const net = resourceBody(bicep, 'vnet');
+    expect(net).toMatch(/serviceName: 'Microsoft\.Web\/serverFarms'/);
+    expect(net).toMatch(/service: 'Microsoft\.Storage'/);
+    expect(resourceBody(bicep, 'webApp')).toMatch(/virtualNetworkSubnetId: vnet\.properties\.subnets\[0\]\.id/);
+    // VNet integration needs a Basic (B1) plan or higher: not Free or Shared.
+    expect(literal(code.match(/param webAppSku string = (.*)/)![1])).toMatch(/^(B|S|P)\d/);
+    expect(parameterFile.parameters.webAppSku.value).toMatch(/^(B|S|P)\d/);
+  });
+
+  it('allows no basic-auth publishing (FTP or SCM), only HTTPS, TLS 1.2 and no FTP', () => {
+    const policies = resources(bicep).filter((r) => r.type === 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    const names = policies.map((r) => {
+      const body = resourceBody(bicep, r.name);
+      expect(body).toMatch(/parent: webApp\b/);
+      expect(body).toMatch(/allow: false/);
+      return literal(/^\s*name: (.*)$/m.exec(body)![1]);
+    });
+    expect(names.sort()).toEqual(['ftp', 'scm']);
+    const site = resourceBody(bicep, 'webApp');
+    for (const setting of [/httpsOnly: true/, /minTlsVersion: '1\.2'/, /scmMinTlsVersion: '1\.2'/, /ftpsState: 'Disabled'/]) expect(site).toMatch(setting);
+  });
+});
+
 describe('web app settings ↔ src/config.ts (production)', () => {
   /** Plausible values for the settings that are expressions in Bicep; literals are used as they are. */
   const DUMMY: Record<string, string> = {
@@ -239,6 +307,12 @@ describe('web app settings ↔ src/config.ts (production)', () => {
     const set = new Set(appSettings.keys());
     const missing = asked.filter((n) => !n.split(' or ').some((alternative) => set.has(alternative.trim())));
     expect(missing).toEqual([]);
+  });
+
+  it('an unresolved Key Vault reference stops the server, naming the setting (App Service would pass the reference text on)', () => {
+    const env = azureEnv();
+    for (const name of ['LINK_SIGNING_SECRET', 'MicrosoftAppPassword']) env[name] = appSettings.get(name)!.replace(/^'|'$/g, '');
+    expect(problemsOf(env).map((p) => p.slice(0, p.indexOf(':')))).toEqual(['LINK_SIGNING_SECRET', 'MicrosoftAppPassword']);
   });
 
   it('sets nothing dangerous: no connection string, no account key, no development switches', () => {

@@ -75,4 +75,13 @@ describe('configuration', () => {
     expect(problems({ ...dev, PORT: 'eighty' })[0]).toMatch(/^PORT/);
     expect(problems({ ...dev, EVIDENCE_CONTAINER: 'Bad_Name' })[0]).toMatch(/^EVIDENCE_CONTAINER/);
   });
+
+  it('refuses a Key Vault reference that App Service could not resolve, rather than use its text as the secret', () => {
+    const ref = '@Microsoft.KeyVault(SecretUri=https://safersocialab12-kv.vault.azure.net/secrets/link-signing-secret)';
+    expect(ref.length).toBeGreaterThan(32); // long enough to pass as a signing secret otherwise
+    expect(problems({ ...prod, LINK_SIGNING_SECRET: ref, MicrosoftAppPassword: ref.replace('link-signing-secret', 'bot-app-password') })).toEqual([
+      "LINK_SIGNING_SECRET: the Key Vault reference was not resolved (does the web app's identity have Key Vault Secrets User on the vault?)",
+      "MicrosoftAppPassword: the Key Vault reference was not resolved (does the web app's identity have Key Vault Secrets User on the vault?)",
+    ]);
+  });
 });

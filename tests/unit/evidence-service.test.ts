@@ -37,14 +37,25 @@ function fakes() {
   } as unknown as ContainerClient;
   const records: EvidenceRecord[] = [];
   const draft: DraftRow = { draftId: 'd1', ownerAad: 'a1', noImages: false, submitted: false, createdAt: '' };
+  /** Slots reserved by uploads in progress (the real store keeps them on the draft row, with an ETag). */
+  const pending = new Set<string>();
   const drafts = {
     getDraft: async () => draft,
     saveDraft: async () => undefined,
-    addEvidence: async (_s: string, _d: string, _a: string, v: EvidenceRecord) => void records.push(v),
+    reserveSlot: async (_s: string, _d: string, _a: string, id: string, _now: Date, max: number) => {
+      if (records.length + pending.size >= max) return { ok: false, reason: 'limit' };
+      pending.add(id);
+      return { ok: true, number: records.length + pending.size };
+    },
+    releaseSlot: async (_s: string, _d: string, id: string) => void pending.delete(id),
+    addEvidence: async (_s: string, _d: string, _a: string, v: EvidenceRecord) => {
+      pending.delete(v.id);
+      records.push(v);
+    },
     listEvidence: async () => [...records],
     deleteEvidence: async () => undefined,
   } as unknown as DraftStore;
-  return { blobs, puts, records, container, drafts };
+  return { blobs, puts, records, pending, container, drafts };
 }
 
 type Route = (url: URL, init: RequestInit) => Response;
@@ -111,13 +122,14 @@ describe('evidence download and storage', () => {
 
   it('refuses an image that grows past 10 MB while streaming (no Content-Length) and keeps nothing', async () => {
     const mb = Buffer.alloc(1024 * 1024, 7);
-    const { svc, records, blobs } = service({
+    const { svc, records, blobs, pending } = service({
       'http://127.0.0.1:4000/big.png': () => new Response(streamOf([PNG, ...Array.from({ length: 11 }, () => mb)])),
     });
     const [r] = await svc.receiveFromChat(owner, [{ url: 'http://127.0.0.1:4000/big.png', originalName: 'big.png', shape: 'file' }], bearer);
     expect(r).toMatchObject({ ok: false, reason: 'tooLarge' });
     expect(records).toHaveLength(0);
     expect(blobs.size).toBe(0);
+    expect(pending.size).toBe(0); // its slot was given back
     expect(MAX_IMAGE_BYTES).toBe(10 * 1024 * 1024);
   });
 

@@ -213,7 +213,8 @@ describe('report an incident: back, cancel, edit, validation', () => {
     const { client, cases } = makeClient();
     await play(client, [
       ...typedAnswers('trolling'),
-      ['done', ['Check your report', 'https://www.facebook.com/groups/example']],
+      // The summary shows the address as typed, but not as a live link (a zero-width space after "https:" and "www").
+      ['done', ['Check your report', '"title":"Where","value":"https:\u200B//www\u200B.facebook.com/groups/example"']],
       [edit('where'), ['Where exactly?', '"value":"https://www.facebook.com/groups/example"']],
       ['@troll_account_99', ['Check your report', '@troll_account_99']],
       [edit('platform'), 'Where did it happen?'],
