@@ -5,9 +5,9 @@ import type { EvidenceRecord } from '../domain/cases/types.js';
 
 /**
  * The `drafts` table: what belongs to a report that is not submitted yet. Partition = school.
- *   d|<draftId>                  the draft: owner, whether images are refused (indecent images), submitted,
- *                                and the evidence slots reserved by uploads still in progress (`slots`)
+ *   d|<draftId>                  the draft: owner, whether images are refused (indecent images), submitted
  *   e|<draftId>|<evidenceId>     one piece of evidence received (chat or upload page); bytes are in blob storage
+ *   s|<draftId>|<nn>             evidence slot nn (01 to the limit): held by an upload in progress or by stored evidence
  * and, in partition `links` (a link is looked up by its id alone):
  *   <linkId>                     an upload-page link that has been opened: its school, draft, owner, expiry and
  *                                the page session that used it (written when the page is first opened)
@@ -44,18 +44,17 @@ const SLOT_ATTEMPTS = 50;
 
 export type SlotResult = { ok: true; number: number } | { ok: false; reason: 'notAllowed' | 'noImages' | 'limit' | 'busy' };
 
-const parseSlots = (v: unknown): Record<string, string> => {
-  try {
-    const o = JSON.parse(String(v ?? '{}')) as unknown;
-    return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
-};
+interface SlotRow {
+  n: number;
+  evidenceId: string;
+  reservedAt: string;
+  etag: string;
+}
 const pause = () => new Promise((r) => setTimeout(r, Math.random() * 15));
 const rk = {
   draft: (draftId: string) => `d|${draftId}`,
   evidence: (draftId: string, id: string) => `e|${draftId}|${id}`,
+  slot: (draftId: string, n: number) => `s|${draftId}|${String(n).padStart(2, '0')}`,
 };
 
 export class DraftStore {
@@ -107,67 +106,66 @@ export class DraftStore {
 
   /**
    * Reserve one of the draft's `max` evidence slots for `evidenceId`, before its bytes are stored, so that
-   * uploads running at the same time cannot together pass the limit. The draft row is read, then its
-   * evidence rows are listed; the slots in use are the stored evidence plus the reservations still in
-   * progress; the new reservation is written with the row's ETag (another writer in between: read again).
-   * Reservations whose evidence is stored, or older than SLOT_RESERVATION_MS, are dropped as it is written.
-   * `number`: how many slots are in use with this one.
+   * uploads running at the same time cannot together pass the limit. Each slot is a row of its own,
+   * `s|<draftId>|<n>` with n from 1 to `max`: taking a free one is an insert (a race loses with 409),
+   * taking over one left by a dead upload is an ETag-conditional replace (412), so no more than `max`
+   * can ever be held. A slot stays taken while its evidence is stored; one whose upload never finished
+   * is free again after SLOT_RESERVATION_MS. `number`: how many slots are in use with this one.
    */
   async reserveSlot(schoolId: string, draftId: string, ownerAad: string, evidenceId: string, now: Date, max: number): Promise<SlotResult> {
     const pk = escapeKey(schoolId);
     for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
-      let row: Record<string, unknown> & { etag: string };
-      try {
-        row = await this.table.getEntity<Record<string, unknown>>(pk, rk.draft(draftId));
-      } catch (e) {
-        if (isNotFound(e)) return { ok: false, reason: 'notAllowed' };
-        throw e;
-      }
-      if (String(row.ownerAad) !== ownerAad || row.submitted === true) return { ok: false, reason: 'notAllowed' };
-      if (row.noImages === true) return { ok: false, reason: 'noImages' };
-      // Listed after the row is read: a reservation dropped from the row because its evidence was stored is then in this list.
+      const draft = await this.getDraft(schoolId, draftId);
+      if (!draft || draft.ownerAad !== ownerAad || draft.submitted) return { ok: false, reason: 'notAllowed' };
+      if (draft.noImages) return { ok: false, reason: 'noImages' };
+      const slots = await this.listSlots(schoolId, draftId);
+      // Listed after the slots: evidence stored since then still counts as in use.
       const stored = new Set((await this.listEvidence(schoolId, draftId)).map((v) => v.id));
-      const pending: Record<string, string> = {};
-      for (const [id, at] of Object.entries(parseSlots(row.slots))) {
-        if (!stored.has(id) && now.getTime() - Date.parse(at) < SLOT_RESERVATION_MS) pending[id] = at;
-      }
-      const inUse = stored.size + Object.keys(pending).length;
+      const held = (s: SlotRow) => stored.has(s.evidenceId) || now.getTime() - Date.parse(s.reservedAt) < SLOT_RESERVATION_MS;
+      const inUse = slots.filter(held).length + [...stored].filter((id) => !slots.some((s) => s.evidenceId === id)).length;
       if (inUse >= max) return { ok: false, reason: 'limit' };
-      pending[evidenceId] = now.toISOString();
+      let free = 0;
+      for (let n = 1; n <= max && !free; n++) {
+        const s = slots.find((x) => x.n === n);
+        if (!s || !held(s)) free = n;
+      }
+      if (!free) return { ok: false, reason: 'limit' };
+      const stale = slots.find((x) => x.n === free);
+      const row = { partitionKey: pk, rowKey: rk.slot(draftId, free), evidenceId, reservedAt: now.toISOString() };
       try {
-        await this.table.updateEntity({ partitionKey: pk, rowKey: rk.draft(draftId), slots: JSON.stringify(pending) }, 'Merge', { etag: row.etag });
+        if (stale) await this.table.updateEntity(row, 'Replace', { etag: stale.etag });
+        else await this.table.createEntity(row);
         return { ok: true, number: inUse + 1 };
       } catch (e) {
-        if (!isConflict(e)) throw e; // 412: another writer changed the row since it was read
+        if (!isConflict(e)) throw e; // 409 or 412: another upload took this slot first
         await pause();
       }
     }
     return { ok: false, reason: 'busy' };
   }
 
-  /** Give a slot back (its upload failed and stored nothing). Nothing to do when it is not reserved. */
+  /** Give a slot back (its upload failed and stored nothing, or its evidence was deleted): its row goes. */
   async releaseSlot(schoolId: string, draftId: string, evidenceId: string): Promise<void> {
-    const pk = escapeKey(schoolId);
-    for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
-      let row: Record<string, unknown> & { etag: string };
-      try {
-        row = await this.table.getEntity<Record<string, unknown>>(pk, rk.draft(draftId), { queryOptions: { select: ['slots'] } });
-      } catch (e) {
-        if (isNotFound(e)) return;
-        throw e;
-      }
-      const slots = parseSlots(row.slots);
-      if (!(evidenceId in slots)) return;
-      delete slots[evidenceId];
-      try {
-        await this.table.updateEntity({ partitionKey: pk, rowKey: rk.draft(draftId), slots: JSON.stringify(slots) }, 'Merge', { etag: row.etag });
-        return;
-      } catch (e) {
-        if (!isConflict(e)) throw e; // 412: another writer changed the row since it was read
-        await pause();
-      }
+    for (const s of await this.listSlots(schoolId, draftId)) {
+      if (s.evidenceId === evidenceId) await this.deleteRow(schoolId, rk.slot(draftId, s.n));
     }
-    // Still reserved after so many races: it frees itself after SLOT_RESERVATION_MS.
+  }
+
+  private async listSlots(schoolId: string, draftId: string): Promise<SlotRow[]> {
+    const out: SlotRow[] = [];
+    const filter = `PartitionKey eq ${odataString(escapeKey(schoolId))} and RowKey gt ${odataString(`s|${draftId}|`)} and RowKey lt ${odataString(`s|${draftId}}`)}`;
+    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      out.push({ n: Number(String(e.rowKey).split('|')[2]), evidenceId: String(e.evidenceId), reservedAt: String(e.reservedAt), etag: String(e.etag) });
+    }
+    return out;
+  }
+
+  private async deleteRow(schoolId: string, rowKey: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(escapeKey(schoolId), rowKey);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
   }
 
   async listEvidence(schoolId: string, draftId: string): Promise<EvidenceRecord[]> {
@@ -193,11 +191,8 @@ export class DraftStore {
   }
 
   async deleteEvidence(schoolId: string, draftId: string, evidenceId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(escapeKey(schoolId), rk.evidence(draftId, evidenceId));
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    await this.deleteRow(schoolId, rk.evidence(draftId, evidenceId));
+    await this.releaseSlot(schoolId, draftId, evidenceId);
   }
 
   /** Drafts (of every school) created before `before`: the sweeper's work list. */
@@ -212,12 +207,10 @@ export class DraftStore {
     }
   }
 
+  /** The draft row and any slot an upload that died left behind. */
   async deleteDraft(schoolId: string, draftId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(escapeKey(schoolId), rk.draft(draftId));
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    for (const slot of await this.listSlots(schoolId, draftId)) await this.deleteRow(schoolId, rk.slot(draftId, slot.n));
+    await this.deleteRow(schoolId, rk.draft(draftId));
   }
 
   /** Delete the rows of upload links that expired before `before`; returns how many. */
