@@ -216,7 +216,8 @@ describe('report an incident: back, cancel, edit, validation', () => {
       // The summary shows the address as typed, but not as a live link (a zero-width space after "https:" and "www").
       ['done', ['Check your report', '"title":"Where","value":"https:\u200B//www\u200B.facebook.com/groups/example"']],
       [edit('where'), ['Where exactly?', '"value":"https://www.facebook.com/groups/example"']],
-      ['@troll_account_99', ['Check your report', '@troll_account_99']],
+      // Underscores are escaped, so Teams shows them rather than reading them as emphasis.
+      ['@troll_account_99', ['Check your report', '"title":"Where","value":"@troll\\\\_account\\\\_99"']],
       [edit('platform'), 'Where did it happen?'],
       [answer('platform', 'other'), 'Which app or website?'],
       ['Kik', ['Check your report', 'Other: Kik']],

@@ -105,7 +105,7 @@ describe('who may read the role-change trail', () => {
 
 describe('the seed file', () => {
   it('refuses a person who is both headteacher and chair, and names them', () => {
-    const seed = (roles: Role[]) => ({ schools: [{ id: 'w1', name: 'W', referencePrefix: 'W', headTitle: 'Headteacher', members: [{ aadObjectId: 'a', name: 'A', roles }] }] });
+    const seed = (roles: Role[]) => ({ schools: [{ id: 'w1', name: 'W', tenantId: '00000000-0000-4000-8000-00000000a001', referencePrefix: 'W', headTitle: 'Headteacher', members: [{ aadObjectId: 'a', name: 'A', roles }] }] });
     expect(validateSeed(seed(['staff', 'headteacher']))).toEqual([]);
     expect(validateSeed(seed(['chair']))).toEqual([]);
     expect(validateSeed(seed(['staff', 'slt', 'headteacher', 'chair']))).toEqual([
