@@ -2,6 +2,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { ConversationReference, Activity } from 'botbuilder';
 import type { ConversationRef } from '../storage/conversation-refs.js';
 import { DeliveryError, type OutboundMessage, type Sender } from '../domain/cases/outbox-dispatcher.js';
+import { MessageTooLargeError, REFUSE_OVERSIZE } from './message-size-guard.js';
 
 function toReference(r: ConversationRef): Partial<ConversationReference> {
   return {
@@ -28,6 +29,8 @@ function toActivity(msg: OutboundMessage): Partial<Activity> {
 /** Maps a Bot Connector failure to a retry decision (429 honours Retry-After; 4xx other than 408/429 are final). */
 export function toDeliveryError(e: unknown): DeliveryError {
   if (e instanceof DeliveryError) return e;
+  // Refused here, before Teams would have answered 413: retrying cannot help.
+  if (e instanceof MessageTooLargeError) return new DeliveryError('tooLarge', false);
   const err = e as { statusCode?: number; response?: { status?: number; headers?: { get?: (n: string) => string | undefined } | Record<string, string> } };
   const status = err?.statusCode ?? err?.response?.status;
   const h = err?.response?.headers;
@@ -80,6 +83,7 @@ export class BotSender implements Sender {
     try {
       await this.adapter.continueConversationAsync(this.botAppId, toReference(ref), async (ctx) => {
         withoutSdkRetries(this.adapter, ctx);
+        ctx.turnState.set(REFUSE_OVERSIZE, true);
         try {
           await logic(ctx);
         } catch (e) {
