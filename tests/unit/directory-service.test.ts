@@ -108,6 +108,20 @@ describe('DirectoryService at trust scale (50 schools × 1,500 staff)', () => {
     expect(await dir.searchStaff('school-02', chair.email!, { skip: 0, top: 15 })).toEqual([]);
     expect(store.calls.listMembers).toBe(1);
   });
+
+  it('searches a list past its time at once, and reloads it behind the answer', async () => {
+    const store = trust(1, 300);
+    let now = 0;
+    const dir = new DirectoryService(store, () => now, 30_000);
+    await dir.searchStaff('school-01', 'a', { skip: 0, top: 1 });
+    store.members.get('school-01')!.push({ schoolId: 'school-01', aadObjectId: 'new-teacher', name: 'Zebedee Newcomer', roles: ['staff'] });
+    now = 31_000;
+    expect(await dir.searchStaff('school-01', 'zebedee', { skip: 0, top: 15 })).toEqual([]);
+    expect(store.calls.listMembers).toBe(2);
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await dir.searchStaff('school-01', 'zebedee', { skip: 0, top: 15 })).map((m) => m.aadObjectId)).toEqual(['new-teacher']);
+    expect(store.calls.listMembers).toBe(2);
+  });
 });
 
 describe('the people picker search (application/search)', () => {
