@@ -12,7 +12,7 @@ import {
   type ApprovalPayload,
   type Decision,
 } from '../domain/account-requests/account-request-service.js';
-import { accountRequestFacts, schoolStaff } from '../domain/account-requests/account-request.js';
+import { accountRequestFacts } from '../domain/account-requests/account-request.js';
 import { currentStep, roleLabel, type ApprovalRole, type ApprovalStep } from '../domain/account-requests/approval-chain.js';
 import { caseLink, displayTime } from '../alerts/render.js';
 import { ACCOUNT_VERBS, buildAccountNoticeCard, buildApprovalCard, type AccountActionData } from '../cards/account-request-cards.js';
@@ -142,20 +142,24 @@ export const accountStatusFor = (deps: Pick<AppServices, 'caseRepo' | 'directory
   return describeStatus(d.case, (await deps.directory.school(m.schoolId))?.headTitle ?? 'Headteacher');
 };
 
+/** How a colleague is shown in a people picker (its static choices and its search results alike). */
+export const staffTitle = (m: Pick<Member, 'name' | 'jobTitle'>) => (m.jobTitle ? `${m.name} (${m.jobTitle})` : m.name);
+
+/** Search results per page at most: Teams shows 15 in the dropdown and asks for the next page with `skip`. */
+export const SEARCH_PAGE = 15;
+
 /**
  * The people picker's dynamic search (`application/search` with dataset "staff.<schoolId>"): the school's
- * staff whose name, job title or email matches. Only a member of that school may search it.
+ * staff whose name, job title or email matches, a page at a time, from the cached directory (no storage
+ * request per keystroke). Only a member of that school may search it.
  */
 export function staffSearchHandler(deps: Pick<Deps, 'directory'>): SearchHandler {
   return async (ctx, q) => {
     const schoolId = q.dataset.slice('staff.'.length);
     const aad = ctx.activity.from?.aadObjectId;
-    if (!aad || !(await deps.directory.member(schoolId, aad))) return cardError('You can search only the staff of your own school.');
-    const needle = q.queryText.trim().toLowerCase();
-    const hits = schoolStaff(await deps.directory.members(schoolId)).filter((m) =>
-      [m.name, m.jobTitle ?? '', m.email ?? ''].some((t) => t.toLowerCase().includes(needle)),
-    );
-    const results = hits.slice(q.skip, q.skip + q.top).map((m) => ({ title: m.jobTitle ? `${m.name} (${m.jobTitle})` : m.name, value: m.aadObjectId }));
+    if (!/^[a-z0-9-]{2,40}$/.test(schoolId) || !aad || !(await deps.directory.member(schoolId, aad))) return cardError('You can search only the staff of your own school.');
+    const hits = await deps.directory.searchStaff(schoolId, q.queryText, { skip: q.skip, top: Math.min(q.top, SEARCH_PAGE) });
+    const results = hits.map((m) => ({ title: staffTitle(m), value: m.aadObjectId }));
     return { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } };
   };
 }

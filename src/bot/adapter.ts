@@ -1,6 +1,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { messageSizeGuard } from './message-size-guard.js';
 
 /**
  * The one message for a failed turn (storage unreachable, a bug). The turn's state was not saved, so the
@@ -123,6 +124,7 @@ export function createAdapter(config: AppConfig, log: Logger): BotHttpAdapter {
     MicrosoftAppTenantId: config.bot.tenantId,
   });
   const adapter = new BotHttpAdapter(auth, log);
+  adapter.use(messageSizeGuard(log));
   adapter.onTurnError = async (ctx: TurnContext, error: unknown) => {
     // Ids only: never the message text, names or the error's own message (it may quote user input).
     log.error(

@@ -2,6 +2,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { ConversationReference, Activity } from 'botbuilder';
 import type { ConversationRef } from '../storage/conversation-refs.js';
 import { DeliveryError, safeCode, type OutboundMessage, type Sender } from '../domain/cases/outbox-dispatcher.js';
+import { MessageTooLargeError, REFUSE_OVERSIZE } from './message-size-guard.js';
 
 function toReference(r: ConversationRef): Partial<ConversationReference> {
   return {
@@ -46,6 +47,8 @@ function errorCode(err: { code?: unknown; response?: { parsedBody?: unknown; bod
  */
 export function toDeliveryError(e: unknown): DeliveryError {
   if (e instanceof DeliveryError) return e;
+  // Refused here, before Teams would have answered 413: retrying cannot help.
+  if (e instanceof MessageTooLargeError) return new DeliveryError('tooLarge', false, undefined, 413, 'tooLarge');
   const err = e as { statusCode?: number; code?: unknown; response?: { status?: number; parsedBody?: unknown; bodyAsText?: string; headers?: { get?: (n: string) => string | undefined } | Record<string, string> } };
   const status = err?.statusCode ?? err?.response?.status;
   const code = errorCode(err);
@@ -99,6 +102,7 @@ export class BotSender implements Sender {
     try {
       await this.adapter.continueConversationAsync(this.botAppId, toReference(ref), async (ctx) => {
         withoutSdkRetries(this.adapter, ctx);
+        ctx.turnState.set(REFUSE_OVERSIZE, true);
         try {
           await logic(ctx);
         } catch (e) {

@@ -52,12 +52,18 @@ const long = (id: string, label: string, o: Record<string, unknown> = {}) => tex
 const choice = (id: string, label: string, choicesOf: string, o: Record<string, unknown> = {}) =>
   field({ type: 'Input.ChoiceSet', id, label, value: `\${${id}}`, choices: [{ $data: `\${${choicesOf}}`, title: '${title}', value: '${value}' }], ...o });
 /**
- * A people picker over the school's staff: a dynamic search (`Data.Query`, answered by the bot's
- * application/search handler) where the client supports it, and the full static list as the fallback.
+ * A people picker over the school's staff. Teams (desktop, web, iOS and Android) searches the whole staff
+ * as the person types: `choices.data` is a `Data.Query` answered by the bot's application/search handler,
+ * 15 at a time. The static `choices` are only a few likely people (pickerSuggestions: those already chosen,
+ * the line manager, senior leaders), never the whole staff list: a card carrying 1,500 names is 465 KB,
+ * far over Teams' message limit. A host without dynamic search (an Adaptive Cards renderer outside Teams)
+ * drops `choices.data` and shows the static choices as a plain dropdown: the requester can name those
+ * people there, and anyone else from Teams desktop, web or mobile, which all search.
  */
 const staffPicker = (id: string, label: string, multi: boolean) =>
   choice(id, label, 'staffChoices', {
     style: 'filtered',
+    placeholder: 'Type a name to search the staff',
     isMultiSelect: multi,
     isRequired: true,
     errorMessage: multi ? 'Please choose at least two people from the staff list.' : 'Please choose a person from the staff list.',

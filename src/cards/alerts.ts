@@ -21,6 +21,13 @@ export interface DslAlertCardData extends AlertActionData {
   refreshUserIds: string[];
 }
 
+/**
+ * DSLs whose copy refreshes itself when viewed (Teams takes at most 60). Eight alerts go in one message in
+ * a burst, and 60 ids of about 95 characters on each would put that message over Teams' size limit; every
+ * DSL's copy is also updated in place when one acknowledges, so the rest miss nothing.
+ */
+export const MAX_REFRESH_USERS = 10;
+
 const SEVERITY_COLOUR = { high: 'Attention', medium: 'Warning', low: 'Good' } as const;
 
 const dslAlertTemplate = cardShell(
@@ -89,7 +96,7 @@ export function buildDslAlertCard(data: DslAlertCardData): CardAttachment {
     severityColour: SEVERITY_COLOUR[data.severity],
   });
   // Templating turns an array binding into a string; put the real array back.
-  (card.content.refresh as { userIds: string[] }).userIds = data.refreshUserIds;
+  (card.content.refresh as { userIds: string[] }).userIds = data.refreshUserIds.slice(0, MAX_REFRESH_USERS);
   return card;
 }
 

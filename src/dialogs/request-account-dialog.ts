@@ -10,6 +10,7 @@ import {
   FORM_FIELDS,
   FORM_PAGES,
   GROUPS,
+  MAX_NAMED,
   HOSTS,
   OPENNESS,
   accountRequestFacts,
@@ -35,7 +36,8 @@ import {
   type RequestAccountSubmit,
   type RequestStep,
 } from '../cards/account-request-cards.js';
-import { accountRequestService, staffDataset } from '../bot/account-request-actions.js';
+import { accountRequestService, staffDataset, staffTitle } from '../bot/account-request-actions.js';
+import { pickerSuggestions } from '../domain/account-requests/people-suggestions.js';
 import { normaliseText } from '../bot/commands.js';
 import { FlowDialog, type FlowState } from './flow-dialog.js';
 import { getActor } from './turn-context-keys.js';
@@ -115,6 +117,7 @@ export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> 
   private async formCard(ctx: TurnContext, s: RequestState, page: FormPage) {
     const actor = getActor(ctx);
     const staff = schoolStaff(await this.deps.members(actor.school.id));
+    const chosen = (['administrators', 'moderators', 'lineManager'] as const).flatMap((f) => (s.form[f] ?? '').split(',').slice(0, MAX_NAMED));
     const values: Record<string, unknown> = {};
     for (const f of FORM_FIELDS) values[f] = s.form[f] ?? '';
     for (const f of ['pupilAgeFrom', 'pupilAgeTo'] as const) if (/^\d+$/.test(s.form[f] ?? '')) values[f] = Number(s.form[f]);
@@ -130,7 +133,7 @@ export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> 
       groupChoices: choices(GROUPS),
       opennessChoices: choices(OPENNESS),
       hostChoices: choices(HOSTS),
-      staffChoices: staff.map((m) => ({ value: m.aadObjectId, title: m.jobTitle ? `${m.name} (${m.jobTitle})` : m.name })),
+      staffChoices: pickerSuggestions(staff, actor.member, chosen).map((m) => ({ value: m.aadObjectId, title: staffTitle(m) })),
       staffDataset: staffDataset(actor.school.id),
       today: todayInLondon(this.deps.clock()),
     });

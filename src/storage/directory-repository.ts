@@ -56,9 +56,7 @@ export class DirectoryRepository {
   }
 
   async saveSchool(s: School): Promise<void> {
-    const { staffEmailDomains, ...rest } = s;
-    const entity: SchoolEntity = { ...rest, staffEmailDomains: staffEmailDomains?.length ? staffEmailDomains.map((d) => d.toLowerCase()).join(',') : undefined };
-    await this.table.upsertEntity({ partitionKey: escapeKey(s.id), rowKey: SCHOOL_ROW, ...entity }, 'Replace');
+    await this.table.upsertEntity(schoolEntity(s), 'Replace');
   }
 
   /**
@@ -108,18 +106,8 @@ export class DirectoryRepository {
   }
 
   async saveMember(m: Member): Promise<void> {
-    const entity: MemberEntity = {
-      partitionKey: escapeKey(m.schoolId),
-      rowKey: memberRow(m.aadObjectId),
-      aadObjectId: m.aadObjectId,
-      name: m.name,
-      email: m.email,
-      jobTitle: m.jobTitle,
-      roles: m.roles.join(','),
-      lineManager: m.lineManager,
-    };
-    await this.table.upsertEntity(entity, 'Replace');
-    await this.table.upsertEntity({ partitionKey: userPartition(m.aadObjectId), rowKey: escapeKey(m.schoolId), schoolId: m.schoolId }, 'Replace');
+    await this.table.upsertEntity(memberEntity(m), 'Replace');
+    await this.table.upsertEntity(membershipEntity(m), 'Replace');
   }
 
   /** Write the seed when the directory has no school yet. Safe when two instances start at once. */
@@ -156,6 +144,32 @@ function toSchool(e: SchoolEntity): School {
     ...(e.tenantId ? { tenantId: e.tenantId } : {}),
     ...(domains.length ? { staffEmailDomains: domains } : {}),
   };
+}
+
+/** A member's row in their school's partition (also used to load a large directory in batches). */
+export function memberEntity(m: Member): MemberEntity {
+  return {
+    partitionKey: escapeKey(m.schoolId),
+    rowKey: memberRow(m.aadObjectId),
+    aadObjectId: m.aadObjectId,
+    name: m.name,
+    email: m.email,
+    jobTitle: m.jobTitle,
+    roles: m.roles.join(','),
+    lineManager: m.lineManager,
+  };
+}
+
+/** The row saying which school a person is in, in the person's own partition. */
+export function membershipEntity(m: Pick<Member, 'schoolId' | 'aadObjectId'>) {
+  return { partitionKey: userPartition(m.aadObjectId), rowKey: escapeKey(m.schoolId), schoolId: m.schoolId };
+}
+
+/** A school's own row. */
+export function schoolEntity(s: School) {
+  const { staffEmailDomains, ...rest } = s;
+  const entity: SchoolEntity = { ...rest, staffEmailDomains: staffEmailDomains?.length ? staffEmailDomains.map((d) => d.toLowerCase()).join(',') : undefined };
+  return { partitionKey: escapeKey(s.id), rowKey: SCHOOL_ROW, ...entity };
 }
 
 function toMember(schoolId: string, e: MemberEntity): Member {

@@ -30,11 +30,8 @@ export type TabHandler = (ctx: TabContext, req: Request, res: Response) => Promi
 const SCHOOL_ID = /^[a-z0-9-]{2,40}$/;
 
 export async function resolveContext(services: AppServices, caller: Caller, requestedSchool: string | undefined): Promise<TabContext> {
-  const memberships: TabContext['memberships'] = [];
-  for (const school of await services.directory.schools()) {
-    const member = await services.directory.member(school.id, caller.oid);
-    if (member) memberships.push({ school, member });
-  }
+  // The person's own schools (one index read), not a look in every school of a trust.
+  const memberships: TabContext['memberships'] = await services.directory.memberships(caller.oid);
   if (!memberships.length) throw new ForbiddenError('You are not in the school directory. Ask your school administrator.');
   let chosen = memberships.find((m) => canUseTab(m.member) || isAdmin(m.member)) ?? memberships[0];
   if (requestedSchool) {

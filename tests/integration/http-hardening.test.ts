@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { ConnectorStub } from '../support/connector-stub.js';
+import { waitFor } from '../support/ports.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { PEOPLE, TENANT, makeMessage } from '../support/activities.js';
 import { APP_ID_URI, CLIENT_ID, JwksStub } from '../support/tokens.js';
@@ -174,8 +175,11 @@ describe('the bot endpoint never tells a caller why it failed', () => {
     expect(JSON.parse(r.body)).toEqual({ error: 'Unauthorized' });
   });
 
-  it('logs the refusal by error name, without the SDK\'s text', () => {
-    const lines = prod.output().split('\n').filter((l) => l.includes('bot request not authenticated'));
+  it('logs the refusal by error name, without the SDK\'s text', async () => {
+    const refusals = () => prod.output().split('\n').filter((l) => l.includes('bot request not authenticated'));
+    // The server's output reaches the test through a pipe: wait for the three lines rather than race them.
+    await waitFor(async () => refusals().length >= 3, 5_000, 'three refusals logged').catch(() => undefined);
+    const lines = refusals();
     expect(lines.length).toBeGreaterThanOrEqual(3);
     for (const l of lines) expect(JSON.parse(l)).toHaveProperty('errorName');
     expect(prod.output()).not.toMatch(/Unauthorized Access|No valid identity|Request is not authorized/i);

@@ -82,6 +82,9 @@ export interface CheckContext {
   today: string;
 }
 
+/** Administrators (and moderators) named at most: every approver's card lists them all. */
+export const MAX_NAMED = 10;
+
 export type FormCheck = { ok: true; answers: AccountRequestAnswers } | { ok: false; errors: FieldErrors };
 
 const clean = (v: unknown): string =>
@@ -143,6 +146,7 @@ export function checkAccountRequest(raw: Record<string, unknown>, ctx: CheckCont
       seen.add(id);
     }
     if (seen.size < 2) err(f, `Please name at least two ${label}, so that the account is covered when someone is away (policy A.5.4).`);
+    if (seen.size > MAX_NAMED) err(f, `Please name at most ${MAX_NAMED} ${label}.`);
     return [...seen].map((id) => ({ aadObjectId: id, name: staffById.get(id)!.name }));
   };
 
