@@ -48,7 +48,7 @@ function errorCode(err: { code?: unknown; response?: { parsedBody?: unknown; bod
 export function toDeliveryError(e: unknown): DeliveryError {
   if (e instanceof DeliveryError) return e;
   // Refused here, before Teams would have answered 413: retrying cannot help.
-  if (e instanceof MessageTooLargeError) return new DeliveryError('tooLarge', false, undefined, 413, 'tooLarge');
+  if (e instanceof MessageTooLargeError) return new DeliveryError('tooLarge', false, undefined, undefined, 'tooLarge');
   const err = e as { statusCode?: number; code?: unknown; response?: { status?: number; parsedBody?: unknown; bodyAsText?: string; headers?: { get?: (n: string) => string | undefined } | Record<string, string> } };
   const status = err?.statusCode ?? err?.response?.status;
   const code = errorCode(err);

@@ -21,6 +21,7 @@ const CODE_REASONS: Record<string, string> = {
   BotNotInConversationRoster: 'the app is not installed for this person',
   BotDisabledByAdmin: 'an administrator has blocked the app in Teams',
   MessageSizeTooBig: 'the message was too big for Teams',
+  tooLarge: 'the message was too big for Teams, so the app did not send it',
   Timeout: 'Teams did not answer in time',
   CaseNotFound: 'the case could not be found',
 };
