@@ -1,12 +1,12 @@
 import type { Server as HttpServer } from 'node:http';
 import restify, { type Server, type Request, type Response } from 'restify';
 import type { Activity, ActivityHandler } from 'botbuilder';
-import type { BotHttpAdapter } from './bot/adapter.js';
+import type { BotHttpAdapter } from './teams/adapter.js';
 import type { AppConfig } from './config.js';
 import { isLocalRequest } from './local-request.js';
 import type { Logger } from './log.js';
 import type { StorageClients } from './storage/clients.js';
-import { activityShapeProblem } from './bot/activity-shape.js';
+import { activityShapeProblem } from './teams/activity-shape.js';
 
 export interface ServerDeps {
   config: AppConfig;

@@ -1,16 +1,16 @@
 import type { AppConfig } from './config.js';
 import type { Logger } from './log.js';
 import type { StorageClients } from './storage/clients.js';
-import type { DirectoryService } from './domain/directory-service.js';
+import type { DirectoryService } from './domain/directory/directory-service.js';
 import type { DirectoryRepository } from './storage/directory-repository.js';
 import type { CaseRepository } from './storage/case-repository.js';
 import type { CaseService, Clock } from './domain/cases/case-service.js';
 import type { ConversationRefRepository } from './storage/conversation-refs.js';
 import type { OutboxDispatcher, Sender } from './domain/cases/outbox-dispatcher.js';
-import type { OutboxRenderer } from './alerts/render.js';
+import type { OutboxRenderer } from './teams/outbox-renderer.js';
 import type { EvidenceService } from './evidence/evidence-service.js';
-import type { RoleChangeService } from './domain/role-changes.js';
-import type { EnrolmentService } from './domain/enrolment.js';
+import type { RoleChangeService } from './domain/directory/role-changes.js';
+import type { EnrolmentService } from './domain/directory/enrolment.js';
 
 /** What the feature modules (dialogs, routes, dispatcher) are built from. Built once in app.ts. */
 export interface AppServices {

@@ -3,7 +3,7 @@ import { memberEntity, membershipEntity, schoolEntity } from '../../src/storage/
 import { trustSchools, schoolMembers } from '../../tests/support/large-directory.js';
 import { makeActivity, type Person } from '../../tests/support/activities.js';
 import type { ConnectorStub } from '../../tests/support/connector-stub.js';
-import type { Member } from '../../src/domain/directory.js';
+import type { Member } from '../../src/domain/directory/directory.js';
 import { BotClient, ORDINARY_STEPS, getJson, incidentSteps, postJson, turnError, type StepName } from './bot-client.js';
 import { SERVER_JS, startNode } from './processes.js';
 import { sampleRss } from './memory.js';

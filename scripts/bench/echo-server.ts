@@ -1,5 +1,5 @@
 /**
- * The floor for target 1: the same restify server (src/server.ts), CloudAdapter (src/bot/adapter.ts) and
+ * The floor for target 1: the same restify server (src/server.ts), CloudAdapter (src/teams/adapter.ts) and
  * Table-backed conversation state (TableStateStorage + ConversationState) as the real bot, with a bot that
  * only reads its state, echoes the text and writes the state back: one state read, one state write and one
  * reply to the connector per turn, and nothing else. Bundled and run like dist/server.js; configured by
@@ -8,9 +8,9 @@
 import { ActivityHandler, ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { createAdapter } from '../../src/bot/adapter.js';
+import { createAdapter } from '../../src/teams/adapter.js';
 import { createStorageClients } from '../../src/storage/clients.js';
-import { TableStateStorage } from '../../src/bot/table-state-storage.js';
+import { TableStateStorage } from '../../src/teams/table-state-storage.js';
 import { createServer } from '../../src/server.js';
 
 class EchoBot extends ActivityHandler {

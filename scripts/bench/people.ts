@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { DirectorySeed } from '../../src/domain/directory.js';
+import type { DirectorySeed } from '../../src/domain/directory/directory.js';
 import type { Person } from '../../tests/support/activities.js';
 import { OUT_DIR } from './processes.js';
 

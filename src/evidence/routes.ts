@@ -9,7 +9,7 @@ import type { LinkRow } from './draft-store.js';
 import { UPLOAD_ASSET_PATH, UPLOAD_CSS, UPLOAD_JS, UPLOAD_PAGE_CSP, uploadGonePage, uploadPageHtml } from './upload-page.js';
 
 const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
-/** The school and draft segments of a link (school ids: src/domain/directory.ts; draft ids are random hex). */
+/** The school and draft segments of a link (school ids: src/domain/directory/directory.ts; draft ids are random hex). */
 const SCHOOL_RE = /^[a-z0-9-]{2,40}$/;
 const DRAFT_RE = /^[A-Za-z0-9_-]{1,64}$/;
 

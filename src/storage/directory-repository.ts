@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { escapeKey } from './keys.js';
 import { isNotFound, isConflict } from './clients.js';
-import { ROLES, type DirectorySeed, type Member, type Role, type School } from '../domain/directory.js';
+import { ROLES, type DirectorySeed, type Member, type Role, type School } from '../domain/directory/directory.js';
 
 /**
  * Directory rows. Partition per school: `school` row and `m|<aad>` member rows, so listing a school's

@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { escapeKey } from './keys.js';
 import { isConflict, isNotFound } from './clients.js';
-import type { EnrolmentRequest, EnrolmentStore } from '../domain/enrolment.js';
+import type { EnrolmentRequest, EnrolmentStore } from '../domain/directory/enrolment.js';
 
 /**
  * Enrolment requests, in the directory table beside the members they may become. Two rows per request:

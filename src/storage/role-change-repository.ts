@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
-import { ROLES, type Role } from '../domain/directory.js';
-import type { RoleChange, RoleChangeStore } from '../domain/role-changes.js';
+import { ROLES, type Role } from '../domain/directory/directory.js';
+import type { RoleChange, RoleChangeStore } from '../domain/directory/role-changes.js';
 import { escapeKey, odataString } from './keys.js';
 
 /**

@@ -3,7 +3,7 @@ import type { AppServices } from '../services.js';
 import { schoolStaff } from '../domain/account-requests/account-request.js';
 import { currentStep, roleLabel } from '../domain/account-requests/approval-chain.js';
 import { describeStatus, stageOf, type Decision } from '../domain/account-requests/account-request-service.js';
-import { accountRequestService } from '../bot/account-request-actions.js';
+import { accountRequestService } from '../teams/account-requests/account-request-actions.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 

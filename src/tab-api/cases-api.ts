@@ -3,7 +3,7 @@ import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
-import { isDsl, type Member } from '../domain/directory.js';
+import { isDsl, type Member } from '../domain/directory/directory.js';
 import { summaryOf, type CaseDetail } from '../storage/case-repository.js';
 import { isNotFound } from '../storage/clients.js';
 import type { AppServices } from '../services.js';

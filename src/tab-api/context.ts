@@ -1,7 +1,7 @@
 import type { Request, Response } from 'restify';
 import { canUseTab } from '../domain/cases/access.js';
 import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError } from '../domain/cases/case-service.js';
-import { isAdmin, type Member, type School } from '../domain/directory.js';
+import { isAdmin, type Member, type School } from '../domain/directory/directory.js';
 import { isLocalRequest } from '../local-request.js';
 import type { AppServices } from '../services.js';
 import { AuthError, type Caller, type TokenVerifier } from './auth.js';

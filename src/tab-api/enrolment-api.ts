@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response, Server } from 'restify';
-import { EnrolmentNotFoundError } from '../domain/enrolment.js';
+import { EnrolmentNotFoundError } from '../domain/directory/enrolment.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type Need, type TabHandler } from './context.js';
 import { BadRequestError } from './list-query.js';
@@ -9,7 +9,7 @@ const AAD = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 type Route = (need: Need, fn: TabHandler) => RequestHandler;
 
 /**
- * Requests to join a school of a trust (src/domain/enrolment.ts), in the tab's Settings. Administrators of
+ * Requests to join a school of a trust (src/domain/directory/enrolment.ts), in the tab's Settings. Administrators of
  * the school the request names, and only they, list, confirm and refuse: the routes need an administrator
  * of the caller's selected school, and a request is looked up in that school alone, so another school's
  * administrator finds nothing to act on (404).

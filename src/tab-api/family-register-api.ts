@@ -1,6 +1,6 @@
 import type { Request, Response } from 'restify';
 import type { AppServices } from '../services.js';
-import { declarationService } from '../bot/declaration-actions.js';
+import { declarationService } from '../teams/declarations/declaration-actions.js';
 import type { TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 

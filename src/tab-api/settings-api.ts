@@ -1,6 +1,6 @@
 import type { Request, Response } from 'restify';
-import { roleGaps, ROLES, type Member, type Role } from '../domain/directory.js';
-import { canSeeRoleChanges, RoleChangeRefusedError } from '../domain/role-changes.js';
+import { roleGaps, ROLES, type Member, type Role } from '../domain/directory/directory.js';
+import { canSeeRoleChanges, RoleChangeRefusedError } from '../domain/directory/role-changes.js';
 import type { AppServices } from '../services.js';
 import { ForbiddenError, NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';

@@ -1,6 +1,6 @@
 import { AFFECTED, INCIDENT_CATEGORIES, PLATFORMS, RESPONSIBLE } from '../domain/cases/incident.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type Severity } from '../domain/cases/types.js';
-import { ROLES, type Role } from '../domain/directory.js';
+import { ROLES, type Role } from '../domain/directory/directory.js';
 import { GROUPS, HOSTS, OPENNESS } from '../domain/account-requests/account-request.js';
 import { ACCOUNT_PLATFORMS } from '../domain/account-requests/minimum-age.js';
 import { CONNECTED_PLATFORMS, OTHER_RELATIVES, RELATIONSHIPS } from '../domain/declarations/declaration.js';

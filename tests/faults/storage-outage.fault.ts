@@ -6,7 +6,7 @@ import { startAzurite, type Azurite } from '../support/azurite.js';
 import { PEOPLE, makeInstall, type Person } from '../support/activities.js';
 import { direct } from '../support/direct.js';
 import { devAttachmentBearer } from '../../src/evidence/bearer.js';
-import { APOLOGY } from '../../src/bot/adapter.js';
+import { APOLOGY } from '../../src/teams/adapter.js';
 import { APOLOGY_MARK, CATEGORIES, ReportDriver, type ReportOutcome } from './report-driver.js';
 
 /**

@@ -6,7 +6,7 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 import { conversationOf, makeMessage, makeSubmit, type Person } from '../support/activities.js';
 import { direct } from '../support/direct.js';
 import { devToken } from '../support/tokens.js';
-import type { DirectorySeed } from '../../src/domain/directory.js';
+import type { DirectorySeed } from '../../src/domain/directory/directory.js';
 
 /**
  * In a trust (several schools in one tenant) a newcomer's choice of school is a request: only an

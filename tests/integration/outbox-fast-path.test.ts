@@ -4,9 +4,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { createStorageClients } from '../../src/storage/clients.js';
 import { CaseRepository, FAST_PATH_RESERVE_MS, type WrittenOutbox } from '../../src/storage/case-repository.js';
 import { DirectoryRepository } from '../../src/storage/directory-repository.js';
-import { DirectoryService } from '../../src/domain/directory-service.js';
+import { DirectoryService } from '../../src/domain/directory/directory-service.js';
 import { CaseService } from '../../src/domain/cases/case-service.js';
-import type { DirectorySeed } from '../../src/domain/directory.js';
+import type { DirectorySeed } from '../../src/domain/directory/directory.js';
 import { PEOPLE } from '../support/activities.js';
 
 /**

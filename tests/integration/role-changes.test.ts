@@ -7,7 +7,7 @@ import { direct } from '../support/direct.js';
 import { APP_ID_URI, CLIENT_ID, JwksStub } from '../support/tokens.js';
 import { seedCase } from '../support/tab-seed.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
-import type { DirectorySeed, Role } from '../../src/domain/directory.js';
+import type { DirectorySeed, Role } from '../../src/domain/directory/directory.js';
 
 const prefix = 'r' + randomBytes(3).toString('hex');
 let jwks: JwksStub;

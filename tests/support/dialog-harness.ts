@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { RootDialog, type FlowRegistry } from '../../src/dialogs/root-dialog.js';
-import { setActor, type Actor } from '../../src/dialogs/turn-context-keys.js';
+import { RootDialog, type FlowRegistry } from '../../src/teams/root-dialog.js';
+import { setActor, type Actor } from '../../src/teams/turn-context-keys.js';
 
 /** A dialog test client over the root dialog (so cancel and help behave as in the bot), acting as `actor`. */
 export function dialogClient(flows: FlowRegistry, command: string, actor: Actor): DialogTestClient {

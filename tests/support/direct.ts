@@ -1,9 +1,9 @@
 import { createStorageClients, type StorageClients } from '../../src/storage/clients.js';
 import { DirectoryRepository } from '../../src/storage/directory-repository.js';
-import { DirectoryService } from '../../src/domain/directory-service.js';
+import { DirectoryService } from '../../src/domain/directory/directory-service.js';
 import { CaseRepository } from '../../src/storage/case-repository.js';
 import { EnrolmentRepository } from '../../src/storage/enrolment-repository.js';
-import { EnrolmentService } from '../../src/domain/enrolment.js';
+import { EnrolmentService } from '../../src/domain/directory/enrolment.js';
 import { CaseService } from '../../src/domain/cases/case-service.js';
 import type { IncidentAnswers } from '../../src/domain/cases/incident.js';
 

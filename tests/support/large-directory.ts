@@ -1,4 +1,4 @@
-import type { DirectorySeed, Member, Role, School } from '../../src/domain/directory.js';
+import type { DirectorySeed, Member, Role, School } from '../../src/domain/directory/directory.js';
 import { TENANT } from './activities.js';
 
 /**

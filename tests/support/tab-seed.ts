@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { CaseRepository } from '../../src/storage/case-repository.js';
 import type { CaseKind, CaseStatus, EvidenceRecord, Routing } from '../../src/domain/cases/types.js';
 import type { StorageClients } from '../../src/storage/clients.js';
-import type { DirectorySeed } from '../../src/domain/directory.js';
+import type { DirectorySeed } from '../../src/domain/directory/directory.js';
 
 /** A second school for cross-school checks, beside the committed seed's Westbrook. */
 export const OAKFIELD = {

@@ -29,6 +29,6 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
     // The one place that names the SDK's dialog modules.
     const deep = files.filter((f) => f.specifiers.some((s) => s.startsWith('botbuilder-dialogs/'))).map((f) => f.file);
-    expect(deep).toEqual(['src/dialogs/sdk.ts']);
+    expect(deep).toEqual(['src/teams/dialog-sdk.ts']);
   });
 });

@@ -1,5 +1,5 @@
-import type { DirectoryService } from '../directory-service.js';
-import { isSlt, type Member, type School } from '../directory.js';
+import type { DirectoryService } from '../directory/directory-service.js';
+import { isSlt, type Member, type School } from '../directory/directory.js';
 import { canView, visibilityFilter } from '../cases/access.js';
 import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError, type Clock } from '../cases/case-service.js';
 import { STATUS_LABELS, type CaseRecord, type PersonRef, type Routing } from '../cases/types.js';

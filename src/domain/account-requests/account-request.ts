@@ -3,7 +3,7 @@
  * seed 002 §8 and Appendices A and B): the vocabulary, the checks on the submitted form and the answers as
  * label/value rows. Pure functions, no SDK imports.
  */
-import type { Member } from '../directory.js';
+import type { Member } from '../directory/directory.js';
 import type { PersonRef } from '../cases/types.js';
 import { ACCOUNT_PLATFORMS, checkPupilAge, isAccountPlatform, minimumAge, type AccountPlatform } from './minimum-age.js';
 

@@ -2,7 +2,7 @@
  * The approval chain of Appendix B (seed 002): the line manager ("I approve the aims and content"), another
  * senior manager ("… and the use of school brand and logo"), then the headteacher/principal. Pure functions.
  */
-import { isChair, isHead, isSlt, type Member } from '../directory.js';
+import { isChair, isHead, isSlt, type Member } from '../directory/directory.js';
 import type { PersonRef } from '../cases/types.js';
 
 export type ApprovalRole = 'lineManager' | 'seniorManager' | 'head';

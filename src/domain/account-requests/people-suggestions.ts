@@ -1,4 +1,4 @@
-import { isSlt, type Member } from '../directory.js';
+import { isSlt, type Member } from '../directory/directory.js';
 
 /** People offered in a people picker before any search: few enough that a card stays small whatever the school's size. */
 export const PICKER_SUGGESTIONS = 10;

@@ -1,4 +1,4 @@
-import { isChair, isDsl, isHead, isSlt, type Member } from '../directory.js';
+import { isChair, isDsl, isHead, isSlt, type Member } from '../directory/directory.js';
 import type { CaseSummary } from './types.js';
 
 type Viewable = Pick<CaseSummary, 'safeguarding' | 'aboutHead' | 'kind' | 'submitterAad' | 'schoolId'>;

@@ -1,7 +1,7 @@
-import type { DirectoryService } from '../directory-service.js';
+import type { DirectoryService } from '../directory/directory-service.js';
 import type { NobodyToAlert } from './nobody-told.js';
-import type { Member, School } from '../directory.js';
-import { isDsl } from '../directory.js';
+import type { Member, School } from '../directory/directory.js';
+import { isDsl } from '../directory/directory.js';
 import { canView } from './access.js';
 import { INCIDENT_CATEGORIES, type IncidentAnswers } from './incident.js';
 import { incidentRecipients } from './recipients.js';
@@ -83,7 +83,7 @@ export class CaseService {
       submitter: person(input.submitter),
       answers: { ...input.answers },
       evidence: input.evidence,
-      // The receipt says the same as the reply (src/alerts/render.ts).
+      // The receipt says the same as the reply (src/teams/outbox-renderer.ts).
       outbox: recipients.map((r) => ({ ...r, payload: r.kind === 'receipt' && nobodyToAlert ? { nobodyToAlert } : {} })),
       now,
     });

@@ -20,7 +20,7 @@ export function together(msgs: OutboundMessage[]): OutboundMessage {
   return { text: text || undefined, cards: msgs.flatMap((m) => m.cards ?? (m.card ? [m.card] : [])) };
 }
 
-/** Proactive delivery, implemented at the edge (src/bot/delivery.ts) over the Bot Framework. */
+/** Proactive delivery, implemented at the edge (src/teams/delivery.ts) over the Bot Framework. */
 export interface Sender {
   send(ref: ConversationRef, msg: OutboundMessage): Promise<{ activityId: string }>;
   update(ref: ConversationRef, activityId: string, msg: OutboundMessage): Promise<void>;

@@ -1,4 +1,4 @@
-import { isDsl, isHead, isSlt, type Member } from '../directory.js';
+import { isDsl, isHead, isSlt, type Member } from '../directory/directory.js';
 import { chairForHead, dslForHead } from './access.js';
 import type { OutboxKind, PersonRef, Routing } from './types.js';
 

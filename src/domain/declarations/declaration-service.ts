@@ -1,5 +1,5 @@
-import type { DirectoryService } from '../directory-service.js';
-import type { Member, School } from '../directory.js';
+import type { DirectoryService } from '../directory/directory-service.js';
+import type { Member, School } from '../directory/directory.js';
 import { canView, visibilityFilter } from '../cases/access.js';
 import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError, type Clock } from '../cases/case-service.js';
 import { STATUS_LABELS, type CaseRecord, type CaseStatus, type PersonRef } from '../cases/types.js';

@@ -2,7 +2,7 @@
  * Family relationship declarations (seed 001 §6.7–6.9): the vocabulary, the checks on a submitted form,
  * who acknowledges, and duplicate detection. Pure functions, no SDK imports.
  */
-import { isChair, isHead, type Member } from '../directory.js';
+import { isChair, isHead, type Member } from '../directory/directory.js';
 import type { Recipient } from '../cases/recipients.js';
 import type { Routing } from '../cases/types.js';
 

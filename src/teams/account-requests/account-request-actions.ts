@@ -1,0 +1,218 @@
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import type { AppServices } from '../../services.js';
+import type { Member } from '../../domain/directory/directory.js';
+import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
+import type { CaseRecord, CaseSummary } from '../../domain/cases/types.js';
+import {
+  AccountRequestService,
+  answersOf,
+  describeStatus,
+  stageOf,
+  type AccountDecisionPayload,
+  type ApprovalPayload,
+  type Decision,
+} from '../../domain/account-requests/account-request-service.js';
+import { accountRequestFacts } from '../../domain/account-requests/account-request.js';
+import { currentStep, roleLabel, type ApprovalRole, type ApprovalStep } from '../../domain/account-requests/approval-chain.js';
+import { caseLink, displayTime } from '../outbox-renderer.js';
+import { ACCOUNT_VERBS, buildAccountNoticeCard, buildApprovalCard, type AccountActionData } from './account-request-cards.js';
+import type { CardAttachment } from '../card.js';
+import { cardError } from '../alerts/alert-actions.js';
+import type { InvokeHandler, SearchHandler } from '../bot.js';
+
+type Deps = Pick<AppServices, 'caseRepo' | 'directory' | 'clock' | 'config' | 'renderer' | 'refs' | 'log'>;
+
+const services = new WeakMap<object, AccountRequestService>();
+/** One AccountRequestService per set of services (the dialog, the card handlers and the tab share it). */
+export function accountRequestService(deps: Pick<AppServices, 'caseRepo' | 'directory' | 'clock'>): AccountRequestService {
+  let s = services.get(deps);
+  if (!s) services.set(deps, (s = new AccountRequestService(deps.caseRepo, deps.directory, deps.clock)));
+  return s;
+}
+
+/** The people picker's dataset: the school's staff. */
+export const staffDataset = (schoolId: string) => `staff.${schoolId}`;
+
+const cardResponse = (card: CardAttachment): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content });
+const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+function actionData(ctx: TurnContext): AccountActionData | undefined {
+  const d = (ctx.activity.value as { action?: { data?: Record<string, unknown> } } | undefined)?.action?.data;
+  if (!d || typeof d.caseId !== 'string' || typeof d.schoolId !== 'string') return undefined;
+  if (!/^[0-9a-f]{16}$/.test(d.caseId) || !/^[a-z0-9-]{2,40}$/.test(d.schoolId)) return undefined;
+  const round = Number(d.round);
+  const step = Number(d.step);
+  if (!Number.isInteger(round) || round < 1 || round > 1000 || !Number.isInteger(step) || step < 0 || step > 2) return undefined;
+  return { caseId: d.caseId, schoolId: d.schoolId, round, step, reason: typeof d.reason === 'string' ? d.reason : undefined };
+}
+
+/** What each approver signs for, in the words of the Appendix B form. */
+function statement(role: ApprovalRole, headTitle: string): string {
+  if (role === 'lineManager') return 'As line manager: "I approve the aims and content of the proposed site."';
+  if (role === 'seniorManager') return 'As senior manager: "I approve the aims and content of the proposed site and the use of school brand and logo."';
+  return `As ${headTitle.toLowerCase()}, yours is the final approval; the account may be created once you approve.`;
+}
+
+function chainRows(chain: ApprovalStep[], current: number, headTitle: string) {
+  return chain.map((s, i) => ({
+    title: capitalise(roleLabel(s.role, headTitle)),
+    value:
+      s.state === 'approved'
+        ? `${s.approver?.name}: approved${s.decidedAt ? ` ${displayTime(s.decidedAt)}` : ''}`
+        : s.state === 'skipped'
+          ? `Skipped (${s.skippedBecause})`
+          : `${s.approver?.name}${i === current ? ': waiting' : ''}`,
+  }));
+}
+
+/** The approval card as the request now stands, for the approver of `round`/`step` (sending, refreshing, the invoke response). */
+export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directory'>, c: CaseRecord, p: ApprovalPayload): Promise<CardAttachment> {
+  const headTitle = (await deps.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
+  const st = stageOf(c);
+  const chain = st.chain;
+  const now = currentStep(chain);
+  const mine = chain[p.step];
+  const pending = c.status === 'awaitingApproval' && st.round === p.round && now === p.step;
+  const mineDecided = st.decisions.find((d) => d.round === p.round && d.step === p.step);
+  const parts: string[] = [];
+  if (mineDecided) {
+    const what = mineDecided.decision === 'approved' ? '✅ Approved' : mineDecided.decision === 'rejected' ? 'Rejected' : 'Changes asked for';
+    parts.push(`${what} by ${mineDecided.by.name}, ${displayTime(mineDecided.at)}.${mineDecided.reason ? ` ${mineDecided.reason}` : ''}`);
+  }
+  if (!pending) {
+    if (st.round > p.round) parts.push('The request has since been changed and resubmitted; a new card has been sent.');
+    else parts.push(`Now: ${describeStatus(c, headTitle)}.`);
+  }
+  const ref = mine?.approver ? await deps.refs.findByAad(mine.approver.aadObjectId) : undefined;
+  return buildApprovalCard({
+    caseId: c.id,
+    schoolId: c.schoolId,
+    round: p.round,
+    step: p.step,
+    reference: c.reference,
+    requesterName: c.submitter.name,
+    submittedAt: displayTime(c.createdAt),
+    statement: statement(mine?.role ?? 'head', headTitle),
+    facts: accountRequestFacts(answersOf(c)),
+    chain: chainRows(chain, now, headTitle),
+    state: pending ? 'pending' : 'done',
+    stateText: parts.join(' '),
+    caseUrl: caseLink(deps.config, c.id),
+    refreshUserIds: ref ? [ref.userId] : [],
+  });
+}
+
+async function decisionNotice(deps: Pick<Deps, 'directory'>, c: CaseRecord, p: AccountDecisionPayload): Promise<CardAttachment> {
+  const headTitle = (await deps.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
+  const who = `${p.by} (${roleLabel(p.role, headTitle)})`;
+  const when = displayTime(p.at);
+  const name = answersOf(c).accountName ?? '';
+  const base = { reference: c.reference, reason: '' };
+  switch (p.decision) {
+    case 'stepApproved':
+      return buildAccountNoticeCard({
+        ...base,
+        title: `Request ${c.reference}: one approval given`,
+        text: `${who} approved your request for "${name}" on ${when}.${p.next ? ` It is now ${p.next.charAt(0).toLowerCase()}${p.next.slice(1)}.` : ''}`,
+      });
+    case 'approved':
+      return buildAccountNoticeCard({
+        ...base,
+        title: `Request ${c.reference} approved`,
+        text: `${who} gave the final approval for "${name}" on ${when}. It is on the school's register of accounts: you may now create it. Store the login details securely, and make sure every administrator and moderator has read the policy.`,
+      });
+    case 'rejected':
+      return buildAccountNoticeCard({ ...base, title: `Request ${c.reference} rejected`, text: `${who} rejected your request for "${name}" on ${when}.`, reason: p.reason ? `Reason: ${p.reason}` : '' });
+    default:
+      return buildAccountNoticeCard({
+        ...base,
+        title: `Request ${c.reference}: changes asked for`,
+        text: `${who} asks for changes to your request for "${name}" before deciding (${when}). Edit it and resubmit: it then goes to your line manager again.`,
+        reason: p.reason ? `Changes wanted: ${p.reason}` : '',
+        resubmit: { verb: 'menu', choice: 'requestAccount', caseId: c.id },
+      });
+  }
+}
+
+/** "Awaiting line manager (Rachel Moore)" for "my submissions" (account requests only). */
+export const accountStatusFor = (deps: Pick<AppServices, 'caseRepo' | 'directory'>) => async (m: Member, s: CaseSummary): Promise<string | undefined> => {
+  if (s.kind !== 'accountRequest') return undefined;
+  const d = await deps.caseRepo.get(m.schoolId, s.id);
+  if (!d || d.case.submitter.aadObjectId !== m.aadObjectId) return undefined;
+  return describeStatus(d.case, (await deps.directory.school(m.schoolId))?.headTitle ?? 'Headteacher');
+};
+
+/** How a colleague is shown in a people picker (its static choices and its search results alike). */
+export const staffTitle = (m: Pick<Member, 'name' | 'jobTitle'>) => (m.jobTitle ? `${m.name} (${m.jobTitle})` : m.name);
+
+/** Search results per page at most: Teams shows 15 in the dropdown and asks for the next page with `skip`. */
+export const SEARCH_PAGE = 15;
+
+/**
+ * The people picker's dynamic search (`application/search` with dataset "staff.<schoolId>"): the school's
+ * staff whose name, job title or email matches, a page at a time, from the cached directory (no storage
+ * request per keystroke). Only a member of that school may search it.
+ */
+export function staffSearchHandler(deps: Pick<Deps, 'directory'>): SearchHandler {
+  return async (ctx, q) => {
+    const schoolId = q.dataset.slice('staff.'.length);
+    const aad = ctx.activity.from?.aadObjectId;
+    if (!/^[a-z0-9-]{2,40}$/.test(schoolId) || !aad || !(await deps.directory.member(schoolId, aad))) return cardError('You can search only the staff of your own school.');
+    const hits = await deps.directory.searchStaff(schoolId, q.queryText, { skip: q.skip, top: Math.min(q.top, SEARCH_PAGE) });
+    const results = hits.map((m) => ({ title: staffTitle(m), value: m.aadObjectId }));
+    return { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } };
+  };
+}
+
+/**
+ * Account requests at the card edge: renders the approval card and the requester's notices, and answers
+ * Approve / Ask for changes / Reject and the card's refresh.
+ */
+export function accountRequestInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
+  const svc = accountRequestService(deps);
+
+  deps.renderer.register('approvalRequest', async (i, c) => ({ card: await approvalCard(deps, c, i.payload as unknown as ApprovalPayload) }), 'accountRequest');
+  deps.renderer.register('decisionNotice', async (i, c) => ({ card: await decisionNotice(deps, c, i.payload as unknown as AccountDecisionPayload) }), 'accountRequest');
+
+  const actorFor = async (ctx: TurnContext, schoolId: string) => {
+    const aad = ctx.activity.from?.aadObjectId;
+    return aad ? deps.directory.member(schoolId, aad) : undefined;
+  };
+  const refused = 'Only the approver of the current stage can decide on this request.';
+
+  const decide = (decision: Decision): InvokeHandler => async (ctx) => {
+    const data = actionData(ctx);
+    if (!data) return cardError('This card is out of date or damaged. Please open the case in the Cases tab.');
+    const actor = await actorFor(ctx, data.schoolId);
+    if (!actor) return cardError(refused);
+    try {
+      const { case: c, first } = await svc.decide(actor, data.caseId, { round: data.round, step: data.step, decision, reason: data.reason });
+      deps.log.info({ caseId: c.id, status: c.status, decision, first }, 'account request decision');
+      return cardResponse(await approvalCard(deps, c, data));
+    } catch (e) {
+      if (e instanceof NotAllowedError) return cardError(refused);
+      if (e instanceof CaseNotFoundError) return cardError('That request could not be found.');
+      if (e instanceof InvalidChangeError) return cardError(e.message);
+      throw e;
+    }
+  };
+
+  const refresh: InvokeHandler = async (ctx) => {
+    const data = actionData(ctx);
+    if (!data) return cardError('This card is out of date or damaged.');
+    const actor = await actorFor(ctx, data.schoolId);
+    const d = actor && (await deps.caseRepo.get(data.schoolId, data.caseId));
+    // Only an approver of that step (now, or when the card was sent) sees it refreshed.
+    const st = d && d.case.kind === 'accountRequest' ? stageOf(d.case) : undefined;
+    const theirs = st && (st.chain[data.step]?.approver?.aadObjectId === actor!.aadObjectId || st.decisions.some((x) => x.step === data.step && x.by.aadObjectId === actor!.aadObjectId));
+    if (!d || !theirs) return cardError('You cannot see this request.');
+    return cardResponse(await approvalCard(deps, d.case, data));
+  };
+
+  return {
+    [ACCOUNT_VERBS.approve]: decide('approved'),
+    [ACCOUNT_VERBS.reject]: decide('rejected'),
+    [ACCOUNT_VERBS.changes]: decide('changesRequested'),
+    [ACCOUNT_VERBS.refresh]: refresh,
+  };
+}

@@ -1,0 +1,165 @@
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import type { AppServices } from '../../services.js';
+import type { Member } from '../../domain/directory/directory.js';
+import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
+import type { CaseRecord } from '../../domain/cases/types.js';
+import { STATUS_LABELS } from '../../domain/cases/types.js';
+import { DeclarationService, answersOf, stageOf, type DecisionPayload } from '../../domain/declarations/declaration-service.js';
+import { declarationFacts, describeRelationship } from '../../domain/declarations/declaration.js';
+import { caseLink, displayTime } from '../outbox-renderer.js';
+import {
+  DECLARATION_VERBS,
+  buildAcknowledgementCard,
+  buildDecisionNoticeCard,
+  buildMyDeclarationsCard,
+  buildWithdrawConfirmCard,
+  type AcknowledgementCardData,
+  type DeclarationActionData,
+} from './declaration-cards.js';
+import type { CardAttachment } from '../card.js';
+import { cardError } from '../alerts/alert-actions.js';
+import type { InvokeHandler } from '../bot.js';
+
+type Deps = Pick<AppServices, 'caseRepo' | 'directory' | 'clock' | 'config' | 'renderer' | 'log'>;
+
+const services = new WeakMap<object, DeclarationService>();
+/** One DeclarationService per set of services (the dialog and the card handlers share it). */
+export function declarationService(deps: Pick<AppServices, 'caseRepo' | 'directory' | 'clock'>): DeclarationService {
+  let s = services.get(deps);
+  if (!s) services.set(deps, (s = new DeclarationService(deps.caseRepo, deps.directory, deps.clock)));
+  return s;
+}
+
+const cardResponse = (card: CardAttachment): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content });
+
+function actionData(ctx: TurnContext): DeclarationActionData | undefined {
+  const d = (ctx.activity.value as { action?: { data?: Partial<DeclarationActionData> } } | undefined)?.action?.data;
+  if (!d || typeof d.caseId !== 'string' || typeof d.schoolId !== 'string') return undefined;
+  if (!/^[0-9a-f]{16}$/.test(d.caseId) || !/^[a-z0-9-]{2,40}$/.test(d.schoolId)) return undefined;
+  return { caseId: d.caseId, schoolId: d.schoolId, note: typeof d.note === 'string' ? d.note : undefined, confirm: d.confirm === 'yes' ? 'yes' : undefined };
+}
+
+/** The acknowledgement card as the declaration now stands (for sending and for the invoke response). */
+export function acknowledgementCard(config: Deps['config'], c: CaseRecord, headTitle: string): CardAttachment {
+  const st = stageOf(c);
+  const state: AcknowledgementCardData['state'] =
+    c.status === 'acknowledged' ? 'acknowledged' : c.status === 'withdrawn' ? 'withdrawn' : c.status === 'discussionRequested' ? 'discussionRequested' : 'pending';
+  const stateText =
+    state === 'acknowledged'
+      ? `✅ Acknowledged by ${st.acknowledgedBy?.name ?? ''} at ${st.acknowledgedAt ? displayTime(st.acknowledgedAt) : ''}`
+      : state === 'withdrawn'
+        ? `Withdrawn by ${c.submitter.name}${st.withdrawnAt ? ` at ${displayTime(st.withdrawnAt)}` : ''}.`
+        : state === 'discussionRequested'
+          ? `${st.discussionRequestedBy?.name ?? 'You'} asked to discuss this first (${st.discussionRequestedAt ? displayTime(st.discussionRequestedAt) : ''}). Acknowledge it once you have.`
+          : '';
+  return buildAcknowledgementCard({
+    caseId: c.id,
+    schoolId: c.schoolId,
+    reference: c.reference,
+    declarerName: c.submitter.name,
+    declaredAt: displayTime(c.createdAt),
+    facts: [{ title: 'Reference', value: c.reference }, ...declarationFacts(answersOf(c))],
+    policyNote: c.routing.aboutHead
+      ? `This is the ${headTitle}'s own declaration, so it comes to the chair of governors to acknowledge. Policy 6.7–6.9: contact is allowed only once the relationship has been identified and acknowledged.`
+      : `Policy 6.7–6.9: social-media contact with a pupil who is family is allowed only once the relationship has been identified to and acknowledged by the ${headTitle}.`,
+    state,
+    stateText,
+    note: state === 'acknowledged' ? (st.acknowledgementNote ?? '') : state === 'discussionRequested' ? (st.discussionMessage ?? '') : '',
+    caseUrl: caseLink(config, c.id),
+  });
+}
+
+function decisionNotice(c: CaseRecord, p: DecisionPayload): CardAttachment {
+  const ack = p.decision === 'acknowledged';
+  return buildDecisionNoticeCard({
+    title: ack ? `Declaration ${c.reference} acknowledged` : `Declaration ${c.reference}: a conversation first`,
+    reference: c.reference,
+    text: ack
+      ? `${p.by} acknowledged your family relationship declaration on ${displayTime(p.at)}. It is on the school's register of family relationships; follow the agreed protocols.`
+      : `${p.by} would like to discuss your family relationship declaration with you before acknowledging it. Until then, please do not have contact with the pupil on social media.`,
+    note: p.note ? (ack ? `Note of the discussion: ${p.note}` : `Message: ${p.note}`) : '',
+  });
+}
+
+/** The declarer's standing declarations with a Withdraw button each. */
+export async function myDeclarationsCard(svc: DeclarationService, m: Member, message = ''): Promise<CardAttachment | undefined> {
+  const mine = (await svc.mine(m)).filter((c) => c.status !== 'withdrawn');
+  if (!mine.length && !message) return undefined;
+  return buildMyDeclarationsCard({
+    schoolId: m.schoolId,
+    message,
+    items: mine.map((c) => ({ caseId: c.id, reference: c.reference, pupil: answersOf(c).pupilName, relationship: describeRelationship(answersOf(c)), status: STATUS_LABELS[c.status] })),
+  });
+}
+
+/**
+ * Family relationship declarations at the card edge: renders the acknowledgement request and the
+ * decision notice, and answers Acknowledge / Ask to discuss (head or chair) and Withdraw (the declarer).
+ */
+export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
+  const svc = declarationService(deps);
+  const headTitle = async (schoolId: string) => (await deps.directory.school(schoolId))?.headTitle ?? 'Headteacher';
+
+  deps.renderer.register('acknowledgementRequest', async (_i, c) => ({ card: acknowledgementCard(deps.config, c, await headTitle(c.schoolId)) }), 'familyDeclaration');
+  deps.renderer.register('decisionNotice', (i, c) => ({ card: decisionNotice(c, i.payload as unknown as DecisionPayload) }), 'familyDeclaration');
+
+  const actorFor = async (ctx: TurnContext, schoolId: string) => {
+    const aad = ctx.activity.from?.aadObjectId;
+    return aad ? deps.directory.member(schoolId, aad) : undefined;
+  };
+
+  /** Run a decision; coded errors become Adaptive Card error responses (never a thrown exception). */
+  const decide = (run: (actor: Member, d: DeclarationActionData) => Promise<CaseRecord>): InvokeHandler => async (ctx) => {
+    const data = actionData(ctx);
+    if (!data) return cardError('This card is out of date or damaged. Please open the case in the Cases tab.');
+    const actor = await actorFor(ctx, data.schoolId);
+    const refused = 'Only the headteacher (or the chair of governors, for the headteacher\'s own declaration) can acknowledge this declaration.';
+    if (!actor) return cardError(refused);
+    try {
+      const c = await run(actor, data);
+      deps.log.info({ caseId: c.id, status: c.status }, 'declaration decision');
+      return cardResponse(acknowledgementCard(deps.config, c, await headTitle(c.schoolId)));
+    } catch (e) {
+      if (e instanceof NotAllowedError) return cardError(refused);
+      if (e instanceof CaseNotFoundError) return cardError('That declaration could not be found.');
+      if (e instanceof InvalidChangeError) return cardError(e.message);
+      throw e;
+    }
+  };
+
+  const acknowledge = decide(async (actor, d) => (await svc.acknowledge(actor, d.caseId, d.note ?? '')).case);
+  const discuss = decide((actor, d) => svc.requestDiscussion(actor, d.caseId, d.note ?? ''));
+
+  const withdraw: InvokeHandler = async (ctx) => {
+    const data = actionData(ctx);
+    if (!data) return cardError('This card is out of date or damaged. Type "my submissions" for the latest.');
+    const actor = await actorFor(ctx, data.schoolId);
+    if (!actor) return cardError('Only the person who made a declaration can withdraw it.');
+    try {
+      if (data.confirm !== 'yes') {
+        const d = await deps.caseRepo.get(actor.schoolId, data.caseId);
+        if (!d || d.case.kind !== 'familyDeclaration' || d.case.submitter.aadObjectId !== actor.aadObjectId) throw new CaseNotFoundError(data.caseId);
+        return cardResponse(buildWithdrawConfirmCard({ caseId: d.case.id, schoolId: actor.schoolId, reference: d.case.reference, headTitle: await headTitle(actor.schoolId) }));
+      }
+      const { case: c } = await svc.withdraw(actor, data.caseId);
+      deps.log.info({ caseId: c.id }, 'declaration withdrawn');
+      const card = await myDeclarationsCard(svc, actor, `${c.reference} has been withdrawn. It stays on record as withdrawn.`);
+      return cardResponse(card!);
+    } catch (e) {
+      if (e instanceof CaseNotFoundError) return cardError('That declaration could not be found among yours.');
+      throw e;
+    }
+  };
+
+  const keep: InvokeHandler = async (ctx) => {
+    const data = actionData(ctx);
+    const actor = data && (await actorFor(ctx, data.schoolId));
+    if (!actor) return cardError('This card is out of date. Type "my submissions" for the latest.');
+    return cardResponse((await myDeclarationsCard(svc, actor, 'Nothing was changed.'))!);
+  };
+
+  return { [DECLARATION_VERBS.acknowledge]: acknowledge, [DECLARATION_VERBS.discuss]: discuss, [DECLARATION_VERBS.withdraw]: withdraw, [DECLARATION_VERBS.keep]: keep };
+}
+
+/** For "my submissions": the declarer's standing declarations with Withdraw, if they have any. */
+export const myDeclarationsFor = (deps: Pick<AppServices, 'caseRepo' | 'directory' | 'clock'>) => (m: Member) => myDeclarationsCard(declarationService(deps), m);

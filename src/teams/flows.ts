@@ -1,0 +1,25 @@
+import type { AppServices } from '../services.js';
+import type { FlowRegistry } from './root-dialog.js';
+import { ReportIncidentDialog } from './incident/report-incident-dialog.js';
+import { MySubmissionsDialog } from './my-submissions/my-submissions-dialog.js';
+import { attachmentBearer } from '../evidence/teams-attachments.js';
+import { createDeclareRelationshipDialog } from './declarations/declare-relationship-dialog.js';
+import { myDeclarationsFor } from './declarations/declaration-actions.js';
+import { createRequestAccountDialog } from './account-requests/request-account-dialog.js';
+import { accountStatusFor } from './account-requests/account-request-actions.js';
+
+/** The conversational flows the menu starts. Each flow's dialog lives in its own file. */
+export function createFlows(services: AppServices): FlowRegistry {
+  return {
+    report: new ReportIncidentDialog({
+      cases: services.cases,
+      evidence: services.evidence,
+      bearer: (ctx) => attachmentBearer(ctx, services.config),
+      clock: services.clock,
+      log: services.log,
+    }),
+    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services), accountStatusFor(services)),
+    declare: createDeclareRelationshipDialog(services),
+    requestAccount: createRequestAccountDialog(services),
+  };
+}

@@ -1,0 +1,129 @@
+import type { AppConfig } from '../config.js';
+import type { DirectoryService } from '../domain/directory/directory-service.js';
+import { alertPayload } from '../domain/cases/case-service.js';
+import { nobodyToldText, type NobodyToAlert } from '../domain/cases/nobody-told.js';
+import type { OutboundMessage, RefLookup, Render } from '../domain/cases/outbox-dispatcher.js';
+import { STATUS_LABELS, type CaseKind, type CaseRecord, type OutboxItem, type OutboxKind } from '../domain/cases/types.js';
+import { buildCaseNoticeCard, buildDslAlertCard, buildReceiptCard } from './alerts/alert-cards.js';
+
+export const KIND_LABELS: Record<CaseKind, string> = {
+  incident: 'Incident report',
+  accountRequest: 'School account request',
+  familyDeclaration: 'Family relationship declaration',
+};
+
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+export const displayTime = (iso: string) => timeFormat.format(new Date(iso));
+
+/** A link that opens the case in the Cases tab (a Teams deep link when the app id is known). */
+export function caseLink(config: Pick<AppConfig, 'teamsAppId' | 'publicBaseUrl'>, caseId: string): string {
+  if (config.teamsAppId) {
+    const context = encodeURIComponent(JSON.stringify({ subEntityId: caseId }));
+    return `https://teams.microsoft.com/l/entity/${encodeURIComponent(config.teamsAppId)}/cases?context=${context}`;
+  }
+  return `${config.publicBaseUrl}/tab/index.html#/case/${caseId}`;
+}
+
+export type KindRenderer = (item: OutboxItem, c: CaseRecord) => Promise<OutboundMessage> | OutboundMessage;
+
+/**
+ * Turns an owed message into what the person sees. Each kind has one renderer; the account-request and
+ * family-declaration flows register theirs with `register`.
+ */
+export class OutboxRenderer {
+  private readonly kinds = new Map<OutboxKind, KindRenderer>();
+  private readonly byCaseKind = new Map<string, KindRenderer>();
+
+  constructor(
+    private readonly config: Pick<AppConfig, 'teamsAppId' | 'publicBaseUrl'>,
+    private readonly directory: DirectoryService,
+    private readonly refs: RefLookup,
+  ) {
+    this.kinds.set('dslAlert', (_i, c) => this.dslAlert(c));
+    this.kinds.set('sltNotice', (_i, c) => ({ card: this.notice(c, 'New case for the senior leadership team', 'Open the Cases tab to assign and triage it.') }));
+    this.kinds.set('chairNotice', (_i, c) => ({
+      card: this.notice(
+        c,
+        'A concern about the headteacher',
+        'Policy: "If concerns relate to the Headteacher then the Chair of Governors should be informed immediately." This case is hidden from the headteacher.',
+      ),
+    }));
+    this.kinds.set('receipt', async (i, c) => {
+      const nobody = Array.isArray(i.payload.nobodyToAlert) ? (i.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
+      const school = nobody ? await this.directory.school(c.schoolId) : undefined;
+      return {
+        card: buildReceiptCard({
+          reference: c.reference,
+          kindLabel: KIND_LABELS[c.kind],
+          raisedAt: displayTime(c.createdAt),
+          next: nobody ? nobodyToldText(c.routing, nobody, school?.headTitle ?? 'headteacher') : nextStepText(c),
+        }),
+      };
+    });
+    this.kinds.set('statusUpdate', (i, c) => ({
+      text: `Update on ${c.reference}: it is now **${STATUS_LABELS[(i.payload.status as CaseRecord['status']) ?? c.status]}**.`,
+    }));
+  }
+
+  /** With `caseKind`, the renderer is used only for that kind of case (two flows can share an outbox kind). */
+  register(kind: OutboxKind, r: KindRenderer, caseKind?: CaseKind): void {
+    if (caseKind) this.byCaseKind.set(`${kind}|${caseKind}`, r);
+    else this.kinds.set(kind, r);
+  }
+
+  readonly render: Render = async (item, c) => {
+    const r = this.byCaseKind.get(`${item.kind}|${c.kind}`) ?? this.kinds.get(item.kind);
+    if (!r) throw new Error(`no renderer for ${item.kind}`);
+    return r(item, c);
+  };
+
+  /** The DSL alert card as the case now stands (used for sending, refreshing and updating in place). */
+  async dslAlert(c: CaseRecord): Promise<OutboundMessage> {
+    const p = alertPayload(c);
+    const dsls = await this.directory.withRole(c.schoolId, 'dsl', 'deputyDsl');
+    const refs = await Promise.all(dsls.map((m) => this.refs.findByAad(m.aadObjectId)));
+    return {
+      card: buildDslAlertCard({
+        caseId: c.id,
+        schoolId: c.schoolId,
+        reference: c.reference,
+        category: String(p.category),
+        severity: c.routing.severity,
+        raisedAt: displayTime(c.createdAt),
+        caseUrl: caseLink(this.config, c.id),
+        acknowledgedBy: c.acknowledged?.by.name,
+        acknowledgedAt: c.acknowledged ? displayTime(c.acknowledged.at) : undefined,
+        refreshUserIds: refs.filter((r) => r !== undefined).map((r) => r!.userId),
+      }),
+    };
+  }
+
+  private notice(c: CaseRecord, title: string, note: string) {
+    const p = alertPayload(c);
+    return buildCaseNoticeCard({
+      title,
+      reference: c.reference,
+      kindLabel: KIND_LABELS[c.kind],
+      category: String(p.category),
+      severity: c.routing.severity,
+      raisedAt: displayTime(c.createdAt),
+      caseUrl: caseLink(this.config, c.id),
+      note,
+    });
+  }
+}
+
+/** What happens next, in the reporter's words. */
+export function nextStepText(c: Pick<CaseRecord, 'routing' | 'kind'>): string {
+  if (c.kind !== 'incident') return 'The people who decide on it have been told.';
+  if (c.routing.aboutHead) return 'The chair of governors has been told.';
+  if (c.routing.safeguarding) return 'The designated safeguarding lead has been alerted now.';
+  return 'The senior leadership team has been told and will pick it up.';
+}

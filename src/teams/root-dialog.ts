@@ -1,0 +1,87 @@
+import {
+  ComponentDialog,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type Dialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from './dialog-sdk.js';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import { parseCommand, type Command } from './commands.js';
+import { buildWelcomeCard, HELP_TEXT, MENU_LABELS } from './menu-card.js';
+import { firstName } from '../domain/directory/directory.js';
+import { getActor } from './turn-context-keys.js';
+
+export const ROOT_DIALOG = 'root';
+const ROOT_WATERFALL = 'root-waterfall';
+
+/** The flows the menu can start, by command. A flow not registered yet is answered honestly. */
+export type FlowRegistry = Partial<Record<'report' | 'requestAccount' | 'declare' | 'mySubmissions', Dialog>>;
+
+interface RootOptions {
+  command?: Command;
+}
+
+/**
+ * Routes a menu choice to its flow, and handles the commands that work at any step: "cancel" (ends the
+ * flow, nothing saved) and "help" (explains, then repeats the current question).
+ */
+export class RootDialog extends ComponentDialog {
+  constructor(private readonly flows: FlowRegistry) {
+    super(ROOT_DIALOG);
+    for (const d of Object.values(flows)) if (d) this.addDialog(d);
+    this.addDialog(new WaterfallDialog(ROOT_WATERFALL, [this.startFlowStep.bind(this), this.afterFlowStep.bind(this)]));
+    this.initialDialogId = ROOT_WATERFALL;
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const interrupted = await this.interrupt(innerDc);
+    return interrupted ?? super.onContinueDialog(innerDc);
+  }
+
+  private async interrupt(dc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const a = dc.context.activity;
+    if (a.type !== 'message') return undefined;
+    const command = parseCommand(a.text, a.value);
+    if (command === 'cancel') {
+      await dc.cancelAllDialogs();
+      await dc.context.sendActivity('Cancelled. Nothing was saved.');
+      await sendWelcome(dc);
+      return { status: DialogTurnStatus.complete };
+    }
+    if (command === 'help') {
+      await dc.context.sendActivity(MessageFactory.text(HELP_TEXT));
+      await dc.repromptDialog();
+      return { status: DialogTurnStatus.waiting };
+    }
+    return undefined;
+  }
+
+  /** Start the flow the user chose, or show the menu. */
+  private async startFlowStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const command = (step.options as RootOptions | undefined)?.command;
+    if (command && Object.hasOwn(MENU_LABELS, command)) {
+      const flow = this.flows[command as keyof FlowRegistry];
+      if (flow) return step.beginDialog(flow.id);
+      await step.context.sendActivity(
+        `"${MENU_LABELS[command as keyof typeof MENU_LABELS]}" is not available in this version of Safer Social yet. ` +
+          'Please speak to your Headteacher or designated safeguarding lead directly in the meantime.',
+      );
+      return step.endDialog();
+    }
+    await sendWelcome(step);
+    return step.endDialog();
+  }
+
+  /** A flow has finished; the conversation is ready for the next choice. */
+  private async afterFlowStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog(step.result);
+  }
+}
+
+export async function sendWelcome(dc: DialogContext): Promise<void> {
+  const actor = getActor(dc.context);
+  const card = buildWelcomeCard({ firstName: firstName(actor.member.name), schoolName: actor.school.name, headTitle: actor.school.headTitle });
+  await dc.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card.content)] });
+}
