@@ -103,6 +103,9 @@ export function headingSections(text: string, heading: string): string[] {
 }
 
 const contains = (haystack: string, needle: string) => normalise(haystack).includes(normalise(needle));
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** As whole words: "Principal" is not in "Principals". */
+const containsWords = (haystack: string, needle: string) => new RegExp(`(?<![\\w-])${escape(normalise(needle))}(?![\\w-])`).test(normalise(haystack));
 
 /** The problems with one citation against its own policy's text; empty when it holds. */
 export function checkCitation(c: PolicyCitation, own: string): string[] {
@@ -151,11 +154,11 @@ export function checkProfileText(profile: PolicyProfile, seeds: Record<string, s
   }
   for (const key of TERM_KEYS) {
     const term = profile.terms[key];
-    if (term !== undefined && !contains(own, term)) problems.push(`${profile.id} terms.${key}: "${term}" does not occur in the policy`);
+    if (term !== undefined && !containsWords(own, term)) problems.push(`${profile.id} terms.${key}: "${term}" does not occur in the policy`);
   }
   const { title, schoolName, date, review } = profile.policy;
   for (const [key, value] of Object.entries({ title, schoolName, date, review })) {
-    if (value && !contains(own, value)) problems.push(`${profile.id} policy.${key}: "${value}" does not occur in the policy`);
+    if (value && !containsWords(own, value)) problems.push(`${profile.id} policy.${key}: "${value}" does not occur in the policy`);
   }
   return problems;
 }
