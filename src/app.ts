@@ -20,6 +20,7 @@ import { SaferSocialBot } from './teams/bot.js';
 import { RootDialog } from './teams/root-dialog.js';
 import { createServer } from './server.js';
 import { CaseRepository } from './storage/case-repository.js';
+import { TableOutboxStore } from './storage/outbox-store.js';
 import { CaseService } from './domain/cases/case-service.js';
 import { createFlows } from './teams/flows.js';
 import { mountEvidenceRoutes } from './evidence/routes.js';
@@ -63,7 +64,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
   const renderer = new OutboxRenderer(config, directory, refs);
-  dispatcher = new OutboxDispatcher(caseRepo, refs, sender, renderer.render, log, clock, {
+  dispatcher = new OutboxDispatcher(new TableOutboxStore(storage.table('cases')), refs, sender, renderer.render, log, clock, {
     pollMs: config.outboxPollMs,
     maxAttempts: config.outboxMaxAttempts,
     sendTimeoutMs: config.outboxSendTimeoutMs,

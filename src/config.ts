@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_DISPATCH } from './domain/cases/outbox-dispatcher.js';
+import { DISPATCH_DEFAULTS } from './dispatch-defaults.js';
 
 /**
  * The one place that reads the environment. Everything else receives a frozen `AppConfig`.
@@ -40,8 +40,8 @@ const raw = z.object({
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ATTACHMENT_ALLOWED_HOSTS: z.string().default(''),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(5000),
-  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DEFAULT_DISPATCH.maxAttempts),
-  OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_DISPATCH.sendTimeoutMs),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DISPATCH_DEFAULTS.maxAttempts),
+  OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DISPATCH_DEFAULTS.sendTimeoutMs),
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(20_000),
 });
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { PEOPLE } from '../../tests/support/activities.js';
-import { caseEntity, eventEntity, indexEntity, rowKeys, summaryOf } from '../../src/storage/case-repository.js';
+import { caseEntity, eventEntity, indexEntity, rowKeys } from '../../src/storage/case-entities.js';
+import { summaryOf } from '../../src/domain/cases/summary.js';
 import { escapeKey } from '../../src/storage/keys.js';
 import { isOpen, type CaseRecord, type Severity } from '../../src/domain/cases/types.js';
 import { getJson, postJson } from './bot-client.js';

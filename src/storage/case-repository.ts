@@ -1,101 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { escapeKey, odataString, unescapeKey } from './keys.js';
+import { escapeKey, odataString } from './keys.js';
 import { isConflict, isNotFound } from './clients.js';
-import {
-  SEVERITY_RANK,
-  isOpen,
-  type CaseEvent,
-  type CaseRecord,
-  type CaseStatus,
-  type CaseSummary,
-  type EvidenceRecord,
-  type OutboxItem,
-  type PersonRef,
-} from '../domain/cases/types.js';
-
-/**
- * One table, partitioned by school, so that a case, its index rows, its chronology and the alerts it owes
- * are written together in one entity-group transaction (nothing half-saved, no alert lost).
- *
- * Row keys (all in partition <schoolId>):
- *   c|<id>                         the case (answers chunked in a0…aN)
- *   c|<id>|e|<ms>|<rand>           chronology events, in time order
- *   c|<id>|v|<evidenceId>          evidence metadata (bytes in the private blob container)
- *   c|<id>|m|<outboxId>            alert/message owed to one person, with its delivery state
- *   o|<severityRank>|<inv ms>|<id> open-case index: most severe, then newest, first
- *   x|<inv ms>|<id>                closed-case index, newest first
- *   u|<aad>|<inv ms>|<id>          "my submissions" index of the submitter
- *   r|<reference>                  reference → id
- *   s|<submissionId>               idempotency: one case per submission
- *   n|<year>                       reference counter
- *   p|<caseId>|<outboxId>          pending-delivery pointer for the dispatcher
- * A case detail is one range query (c|<id> … c|<id>}); the open list is one range query per page.
- */
-
-const CHUNK = 30_000;
-const MAX_MS = 9_999_999_999_999;
-const inv = (iso: string) => String(MAX_MS - Date.parse(iso)).padStart(13, '0');
-const ms = (iso: string) => String(Date.parse(iso)).padStart(13, '0');
-export const newId = (bytes = 8) => randomBytes(bytes).toString('hex');
-
-export const rowKeys = {
-  case: (id: string) => `c|${id}`,
-  event: (id: string, at: string) => `c|${id}|e|${ms(at)}|${newId(3)}`,
-  evidence: (id: string, evId: string) => `c|${id}|v|${evId}`,
-  outbox: (id: string, oId: string) => `c|${id}|m|${oId}`,
-  open: (s: Pick<CaseSummary, 'severity' | 'createdAt' | 'id'>) => `o|${SEVERITY_RANK[s.severity]}|${inv(s.createdAt)}|${s.id}`,
-  closed: (s: Pick<CaseSummary, 'createdAt' | 'id'>) => `x|${inv(s.createdAt)}|${s.id}`,
-  mine: (aad: string, s: Pick<CaseSummary, 'createdAt' | 'id'>) => `u|${escapeKey(aad)}|${inv(s.createdAt)}|${s.id}`,
-  reference: (ref: string) => `r|${ref}`,
-  submission: (sub: string) => `s|${escapeKey(sub)}`,
-  counter: (year: number) => `n|${year}`,
-  pending: (caseId: string, oId: string) => `p|${caseId}|${oId}`,
-};
-
-export class CaseNotFoundError extends Error {
-  readonly code = 'CASE_NOT_FOUND';
-}
-export class ConcurrentUpdateError extends Error {
-  readonly code = 'CONCURRENT_UPDATE';
-}
-
-export interface NewCaseInput {
-  schoolId: string;
-  referencePrefix: string;
-  /** Client-generated id of this submission (the draft id): a double-tapped Submit makes one case. */
-  submissionId: string;
-  kind: CaseRecord['kind'];
-  category: string;
-  status: CaseStatus;
-  routing: CaseRecord['routing'];
-  submitter: PersonRef;
-  answers: Record<string, unknown>;
-  stage?: Record<string, unknown>;
-  evidence: EvidenceRecord[];
-  /** Messages owed because of this case (alerts, notices, receipt), written in the same transaction. */
-  outbox: Array<Pick<OutboxItem, 'kind' | 'recipient' | 'payload'>>;
-  createdEvent?: Omit<CaseEvent, 'at' | 'type'>;
-  now: string;
-}
-
-/** Messages a transaction just queued, with their ETags, so this instance can send them at once. */
-export interface WrittenOutbox {
-  case: CaseRecord;
-  /**
-   * `reservedUntil`: until then the poll (of any instance) leaves the message alone, so the instance that
-   * wrote it may send it with the row's ETag without claiming it first.
-   */
-  items: Array<OutboxItem & { etag?: string; reservedUntil?: string }>;
-}
-
-/**
- * How long the poll leaves a message to the instance that wrote it. The fast path sends it within
- * milliseconds; if that instance dies first, the poll of any instance sends it once this has passed. It
- * must exceed the send timeout (OUTBOX_SEND_TIMEOUT_MS, 10 s by default) plus a margin, or the fast path
- * claims the row like the poll does.
- */
-export const FAST_PATH_RESERVE_MS = 15_000;
+import { caseEntity, caseFromEntity, eventEntity, eventFromEntity, evidenceEntity, evidenceFromEntity, indexEntity, newId, outboxEntity, outboxFromEntity, pointerEntity, rowKeys, summaryFromIndex, type Entity } from './case-entities.js';
+import { CaseNotFoundError, ConcurrentUpdateError } from '../domain/cases/errors.js';
+import { FAST_PATH_RESERVE_MS } from '../domain/cases/outbox-dispatcher.js';
+import type { CaseChange, CaseDetail, CasePage, CaseStore, ListOptions, NewCaseInput, WrittenOutbox } from '../domain/cases/ports.js';
+import { summaryOf } from '../domain/cases/summary.js';
+import { isOpen, type CaseEvent, type CaseRecord, type EvidenceRecord, type OutboxItem } from '../domain/cases/types.js';
 
 /**
  * Pair the queued messages with the ETags the transaction returned for their rows. A sub-response names
@@ -106,231 +17,12 @@ function withEtags(items: OutboxItem[], caseId: string, sub: Array<{ rowKey?: st
   return items.map((o) => ({ ...o, etag: byKey.get(rowKeys.outbox(caseId, o.id)), reservedUntil }));
 }
 
-/** The pending pointer of an owed message: what the poll scans. It skips the message until `notBefore`. */
-const pointerEntity = (pk: string, o: Pick<OutboxItem, 'caseId' | 'id' | 'kind'>, notBefore: string): Entity => ({
-  partitionKey: pk,
-  rowKey: rowKeys.pending(o.caseId, o.id),
-  caseId: o.caseId,
-  outboxId: o.id,
-  kind: o.kind,
-  notBefore,
-});
-
-export interface CaseDetail {
-  case: CaseRecord;
-  events: CaseEvent[];
-  evidence: EvidenceRecord[];
-  outbox: OutboxItem[];
-}
-
-export interface CaseChange {
-  status?: CaseStatus;
-  assignee?: PersonRef | null;
-  outcome?: string;
-  stage?: Record<string, unknown>;
-  acknowledged?: CaseRecord['acknowledged'];
-  answers?: Record<string, unknown>;
-  routing?: CaseRecord['routing'];
-  /** A resubmitted account request may change its platform. */
-  category?: string;
-  event: Omit<CaseEvent, 'at'>;
-  outbox?: Array<Pick<OutboxItem, 'kind' | 'recipient' | 'payload'>>;
-  /** Extra events (e.g. a queued-alert line per recipient). */
-  moreEvents?: Array<Omit<CaseEvent, 'at'>>;
-}
-
-type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string; etag?: string };
-
-export function summaryOf(c: CaseRecord): CaseSummary {
-  return {
-    schoolId: c.schoolId,
-    id: c.id,
-    reference: c.reference,
-    kind: c.kind,
-    category: c.category,
-    status: c.status,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-    assignee: c.assignee,
-    acknowledged: c.acknowledged,
-    severity: c.routing.severity,
-    safeguarding: c.routing.safeguarding,
-    aboutHead: c.routing.aboutHead,
-    queue: c.routing.queue,
-    submitterAad: c.submitter.aadObjectId,
-  };
-}
-
-function chunk(prefix: string, value: unknown, into: Entity): void {
-  const json = JSON.stringify(value ?? null);
-  const n = Math.ceil(json.length / CHUNK) || 1;
-  into[`${prefix}n`] = n;
-  for (let i = 0; i < n; i++) into[`${prefix}${i}`] = json.slice(i * CHUNK, (i + 1) * CHUNK);
-}
-function unchunk<T>(prefix: string, e: Record<string, unknown>): T {
-  const n = Number(e[`${prefix}n`] ?? 0);
-  let json = '';
-  for (let i = 0; i < n; i++) json += String(e[`${prefix}${i}`] ?? '');
-  return (json ? JSON.parse(json) : undefined) as T;
-}
-
-export const indexEntity = (pk: string, rowKey: string, s: CaseSummary): Entity => ({
-  partitionKey: pk,
-  rowKey,
-  caseId: s.id,
-  reference: s.reference,
-  kind: s.kind,
-  category: s.category,
-  status: s.status,
-  severity: s.severity,
-  safeguarding: s.safeguarding,
-  aboutHead: s.aboutHead,
-  queue: s.queue,
-  createdAt: s.createdAt,
-  updatedAt: s.updatedAt,
-  assigneeAad: s.assignee?.aadObjectId ?? '',
-  assigneeName: s.assignee?.name ?? '',
-  acknowledgedAt: s.acknowledged?.at ?? '',
-  acknowledgedBy: s.acknowledged?.by.name ?? '',
-  submitterAad: s.submitterAad,
-});
-
-export function summaryFromIndex(schoolId: string, e: Record<string, unknown>): CaseSummary {
-  return {
-    schoolId,
-    id: String(e.caseId),
-    reference: String(e.reference),
-    kind: e.kind as CaseSummary['kind'],
-    category: String(e.category),
-    status: e.status as CaseStatus,
-    severity: e.severity as CaseSummary['severity'],
-    safeguarding: Boolean(e.safeguarding),
-    aboutHead: Boolean(e.aboutHead),
-    queue: e.queue as CaseSummary['queue'],
-    createdAt: String(e.createdAt),
-    updatedAt: String(e.updatedAt),
-    assignee: e.assigneeAad ? { aadObjectId: String(e.assigneeAad), name: String(e.assigneeName) } : undefined,
-    acknowledged: e.acknowledgedAt ? { at: String(e.acknowledgedAt), by: { aadObjectId: '', name: String(e.acknowledgedBy) } } : undefined,
-    submitterAad: String(e.submitterAad),
-  };
-}
-
-export function caseEntity(c: CaseRecord): Entity {
-  const e: Entity = {
-    partitionKey: escapeKey(c.schoolId),
-    rowKey: rowKeys.case(c.id),
-    id: c.id,
-    reference: c.reference,
-    kind: c.kind,
-    category: c.category,
-    status: c.status,
-    submitterAad: c.submitter.aadObjectId,
-    submitterName: c.submitter.name,
-    assigneeAad: c.assignee?.aadObjectId ?? '',
-    assigneeName: c.assignee?.name ?? '',
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-    outcome: c.outcome ?? '',
-    routing: JSON.stringify(c.routing),
-    stage: JSON.stringify(c.stage ?? null),
-    acknowledged: JSON.stringify(c.acknowledged ?? null),
-  };
-  chunk('a', c.answers, e);
-  return e;
-}
-
-function caseFromEntity(schoolId: string, e: Record<string, unknown>): CaseRecord {
-  return {
-    schoolId,
-    id: String(e.id),
-    reference: String(e.reference),
-    kind: e.kind as CaseRecord['kind'],
-    category: String(e.category),
-    status: e.status as CaseStatus,
-    routing: JSON.parse(String(e.routing)),
-    submitter: { aadObjectId: String(e.submitterAad), name: String(e.submitterName) },
-    assignee: e.assigneeAad ? { aadObjectId: String(e.assigneeAad), name: String(e.assigneeName) } : undefined,
-    answers: unchunk('a', e) ?? {},
-    createdAt: String(e.createdAt),
-    updatedAt: String(e.updatedAt),
-    outcome: e.outcome ? String(e.outcome) : undefined,
-    stage: JSON.parse(String(e.stage ?? 'null')) ?? undefined,
-    acknowledged: JSON.parse(String(e.acknowledged ?? 'null')) ?? undefined,
-  };
-}
-
-export const eventEntity = (pk: string, caseId: string, ev: CaseEvent): Entity => ({
-  partitionKey: pk,
-  rowKey: rowKeys.event(caseId, ev.at),
-  at: ev.at,
-  type: ev.type,
-  actorAad: ev.actor?.aadObjectId ?? '',
-  actorName: ev.actor?.name ?? '',
-  detail: ev.detail ?? '',
-  data: JSON.stringify(ev.data ?? null),
-});
-
-const outboxEntity = (pk: string, o: OutboxItem): Entity => ({
-  partitionKey: pk,
-  rowKey: rowKeys.outbox(o.caseId, o.id),
-  id: o.id,
-  caseId: o.caseId,
-  kind: o.kind,
-  recipientAad: o.recipient.aadObjectId,
-  recipientName: o.recipient.name,
-  payload: JSON.stringify(o.payload),
-  state: o.state,
-  attempts: o.attempts,
-  nextAttemptAt: o.nextAttemptAt,
-  createdAt: o.createdAt,
-  deliveredAt: o.deliveredAt ?? '',
-  conversationId: o.conversationId ?? '',
-  activityId: o.activityId ?? '',
-  lastError: o.lastError ?? '',
-  lastStatus: o.lastStatus ?? 0,
-  lastCode: o.lastCode ?? '',
-  claimedUntil: o.claimedUntil ?? '',
-  sharedMessage: o.sharedMessage ? JSON.stringify(o.sharedMessage) : '',
-});
-
-export function outboxFromEntity(schoolId: string, e: Record<string, unknown>): OutboxItem & { etag?: string } {
-  return {
-    id: String(e.id),
-    schoolId,
-    caseId: String(e.caseId),
-    kind: e.kind as OutboxItem['kind'],
-    recipient: { aadObjectId: String(e.recipientAad), name: String(e.recipientName) },
-    payload: JSON.parse(String(e.payload)),
-    state: e.state as OutboxItem['state'],
-    attempts: Number(e.attempts ?? 0),
-    nextAttemptAt: String(e.nextAttemptAt),
-    createdAt: String(e.createdAt),
-    deliveredAt: e.deliveredAt ? String(e.deliveredAt) : undefined,
-    conversationId: e.conversationId ? String(e.conversationId) : undefined,
-    activityId: e.activityId ? String(e.activityId) : undefined,
-    lastError: e.lastError ? String(e.lastError) : undefined,
-    lastStatus: Number(e.lastStatus) > 0 ? Number(e.lastStatus) : undefined,
-    lastCode: e.lastCode ? String(e.lastCode) : undefined,
-    claimedUntil: e.claimedUntil ? String(e.claimedUntil) : undefined,
-    sharedMessage: e.sharedMessage ? (JSON.parse(String(e.sharedMessage)) as string[]) : undefined,
-    etag: e.etag as string | undefined,
-  };
-}
-
-const evidenceEntity = (pk: string, caseId: string, v: EvidenceRecord): Entity => ({
-  partitionKey: pk,
-  rowKey: rowKeys.evidence(caseId, v.id),
-  ...v,
-});
-
-export interface ListOptions {
-  /** Extra OData filter (already validated/escaped by the caller's filter builder). */
-  filter?: string;
-  pageSize?: number;
-  continuationToken?: string;
-}
-
-export class CaseRepository {
+/**
+ * Cases in Table storage (rows and keys: case-entities.ts): a case with its index rows, chronology,
+ * evidence and the messages it owes written in one entity-group transaction, every change guarded by the
+ * case's ETag. The messages' delivery is the outbox store's (outbox-store.ts).
+ */
+export class CaseRepository implements CaseStore {
   /** The tail of each school's queue of creates in this instance (see `create`). */
   private readonly creating = new Map<string, Promise<void>>();
   /** Each school's reference counter row (with its ETag) as this instance last wrote it. */
@@ -493,19 +185,9 @@ export class CaseRepository {
         c = caseFromEntity(schoolId, e);
         etag = String(e.etag);
       } else if (rk.startsWith(base + '|e|')) {
-        events.push({
-          at: String(e.at),
-          type: e.type as CaseEvent['type'],
-          actor: e.actorAad || e.actorName ? { aadObjectId: String(e.actorAad), name: String(e.actorName) } : undefined,
-          detail: e.detail ? String(e.detail) : undefined,
-          data: JSON.parse(String(e.data ?? 'null')) ?? undefined,
-        });
+        events.push(eventFromEntity(e));
       } else if (rk.startsWith(base + '|v|')) {
-        evidence.push({
-          id: String(e.id), blobName: String(e.blobName), sha256: String(e.sha256), size: Number(e.size),
-          contentType: String(e.contentType), originalName: String(e.originalName), receivedAt: String(e.receivedAt),
-          source: e.source as EvidenceRecord['source'],
-        });
+        evidence.push(evidenceFromEntity(e));
       } else if (rk.startsWith(base + '|m|')) {
         const { etag: _e, ...o } = outboxFromEntity(schoolId, e);
         outbox.push(o);
@@ -585,21 +267,27 @@ export class CaseRepository {
   }
 
   /** Open cases (most severe, then newest), filtered, one page. */
-  async listOpen(schoolId: string, opts: ListOptions = {}): Promise<{ items: CaseSummary[]; continuationToken?: string }> {
+  async listOpen(schoolId: string, opts: ListOptions = {}): Promise<CasePage> {
     return this.page(schoolId, 'o|', 'o}', opts);
   }
 
-  async listClosed(schoolId: string, opts: ListOptions = {}): Promise<{ items: CaseSummary[]; continuationToken?: string }> {
+  /** Closed cases, newest first. */
+  async listClosed(schoolId: string, opts: ListOptions = {}): Promise<CasePage> {
     return this.page(schoolId, 'x|', 'x}', opts);
   }
 
+  /** Closed cases created after `at` (an ISO time), newest first: the closed index read only as far as `at`. */
+  async listClosedAfter(schoolId: string, at: string, opts: ListOptions = {}): Promise<CasePage> {
+    return this.page(schoolId, 'x|', rowKeys.closedAt(at), opts);
+  }
+
   /** A person's own submissions, newest first. */
-  async listMine(schoolId: string, aad: string, opts: ListOptions = {}): Promise<{ items: CaseSummary[]; continuationToken?: string }> {
+  async listMine(schoolId: string, aad: string, opts: ListOptions = {}): Promise<CasePage> {
     const p = `u|${escapeKey(aad)}|`;
     return this.page(schoolId, p, p.slice(0, -1) + '}', opts);
   }
 
-  private async page(schoolId: string, from: string, to: string, opts: ListOptions) {
+  private async page(schoolId: string, from: string, to: string, opts: ListOptions): Promise<CasePage> {
     const pk = escapeKey(schoolId);
     const filter = [`PartitionKey eq ${odataString(pk)}`, `RowKey ge ${odataString(from)}`, `RowKey lt ${odataString(to)}`];
     if (opts.filter) filter.push(`(${opts.filter})`);
@@ -609,75 +297,6 @@ export class CaseRepository {
     const first = await iter.next();
     const page = (first.value ?? []) as Array<Record<string, unknown>> & { continuationToken?: string };
     return { items: page.map((e) => summaryFromIndex(schoolId, e)), continuationToken: page.continuationToken };
-  }
-
-  // ---- outbox: used by the dispatcher ----
-
-  /**
-   * Pointers to messages still owed (pointer rows), oldest first within a school. `dueBy` (the poll): only those due by then, leaving out the ones
-   * reserved for the instance that wrote them and the ones waiting for their next attempt.
-   */
-  async pendingPointers(
-    limit = 200,
-    kind?: OutboxItem['kind'],
-    dueBy?: string,
-    schoolIds?: readonly string[],
-  ): Promise<Array<{ schoolId: string; caseId: string; outboxId: string }>> {
-    const out: Array<{ schoolId: string; caseId: string; outboxId: string }> = [];
-    // `kind`: only pointers of that kind (pointer rows written before pointers carried a kind never match).
-    const rows = `RowKey ge 'p|' and RowKey lt 'p}'${kind ? ` and kind eq ${odataString(kind)}` : ''}`;
-    // `schoolIds`: one range query in each school's partition, instead of a scan across all of them.
-    const filters = schoolIds ? schoolIds.map((id) => `PartitionKey eq ${odataString(escapeKey(id))} and ${rows}`) : [rows];
-    for (const filter of filters) {
-      for await (const e of this.table.listEntities<{ caseId: string; outboxId: string; notBefore?: string }>({ queryOptions: { filter } })) {
-        if (dueBy && e.notBefore && e.notBefore > dueBy) continue;
-        out.push({ schoolId: unescapeKey(String(e.partitionKey)), caseId: e.caseId, outboxId: e.outboxId });
-        if (out.length >= limit) return out;
-      }
-    }
-    return out;
-  }
-
-  async getOutbox(schoolId: string, caseId: string, outboxId: string): Promise<(OutboxItem & { etag?: string }) | undefined> {
-    try {
-      const e = await this.table.getEntity<Record<string, unknown>>(escapeKey(schoolId), rowKeys.outbox(caseId, outboxId));
-      return outboxFromEntity(schoolId, e);
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
-  }
-
-  /**
-   * Record a delivery attempt's result. A final state (delivered/failed/unreachable) removes the pending
-   * pointer and adds a chronology event, in the same transaction.
-   */
-  async saveOutbox(item: OutboxItem & { etag?: string }, event?: Omit<CaseEvent, 'at'>, now = new Date().toISOString()): Promise<void> {
-    const pk = escapeKey(item.schoolId);
-    const { etag, ...o } = item;
-    const actions: TransactionAction[] = [['update', outboxEntity(pk, o), 'Replace', etag ? { etag } : undefined]];
-    // A final state removes the pointer; a retry moves it to the next attempt (so the poll finds it then).
-    if (o.state !== 'pending') actions.push(['delete', { partitionKey: pk, rowKey: rowKeys.pending(o.caseId, o.id) }]);
-    else actions.push(['upsert', pointerEntity(pk, o, o.nextAttemptAt), 'Replace']);
-    if (event) actions.push(['create', eventEntity(pk, o.caseId, { ...event, at: now })]);
-    await this.table.submitTransaction(actions);
-  }
-
-  /** Take a pending message for sending (ETag-guarded). Returns the new ETag, or undefined if another instance has it. */
-  async claimOutbox(item: OutboxItem & { etag?: string }, until: string): Promise<string | undefined> {
-    const { etag, ...o } = item;
-    try {
-      const r = await this.table.updateEntity(outboxEntity(escapeKey(o.schoolId), { ...o, claimedUntil: until }), 'Replace', { etag });
-      return r.etag;
-    } catch (e) {
-      if (isConflict(e)) return undefined;
-      throw e;
-    }
-  }
-
-  /** Delivered messages of a kind for a case (to update every DSL's card in place). */
-  async outboxOf(schoolId: string, caseId: string): Promise<OutboxItem[]> {
-    return (await this.get(schoolId, caseId))?.outbox ?? [];
   }
 }
 

@@ -1,24 +1,9 @@
 import type { TableClient } from '@azure/data-tables';
 import { escapeKey } from './keys.js';
 import { isNotFound } from './clients.js';
+import type { ConversationRef } from '../domain/cases/ports.js';
 
-/**
- * What proactive delivery needs to reach a person in their 1:1 chat with the bot. Plain data: the domain
- * and the outbox use it without importing the Bot Framework SDK.
- */
-export interface ConversationRef {
-  tenantId: string;
-  aadObjectId: string;
-  /** The Teams user id (29:…) in this bot's conversations. */
-  userId: string;
-  userName?: string;
-  conversationId: string;
-  serviceUrl: string;
-  channelId: string;
-  botId: string;
-  botName?: string;
-  updatedAt: string;
-}
+export type { ConversationRef };
 
 /** The fields whose change means the stored reference must be rewritten. */
 export function refFingerprint(r: Omit<ConversationRef, 'updatedAt'>): string {

@@ -4,7 +4,8 @@ import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
 import { isDsl, type Member } from '../domain/directory/directory.js';
-import { summaryOf, type CaseDetail } from '../storage/case-repository.js';
+import type { CaseDetail } from '../domain/cases/ports.js';
+import { summaryOf } from '../domain/cases/summary.js';
 import { isNotFound } from '../storage/clients.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
@@ -111,13 +112,19 @@ export function caseHandlers(services: AppServices) {
   const now = () => services.clock();
 
   /** Every page of a list with the caller's visibility, for counts and the chart (index rows only). */
-  async function scanAll(ctx: TabContext, which: 'open' | 'closed', extra?: string): Promise<CaseSummary[]> {
-    const filter = [visibilityFilter(ctx.member), extra].filter(Boolean).join(' and ');
+  /** `createdAfter`: closed cases created after then only. */
+  async function scanAll(ctx: TabContext, which: 'open' | 'closed', createdAfter?: Date): Promise<CaseSummary[]> {
+    const filter = visibilityFilter(ctx.member);
     const out: CaseSummary[] = [];
     let token: string | undefined;
     do {
-      const list = which === 'open' ? caseRepo.listOpen.bind(caseRepo) : caseRepo.listClosed.bind(caseRepo);
-      const page = await list(ctx.school.id, { filter, pageSize: 1000, continuationToken: token });
+      const opts = { filter, pageSize: 1000, continuationToken: token };
+      const page =
+        which === 'open'
+          ? await caseRepo.listOpen(ctx.school.id, opts)
+          : createdAfter
+            ? await caseRepo.listClosedAfter(ctx.school.id, createdAfter.toISOString(), opts)
+            : await caseRepo.listClosed(ctx.school.id, opts);
       out.push(...page.items.filter((s) => canView(ctx.member, s)));
       token = page.continuationToken;
     } while (token && out.length < 50_000);
@@ -146,9 +153,8 @@ export function caseHandlers(services: AppServices) {
       const t = now();
       const open = await scanAll(ctx, 'open');
       const from = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() - 11, 1));
-      // Closed index rows are newest first (c|inverted time): bound the range at the chart's first day.
-      const inv = String(9_999_999_999_999 - from.getTime()).padStart(13, '0');
-      const closed = await scanAll(ctx, 'closed', `RowKey lt 'x|${inv}'`);
+      // The closed list is newest first: it is read only as far back as the chart's first day.
+      const closed = await scanAll(ctx, 'closed', from);
       const months: string[] = [];
       for (let i = 0; i < 12; i++) months.push(new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + i, 1)).toISOString().slice(0, 7));
       // Each kind's categories are its own (a request's platform, a declaration's relationship): never mixed.

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'restify';
 import type { AppServices } from '../services.js';
-import { declarationService } from '../teams/declarations/declaration-actions.js';
+import { DeclarationService } from '../domain/declarations/declaration-service.js';
 import type { TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 
@@ -19,7 +19,7 @@ export function parseFamilyRegisterQuery(q: Record<string, unknown>): { includeW
  * sees the head's own). Reading the register records nothing on the cases, as for the accounts register.
  */
 export function familyRegisterHandlers(services: AppServices) {
-  const svc = declarationService(services);
+  const svc = new DeclarationService(services.caseRepo, services.directory, services.clock);
   return {
     async list(ctx: TabContext, req: Request, res: Response) {
       const opts = parseFamilyRegisterQuery((req.query ?? {}) as Record<string, unknown>);

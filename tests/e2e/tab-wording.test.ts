@@ -47,9 +47,9 @@ async function seedDeliveredCase(): Promise<CaseRecord> {
   for (const o of d.outbox as Array<OutboxItem & { etag?: string }>) {
     const ev = { actor: o.recipient, data: { outboxId: o.id, kind: o.kind } };
     if (o.recipient.aadObjectId === PEOPLE.deputy.aad) {
-      await db.caseRepo.saveOutbox({ ...o, state: 'failed', attempts: 1, lastStatus: 403, lastError: 'HTTP 403' }, { type: 'alertFailed', ...ev }, now);
+      await db.outbox.saveOutbox({ ...o, state: 'failed', attempts: 1, lastStatus: 403, lastError: 'HTTP 403' }, { type: 'alertFailed', ...ev }, now);
     } else {
-      await db.caseRepo.saveOutbox({ ...o, state: 'delivered', attempts: 1, deliveredAt: now, activityId: 'act-1' }, { type: 'alertDelivered', ...ev }, now);
+      await db.outbox.saveOutbox({ ...o, state: 'delivered', attempts: 1, deliveredAt: now, activityId: 'act-1' }, { type: 'alertDelivered', ...ev }, now);
     }
   }
   return c;

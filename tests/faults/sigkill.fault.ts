@@ -116,9 +116,9 @@ describe('fault: the server is killed with SIGKILL at random points during 100 r
 
     // After the last restart, every alert owed by those reports is delivered.
     const t1 = Date.now();
-    for (let i = 0; i < 600 && (await db.caseRepo.pendingPointers()).length > 0; i++) await sleep(100);
+    for (let i = 0; i < 600 && (await db.outbox.pendingPointers()).length > 0; i++) await sleep(100);
     const drainMs = Date.now() - t1;
-    expect(await db.caseRepo.pendingPointers()).toEqual([]);
+    expect(await db.outbox.pendingPointers()).toEqual([]);
     let owed = 0;
     let delivered = 0;
     let seenByRecipient = 0;

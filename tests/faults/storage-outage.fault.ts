@@ -158,7 +158,7 @@ describe('fault: storage (Azurite) stopped for 10 seconds under load', () => {
       expect(String(d.case.answers.whatHappened)).toContain(o.tag);
       expect(d.evidence.map((v) => v.sha256)).toContain(o.sha256);
     }
-    for (let i = 0; i < 600 && (await db.caseRepo.pendingPointers()).length > 0; i++) await sleep(100);
+    for (let i = 0; i < 600 && (await db.outbox.pendingPointers()).length > 0; i++) await sleep(100);
     let owed = 0;
     let delivered = 0;
     for (const o of [...finished, ...loadOutcomes]) {

@@ -105,7 +105,7 @@ describe('alerts: a transactional outbox delivered to DSLs, SLT, the chair and t
 
   it('retries after 500 and 429 with Retry-After, and still delivers', async () => {
     // Let earlier deliveries finish, so the injected faults hit this case's messages.
-    for (let i = 0; i < 100 && (await db.caseRepo.pendingPointers()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && (await db.outbox.pendingPointers()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     connector.failNext({ status: 500 }, { status: 429, headers: { 'retry-after': '1' } }, { status: 503 });
     const t0 = Date.now();
     const { case: c } = await db.submit(PEOPLE.staff.aad, { category: 'indecentImages' });

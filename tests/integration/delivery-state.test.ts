@@ -68,7 +68,7 @@ describe('the conversation reference follows every activity', () => {
 describe('why a delivery failed is visible to operators', () => {
   it('a 403 for one recipient shows on the case with its status and code, and is logged without names', async () => {
     // Let earlier deliveries finish, so the fault hits this case's alert.
-    for (let i = 0; i < 100 && (await h.db.caseRepo.pendingPointers()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && (await h.db.outbox.pendingPointers()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     h.connector.failFor(conversationOf(PEOPLE.deputy), { status: 403, code: 'ConversationBlockedByUser' });
     const { case: c } = await h.db.submit(PEOPLE.staff.aad, { category: 'pupilContact', affected: 'me', responsible: 'pupil' });
     const d = await h.settled(c.id);

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { createStorageClients } from '../../src/storage/clients.js';
-import { CaseRepository, FAST_PATH_RESERVE_MS, type WrittenOutbox } from '../../src/storage/case-repository.js';
+import { CaseRepository } from '../../src/storage/case-repository.js';
+import { TableOutboxStore } from '../../src/storage/outbox-store.js';
+import { FAST_PATH_RESERVE_MS } from '../../src/domain/cases/outbox-dispatcher.js';
+import type { WrittenOutbox } from '../../src/domain/cases/ports.js';
 import { DirectoryRepository } from '../../src/storage/directory-repository.js';
 import { DirectoryService } from '../../src/domain/directory/directory-service.js';
 import { CaseService } from '../../src/domain/cases/case-service.js';
@@ -28,6 +31,7 @@ describe('outbox fast path', () => {
     const directory = new DirectoryService(directoryRepo);
     const handed: WrittenOutbox[] = [];
     const repo = new CaseRepository(storage.table('cases'), (_school, w) => handed.push(w));
+    const outbox = new TableOutboxStore(storage.table('cases'));
     const submitter = (await directory.member('westbrook', PEOPLE.staff.aad))!;
     const { case: c } = await new CaseService(repo, directory).submitIncident({
       school: (await directory.school('westbrook'))!,
@@ -52,22 +56,22 @@ describe('outbox fast path', () => {
     expect(items.map((i) => i.kind).sort()).toEqual(['dslAlert', 'dslAlert', 'receipt']);
     // Reserved for this instance: the poll (of any instance) leaves them alone meanwhile, but they are owed.
     const soon = new Date(Date.now() + 10_000).toISOString();
-    expect(await repo.pendingPointers(100, undefined, soon)).toEqual([]);
-    expect(await repo.pendingPointers(100)).toHaveLength(3);
+    expect(await outbox.pendingPointers(100, undefined, soon)).toEqual([]);
+    expect(await outbox.pendingPointers(100)).toHaveLength(3);
     const later = new Date(Date.now() + FAST_PATH_RESERVE_MS + 1000).toISOString();
-    expect(await repo.pendingPointers(100, undefined, later)).toHaveLength(3);
+    expect(await outbox.pendingPointers(100, undefined, later)).toHaveLength(3);
     // The poll asks each school's partition (one range query each), not the whole table.
-    expect(await repo.pendingPointers(100, undefined, later, ['westbrook'])).toHaveLength(3);
-    expect(await repo.pendingPointers(100, undefined, later, ['eastfield'])).toEqual([]);
-    expect(await repo.pendingPointers(100, 'receipt', later, ['eastfield', 'westbrook'])).toHaveLength(1);
+    expect(await outbox.pendingPointers(100, undefined, later, ['westbrook'])).toHaveLength(3);
+    expect(await outbox.pendingPointers(100, undefined, later, ['eastfield'])).toEqual([]);
+    expect(await outbox.pendingPointers(100, 'receipt', later, ['eastfield', 'westbrook'])).toHaveLength(1);
     for (const i of items) {
       expect(i.etag, `${i.kind} to ${i.recipient.name}`).toMatch(/^W\/"/);
       expect(Date.parse(i.reservedUntil!)).toBeGreaterThan(Date.now() + FAST_PATH_RESERVE_MS - 5000);
     }
     // The ETag is the row's current one: saving with it succeeds (a stale one would conflict), and a
     // delivered message leaves no pointer.
-    for (const i of items) await repo.saveOutbox({ ...i, state: 'delivered', deliveredAt: new Date().toISOString() });
-    expect(await repo.pendingPointers(100)).toEqual([]);
+    for (const i of items) await outbox.saveOutbox({ ...i, state: 'delivered', deliveredAt: new Date().toISOString() });
+    expect(await outbox.pendingPointers(100)).toEqual([]);
     expect(handed[0].case.id).toBe(c.id);
   });
 });

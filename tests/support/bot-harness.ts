@@ -3,7 +3,7 @@ import { ConnectorStub } from './connector-stub.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { conversationOf, makeInstall, makeInvoke, type Person } from './activities.js';
 import { direct } from './direct.js';
-import type { CaseDetail } from '../../src/storage/case-repository.js';
+import type { CaseDetail } from '../../src/domain/cases/ports.js';
 
 export const SCHOOL = 'westbrook';
 

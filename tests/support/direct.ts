@@ -2,6 +2,7 @@ import { createStorageClients, type StorageClients } from '../../src/storage/cli
 import { DirectoryRepository } from '../../src/storage/directory-repository.js';
 import { DirectoryService } from '../../src/domain/directory/directory-service.js';
 import { CaseRepository } from '../../src/storage/case-repository.js';
+import { TableOutboxStore } from '../../src/storage/outbox-store.js';
 import { EnrolmentRepository } from '../../src/storage/enrolment-repository.js';
 import { EnrolmentService } from '../../src/domain/directory/enrolment.js';
 import { CaseService } from '../../src/domain/cases/case-service.js';
@@ -20,6 +21,7 @@ export function direct(connectionString: string, tablePrefix: string) {
     directory,
     enrolment: new EnrolmentService(new EnrolmentRepository(storage.table('directory')), directory),
     caseRepo,
+    outbox: new TableOutboxStore(storage.table('cases')),
     cases,
     async submit(submitterAad: string, answers: Partial<IncidentAnswers>, submissionId = `sub-${Math.random().toString(36).slice(2)}`) {
       const school = (await directory.school('westbrook'))!;

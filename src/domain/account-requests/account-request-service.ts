@@ -1,9 +1,12 @@
 import type { DirectoryService } from '../directory/directory-service.js';
 import { isSlt, type Member, type School } from '../directory/directory.js';
 import { canView, visibilityFilter } from '../cases/access.js';
-import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError, type Clock } from '../cases/case-service.js';
+import type { Clock } from '../cases/case-service.js';
+import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../cases/errors.js';
+import type { CaseChange, CaseStore } from '../cases/ports.js';
+import { retryOnConflict } from '../cases/retry.js';
+import { summaryOf } from '../cases/summary.js';
 import { STATUS_LABELS, type CaseRecord, type PersonRef, type Routing } from '../cases/types.js';
-import { summaryOf, type CaseRepository } from '../../storage/case-repository.js';
 import { describePlatform, todayInLondon, type AccountRequestAnswers } from './account-request.js';
 import { buildChain, chainComplete, currentStep, roleLabel, stageText, type ApprovalRole, type ApprovalStep } from './approval-chain.js';
 
@@ -97,7 +100,7 @@ const ROUTING: Routing = { safeguarding: false, aboutHead: false, queue: 'slt', 
  */
 export class AccountRequestService {
   constructor(
-    private readonly repo: CaseRepository,
+    private readonly repo: CaseStore,
     private readonly directory: DirectoryService,
     private readonly clock: Clock = () => new Date(),
   ) {}
@@ -150,7 +153,7 @@ export class AccountRequestService {
 
   /** The requester resubmits after "ask for changes": the chain starts again from the line manager. */
   async resubmit(actor: Member, caseId: string, answers: AccountRequestAnswers): Promise<SubmitResult> {
-    for (let i = 0; i < 5; i++) {
+    return retryOnConflict(caseId, async () => {
       const d = await this.repo.get(actor.schoolId, caseId);
       if (!d || d.case.kind !== KIND || d.case.submitter.aadObjectId !== actor.aadObjectId) throw new CaseNotFoundError(caseId);
       const c = d.case;
@@ -162,21 +165,16 @@ export class AccountRequestService {
       const st = stageOf(c);
       const round = st.round + 1;
       const step = currentStep(chain);
-      try {
-        const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
-          status: 'awaitingApproval',
-          category: answers.platform,
-          answers: { ...answers },
-          stage: { ...st, round, chain },
-          event: { type: 'resubmitted', actor: person(actor), data: { round, from: c.status, to: 'awaitingApproval' } },
-          outbox: [{ kind: 'approvalRequest', recipient: chain[step].approver!, payload: { round, step } satisfies ApprovalPayload }],
-        }, this.now());
-        return { kind: 'created', case: updated };
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError)) throw e;
-      }
-    }
-    throw new ConcurrentUpdateError(caseId);
+      const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
+        status: 'awaitingApproval',
+        category: answers.platform,
+        answers: { ...answers },
+        stage: { ...st, round, chain },
+        event: { type: 'resubmitted', actor: person(actor), data: { round, from: c.status, to: 'awaitingApproval' } },
+        outbox: [{ kind: 'approvalRequest', recipient: chain[step].approver!, payload: { round, step } satisfies ApprovalPayload }],
+      }, this.now());
+      return { kind: 'created', case: updated };
+    });
   }
 
   /**
@@ -193,7 +191,7 @@ export class AccountRequestService {
       throw new InvalidChangeError(input.decision === 'rejected' ? 'Please give a reason for rejecting the request.' : 'Please say what should change.');
     }
     if (reason && reason.length > REASON_LIMIT) throw new InvalidChangeError('The reason can be at most 4,000 characters.');
-    for (let i = 0; i < 5; i++) {
+    return retryOnConflict(caseId, async () => {
       const d = await this.repo.get(actor.schoolId, caseId);
       if (!d || d.case.kind !== KIND) throw new CaseNotFoundError(caseId);
       const c = d.case;
@@ -227,23 +225,18 @@ export class AccountRequestService {
         decisions: [...st.decisions, record],
         ...(status === 'approved' ? { register: { lead: c.submitter, approvedAt: now, transfers: [] } } : {}),
       };
-      try {
-        const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
-          status,
-          stage: { ...stage },
-          ...(status === 'approved' ? { outcome: 'Approved' } : status === 'rejected' ? { outcome: `Rejected: ${reason}` } : {}),
-          event: { type: 'decided', actor: person(actor), detail: reason, data: { role: here.role, decision: input.decision, round: st.round, step, from: c.status, to: status } },
-          outbox: [
-            ...(next >= 0 ? [{ kind: 'approvalRequest' as const, recipient: chain[next].approver!, payload: { round: st.round, step: next } satisfies ApprovalPayload }] : []),
-            { kind: 'decisionNotice' as const, recipient: c.submitter, payload: { ...notice } },
-          ],
-        }, now);
-        return { case: updated, first: true };
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError)) throw e;
-      }
-    }
-    throw new ConcurrentUpdateError(caseId);
+      const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
+        status,
+        stage: { ...stage },
+        ...(status === 'approved' ? { outcome: 'Approved' } : status === 'rejected' ? { outcome: `Rejected: ${reason}` } : {}),
+        event: { type: 'decided', actor: person(actor), detail: reason, data: { role: here.role, decision: input.decision, round: st.round, step, from: c.status, to: status } },
+        outbox: [
+          ...(next >= 0 ? [{ kind: 'approvalRequest' as const, recipient: chain[next].approver!, payload: { round: st.round, step: next } satisfies ApprovalPayload }] : []),
+          { kind: 'decisionNotice' as const, recipient: c.submitter, payload: { ...notice } },
+        ],
+      }, now);
+      return { case: updated, first: true };
+    });
   }
 
   /** A request the person may see in the Cases tab (SLT, the head). */
@@ -295,12 +288,12 @@ export class AccountRequestService {
   private async changeRegister(
     actor: Member,
     caseId: string,
-    change: (reg: RegisterState, now: string) => { register: RegisterState; event: Parameters<CaseRepository['update']>[3]['event'] },
+    change: (reg: RegisterState, now: string) => { register: RegisterState; event: CaseChange['event'] },
     reason: string | undefined,
   ): Promise<CaseRecord> {
     if (reason && reason.length > REASON_LIMIT) throw new InvalidChangeError('The reason can be at most 4,000 characters.');
     if (!isSlt(actor)) throw new NotAllowedError('only the senior leadership team keeps the register');
-    for (let i = 0; i < 5; i++) {
+    return retryOnConflict(caseId, async () => {
       const d = await this.repo.get(actor.schoolId, caseId);
       if (!d || d.case.kind !== KIND || !canView(actor, summaryOf(d.case))) throw new CaseNotFoundError(caseId);
       const st = stageOf(d.case);
@@ -308,13 +301,8 @@ export class AccountRequestService {
       if (st.register.closedAt) throw new InvalidChangeError('This account has already been closed.');
       const now = this.now();
       const { register, event } = change(st.register, now);
-      try {
-        return await this.repo.update(actor.schoolId, caseId, d.etag, { stage: { ...st, register }, event }, now);
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError)) throw e;
-      }
-    }
-    throw new ConcurrentUpdateError(caseId);
+      return this.repo.update(actor.schoolId, caseId, d.etag, { stage: { ...st, register }, event }, now);
+    });
   }
 }
 

@@ -6,16 +6,13 @@ import { canView } from './access.js';
 import { INCIDENT_CATEGORIES, type IncidentAnswers } from './incident.js';
 import { incidentRecipients } from './recipients.js';
 import { routeIncident } from './routing.js';
-import { STATUS_LABELS, isOpen, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef } from './types.js';
-import { CaseNotFoundError, ConcurrentUpdateError, summaryOf, type CaseRepository, type CaseDetail } from '../../storage/case-repository.js';
+import { STATUS_LABELS, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef } from './types.js';
+import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from './errors.js';
+import type { CaseDetail, CaseStore } from './ports.js';
+import { retryOnConflict } from './retry.js';
+import { summaryOf } from './summary.js';
 
-export class NotAllowedError extends Error {
-  readonly code = 'NOT_ALLOWED';
-}
-export class InvalidChangeError extends Error {
-  readonly code = 'INVALID_CHANGE';
-}
-export { CaseNotFoundError, ConcurrentUpdateError };
+export { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError } from './errors.js';
 
 export type Clock = () => Date;
 const person = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
@@ -44,7 +41,7 @@ export const INCIDENT_TRANSITIONS: Partial<Record<CaseStatus, CaseStatus[]>> = {
 /** Cases: submit, read with need-to-know, and act on them. Every change is one atomic write with its event and messages. */
 export class CaseService {
   constructor(
-    private readonly repo: CaseRepository,
+    private readonly repo: CaseStore,
     private readonly directory: DirectoryService,
     private readonly clock: Clock = () => new Date(),
   ) {}
@@ -165,30 +162,23 @@ export class CaseService {
    */
   async acknowledgeAlert(actor: Member, caseId: string): Promise<{ case: CaseRecord; first: boolean; outbox: OutboxItem[] }> {
     if (!isDsl(actor)) throw new NotAllowedError('only a designated safeguarding lead can acknowledge this alert');
-    for (let i = 0; i < 5; i++) {
+    return retryOnConflict(caseId, async () => {
       const d = await this.repo.get(actor.schoolId, caseId);
       if (!d || !d.case.routing.safeguarding) throw new CaseNotFoundError(caseId);
       if (!canView(actor, summaryOf(d.case))) throw new NotAllowedError('you cannot see this case');
       if (d.case.acknowledged) return { case: d.case, first: false, outbox: d.outbox };
-      try {
-        const now = this.now();
-        const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
-          acknowledged: { by: person(actor), at: now },
-          status: d.case.status === 'new' ? 'inProgress' : d.case.status,
-          event: { type: 'acknowledged', actor: person(actor) },
-        }, now);
-        return { case: updated, first: true, outbox: d.outbox };
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError)) throw e;
-      }
-    }
-    throw new ConcurrentUpdateError(caseId);
+      const now = this.now();
+      const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
+        acknowledged: { by: person(actor), at: now },
+        status: d.case.status === 'new' ? 'inProgress' : d.case.status,
+        event: { type: 'acknowledged', actor: person(actor) },
+      }, now);
+      return { case: updated, first: true, outbox: d.outbox };
+    });
   }
 
   /** "My submissions": the person's own cases, newest first. */
   async mySubmissions(m: Member, continuationToken?: string) {
     return this.repo.listMine(m.schoolId, m.aadObjectId, { pageSize: 10, continuationToken });
   }
-
-  isOpen = isOpen;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../log.js';
-import type { CaseRepository, WrittenOutbox } from '../../storage/case-repository.js';
-import type { ConversationRef } from '../../storage/conversation-refs.js';
+import { DISPATCH_DEFAULTS } from '../../dispatch-defaults.js';
+import type { ConversationRef, OutboxStore, StoredOutboxItem, WrittenOutbox } from './ports.js';
 import type { CaseRecord, OutboxItem } from './types.js';
 
 type CardAttachment = { contentType: string; content: Record<string, unknown> };
@@ -137,14 +137,15 @@ function takeGroup<T>(queue: T[], kindOf: (t: T) => OutboxItem['kind']): T[] {
   return queue.splice(0, n);
 }
 
-export const DEFAULT_DISPATCH: DispatcherOptions = {
-  maxAttempts: 6,
-  baseDelayMs: 500,
-  maxDelayMs: 60_000,
-  sendTimeoutMs: 10_000,
-  concurrency: 8,
-  pollMs: 5_000,
-};
+export const DEFAULT_DISPATCH: DispatcherOptions = { ...DISPATCH_DEFAULTS };
+
+/**
+ * How long the poll leaves a message to the instance that wrote it. The fast path sends it within
+ * milliseconds; if that instance dies first, the poll of any instance sends it once this has passed. It
+ * must exceed the send timeout (OUTBOX_SEND_TIMEOUT_MS, 10 s by default) plus a margin, or the fast path
+ * claims the row like the poll does.
+ */
+export const FAST_PATH_RESERVE_MS = 15_000;
 
 /** Exponential backoff with ±20% jitter, or the server's Retry-After when it gave one. */
 export function nextDelay(attempt: number, o: Pick<DispatcherOptions, 'baseDelayMs' | 'maxDelayMs'>, retryAfterMs?: number, rnd = Math.random): number {
@@ -179,7 +180,7 @@ export class OutboxDispatcher {
   readonly opts: DispatcherOptions;
 
   constructor(
-    private readonly repo: CaseRepository,
+    private readonly outbox: OutboxStore,
     private readonly refs: RefLookup,
     private readonly sender: Sender,
     private readonly render: Render,
@@ -306,20 +307,20 @@ export class OutboxDispatcher {
 
   /** Process every due pending message (of one kind, if given) once. Returns how many were attempted. */
   async runOnce(onlyKind?: OutboxItem['kind']): Promise<number> {
-    const pointers = await this.repo.pendingPointers(500, onlyKind, this.clock().toISOString(), await this.opts.schools?.());
+    const pointers = await this.outbox.pendingPointers(500, onlyKind, this.clock().toISOString(), await this.opts.schools?.());
     if (pointers.length === 0) return 0;
     // Load the rows, then queue them per recipient (the pointer does not carry the recipient).
-    const items: Array<OutboxItem & { etag?: string }> = [];
+    const items: Array<StoredOutboxItem> = [];
     await Promise.all(
       pointers.map(async (p) => {
-        const item = await this.repo.getOutbox(p.schoolId, p.caseId, p.outboxId);
+        const item = await this.outbox.getOutbox(p.schoolId, p.caseId, p.outboxId);
         if (item && item.state === 'pending') items.push(item);
       }),
     );
     const now = this.clock().getTime();
     const due = items.filter((i) => Date.parse(i.nextAttemptAt) <= now && !(i.claimedUntil && Date.parse(i.claimedUntil) > now));
     for (const i of items) if (!due.includes(i)) this.wakeAt(Date.parse(i.claimedUntil && Date.parse(i.claimedUntil) > now ? i.claimedUntil : i.nextAttemptAt));
-    const queues = new Map<string, Array<OutboxItem & { etag?: string }>>();
+    const queues = new Map<string, Array<StoredOutboxItem>>();
     // Safeguarding alerts first (their recipients' queues, and within a queue), then oldest first.
     for (const i of due.sort((a, b) => urgency(a) - urgency(b) || a.createdAt.localeCompare(b.createdAt))) {
       const q = queues.get(i.recipient.aadObjectId) ?? [];
@@ -330,7 +331,7 @@ export class OutboxDispatcher {
     const caseCache = new Map<string, Promise<CaseRecord | undefined>>();
     const loadCase = (i: OutboxItem) => {
       const k = `${i.schoolId}|${i.caseId}`;
-      if (!caseCache.has(k)) caseCache.set(k, this.repo.get(i.schoolId, i.caseId).then((d) => d?.case));
+      if (!caseCache.has(k)) caseCache.set(k, this.outbox.caseOf(i.schoolId, i.caseId));
       return caseCache.get(k)!;
     };
     let attempted = 0;
@@ -396,16 +397,16 @@ export class OutboxDispatcher {
         // from the transaction is the claim. Otherwise claim it, which fails if another instance has it.
         const reserved = o.item.reservedUntil;
         if (reserved && o.item.etag && doneBy < reserved) return o;
-        const etag = await this.repo.claimOutbox(o.item, until);
+        const etag = await this.outbox.claimOutbox(o.item, until);
         return etag ? { ...o, item: { ...o.item, etag, claimedUntil: undefined } } : undefined; // else another instance is sending it
       }),
     );
-    const ready: Array<{ item: OutboxItem & { etag?: string }; c: CaseRecord }> = [];
+    const ready: Array<{ item: StoredOutboxItem; c: CaseRecord }> = [];
     for (const o of claimed) {
       if (!o) continue;
       const c = await o.loadCase();
       if (c) ready.push({ item: o.item, c });
-      else await this.repo.saveOutbox({ ...o.item, state: 'failed', lastError: 'case not found', lastCode: 'CaseNotFound' }, undefined, nowIso());
+      else await this.outbox.saveOutbox({ ...o.item, state: 'failed', lastError: 'case not found', lastCode: 'CaseNotFound' }, undefined, nowIso());
     }
     if (!ready.length) return;
     const recipient = ready[0].item.recipient;
@@ -413,7 +414,7 @@ export class OutboxDispatcher {
     if (!ref) {
       for (const { item } of ready) {
         this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind }, 'recipient not reachable: no conversation with the app');
-        await this.repo.saveOutbox(
+        await this.outbox.saveOutbox(
           { ...item, state: 'unreachable', lastError: 'The app is not installed for this person, so they could not be messaged.' },
           { type: 'recipientUnreachable', actor: item.recipient, data: { outboxId: item.id, kind: item.kind } },
           nowIso(),
@@ -427,7 +428,7 @@ export class OutboxDispatcher {
       const shared = ready.length > 1 ? ready.map((r) => r.item.caseId) : undefined;
       await Promise.all(
         ready.map(({ item }) =>
-          this.repo.saveOutbox(
+          this.outbox.saveOutbox(
             { ...item, state: 'delivered', attempts: item.attempts + 1, deliveredAt: nowIso(), activityId, conversationId: ref.conversationId, lastError: undefined, lastStatus: undefined, lastCode: undefined, sharedMessage: shared },
             { type: 'alertDelivered', actor: item.recipient, data: { outboxId: item.id, kind: item.kind } },
             nowIso(),
@@ -441,7 +442,7 @@ export class OutboxDispatcher {
         const final = !err.retryable || attempts >= this.opts.maxAttempts;
         this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind, attempts, status: err.status, code: err.code, final }, 'delivery attempt failed');
         const next = new Date(this.clock().getTime() + nextDelay(attempts, this.opts, err.retryAfterMs)).toISOString();
-        await this.repo.saveOutbox(
+        await this.outbox.saveOutbox(
           {
             ...item,
             attempts,

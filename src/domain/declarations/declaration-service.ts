@@ -1,9 +1,12 @@
 import type { DirectoryService } from '../directory/directory-service.js';
 import type { Member, School } from '../directory/directory.js';
 import { canView, visibilityFilter } from '../cases/access.js';
-import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError, type Clock } from '../cases/case-service.js';
+import type { Clock } from '../cases/case-service.js';
+import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../cases/errors.js';
+import type { CaseStore } from '../cases/ports.js';
+import { retryOnConflict } from '../cases/retry.js';
+import { summaryOf } from '../cases/summary.js';
 import { STATUS_LABELS, type CaseRecord, type CaseStatus, type PersonRef } from '../cases/types.js';
-import { summaryOf, type CaseRepository } from '../../storage/case-repository.js';
 import {
   RELATIONSHIPS,
   canAcknowledge,
@@ -66,7 +69,7 @@ export const answersOf = (c: CaseRecord) => c.answers as unknown as DeclarationA
  */
 export class DeclarationService {
   constructor(
-    private readonly repo: CaseRepository,
+    private readonly repo: CaseStore,
     private readonly directory: DirectoryService,
     private readonly clock: Clock = () => new Date(),
   ) {}
@@ -135,58 +138,48 @@ export class DeclarationService {
     const text = note.trim();
     if (!text) throw new InvalidChangeError('Please write a note of your discussion before acknowledging.');
     if (text.length > NOTE_LIMIT) throw new InvalidChangeError('The note can be at most 4,000 characters.');
-    for (let i = 0; i < 5; i++) {
+    return retryOnConflict(caseId, async () => {
       const d = await this.forAcknowledger(actor, caseId);
       const c = d.case;
       if (c.status === 'acknowledged') return { case: c, first: false };
       if (c.status === 'withdrawn') throw new InvalidChangeError('This declaration has been withdrawn by the member of staff.');
       const now = this.now();
       const stage: DeclarationStage = { ...stageOf(c), acknowledgedBy: person(actor), acknowledgedAt: now, acknowledgementNote: text };
-      try {
-        const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
-          status: 'acknowledged',
-          stage: { ...stage },
-          acknowledged: { by: person(actor), at: now },
-          outcome: 'Acknowledged',
-          event: { type: 'acknowledged', actor: person(actor), detail: text, data: { from: c.status, to: 'acknowledged' } },
-          outbox: [{ kind: 'decisionNotice', recipient: c.submitter, payload: { decision: 'acknowledged', by: actor.name, at: now, note: text } satisfies DecisionPayload }],
-        }, now);
-        return { case: updated, first: true };
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError)) throw e;
-      }
-    }
-    throw new ConcurrentUpdateError(caseId);
+      const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
+        status: 'acknowledged',
+        stage: { ...stage },
+        acknowledged: { by: person(actor), at: now },
+        outcome: 'Acknowledged',
+        event: { type: 'acknowledged', actor: person(actor), detail: text, data: { from: c.status, to: 'acknowledged' } },
+        outbox: [{ kind: 'decisionNotice', recipient: c.submitter, payload: { decision: 'acknowledged', by: actor.name, at: now, note: text } satisfies DecisionPayload }],
+      }, now);
+      return { case: updated, first: true };
+    });
   }
 
   /** The headteacher (or chair) asks to discuss it first; the declarer is told. */
   async requestDiscussion(actor: Member, caseId: string, message: string): Promise<CaseRecord> {
     const text = message.trim();
     if (text.length > NOTE_LIMIT) throw new InvalidChangeError('The message can be at most 4,000 characters.');
-    for (let i = 0; i < 5; i++) {
+    return retryOnConflict(caseId, async () => {
       const d = await this.forAcknowledger(actor, caseId);
       const c = d.case;
       if (c.status === 'acknowledged') throw new InvalidChangeError('This declaration has already been acknowledged.');
       if (c.status === 'withdrawn') throw new InvalidChangeError('This declaration has been withdrawn by the member of staff.');
       const now = this.now();
       const stage: DeclarationStage = { ...stageOf(c), discussionRequestedBy: person(actor), discussionRequestedAt: now, discussionMessage: text || undefined };
-      try {
-        return await this.repo.update(actor.schoolId, caseId, d.etag, {
-          status: 'discussionRequested',
-          stage: { ...stage },
-          event: { type: 'statusChanged', actor: person(actor), detail: text || undefined, data: { from: c.status, to: 'discussionRequested' } },
-          outbox: [{ kind: 'decisionNotice', recipient: c.submitter, payload: { decision: 'discussionRequested', by: actor.name, at: now, note: text || undefined } satisfies DecisionPayload }],
-        }, now);
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError)) throw e;
-      }
-    }
-    throw new ConcurrentUpdateError(caseId);
+      return this.repo.update(actor.schoolId, caseId, d.etag, {
+        status: 'discussionRequested',
+        stage: { ...stage },
+        event: { type: 'statusChanged', actor: person(actor), detail: text || undefined, data: { from: c.status, to: 'discussionRequested' } },
+        outbox: [{ kind: 'decisionNotice', recipient: c.submitter, payload: { decision: 'discussionRequested', by: actor.name, at: now, note: text || undefined } satisfies DecisionPayload }],
+      }, now);
+    });
   }
 
   /** The declarer withdraws their own declaration (e.g. the pupil has left): recorded, never deleted. */
   async withdraw(actor: Member, caseId: string): Promise<{ case: CaseRecord; first: boolean }> {
-    for (let i = 0; i < 5; i++) {
+    return retryOnConflict(caseId, async () => {
       const d = await this.repo.get(actor.schoolId, caseId);
       if (!d || d.case.kind !== KIND || d.case.submitter.aadObjectId !== actor.aadObjectId) throw new CaseNotFoundError(caseId);
       const c = d.case;
@@ -194,20 +187,15 @@ export class DeclarationService {
       const now = this.now();
       // Whoever was asked to acknowledge it is told, so the register they keep is not out of date.
       const told = d.outbox.filter((o) => o.kind === 'acknowledgementRequest').map((o) => o.recipient);
-      try {
-        const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
-          status: 'withdrawn',
-          stage: { ...stageOf(c), withdrawnAt: now },
-          outcome: 'Withdrawn by the member of staff',
-          event: { type: 'withdrawn', actor: person(actor), data: { from: c.status, to: 'withdrawn' } },
-          outbox: told.map((r) => ({ kind: 'statusUpdate' as const, recipient: r, payload: { status: 'withdrawn', statusLabel: STATUS_LABELS.withdrawn } })),
-        }, now);
-        return { case: updated, first: true };
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError)) throw e;
-      }
-    }
-    throw new ConcurrentUpdateError(caseId);
+      const updated = await this.repo.update(actor.schoolId, caseId, d.etag, {
+        status: 'withdrawn',
+        stage: { ...stageOf(c), withdrawnAt: now },
+        outcome: 'Withdrawn by the member of staff',
+        event: { type: 'withdrawn', actor: person(actor), data: { from: c.status, to: 'withdrawn' } },
+        outbox: told.map((r) => ({ kind: 'statusUpdate' as const, recipient: r, payload: { status: 'withdrawn', statusLabel: STATUS_LABELS.withdrawn } })),
+      }, now);
+      return { case: updated, first: true };
+    });
   }
 
   /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { nextDelay, DeliveryError, OutboxDispatcher, CARDS_PER_MESSAGE, ConversationBudget, type OutboundMessage } from '../../../src/domain/cases/outbox-dispatcher.js';
+import { nextDelay, DeliveryError, OutboxDispatcher, CARDS_PER_MESSAGE, ConversationBudget, FAST_PATH_RESERVE_MS, type OutboundMessage } from '../../../src/domain/cases/outbox-dispatcher.js';
 import type { CaseRecord, OutboxItem } from '../../../src/domain/cases/types.js';
-import type { CaseRepository } from '../../../src/storage/case-repository.js';
-import type { ConversationRef } from '../../../src/storage/conversation-refs.js';
+import type { ConversationRef } from '../../../src/domain/cases/ports.js';
 import type { Logger } from '../../../src/log.js';
 import { toDeliveryError } from '../../../src/teams/delivery.js';
+import { MemoryOutboxStore } from '../../support/memory-outbox-store.js';
 
 const o = { baseDelayMs: 500, maxDelayMs: 60_000 };
 
@@ -38,7 +38,7 @@ describe('outbox retry timing', () => {
 });
 
 describe('outbox fast path: one queue per recipient', () => {
-  const item = (id: string, kind: OutboxItem['kind'], aad: string): OutboxItem & { etag: string } => ({
+  const item = (id: string, kind: OutboxItem['kind'], aad: string): OutboxItem => ({
     id,
     schoolId: 'westbrook',
     caseId: `case-${id}`,
@@ -49,16 +49,11 @@ describe('outbox fast path: one queue per recipient', () => {
     attempts: 0,
     nextAttemptAt: '2026-01-01T00:00:00.000Z',
     createdAt: '2026-01-01T00:00:00.000Z',
-    etag: `W/"${id}"`,
   });
 
   function harness() {
     const sent: Array<{ to: string; id: string; at: number; cards: number }> = [];
-    const saved: OutboxItem[] = [];
-    const repo = {
-      claimOutbox: async (i: OutboxItem & { etag?: string }) => `${i.etag}-claimed`,
-      saveOutbox: async (i: OutboxItem) => void saved.push(i),
-    } as unknown as CaseRepository;
+    const store = new MemoryOutboxStore();
     const refs = { findByAad: async (aad: string) => ({ conversationId: `conv-${aad}` }) as unknown as ConversationRef };
     const sender = {
       send: async (ref: ConversationRef, msg: OutboundMessage) => {
@@ -69,13 +64,15 @@ describe('outbox fast path: one queue per recipient', () => {
     };
     const render = async (i: OutboxItem) => ({ text: i.id, card: { contentType: 'application/vnd.microsoft.card.adaptive', content: { id: i.id } } });
     const log = { warn: () => undefined, info: () => undefined } as unknown as Logger;
-    const d = new OutboxDispatcher(repo, refs, sender, render, log, () => new Date(), { pollMs: 3_600_000 });
-    return { d, sent, saved };
+    const d = new OutboxDispatcher(store, refs, sender, render, log, () => new Date(), { pollMs: 3_600_000 });
+    // As a case's transaction does: the rows are stored, reserved for this instance's fast path.
+    const written = (...items: OutboxItem[]) =>
+      store.write({ schoolId: 'westbrook', id: items[0].caseId } as CaseRecord, items, new Date(Date.now() + FAST_PATH_RESERVE_MS).toISOString());
+    return { d, sent, saved: store.saved, written };
   }
-  const written = (...items: Array<OutboxItem & { etag: string }>) => ({ case: { id: items[0].caseId } as CaseRecord, items });
 
   it('sends a safeguarding alert before the notices already waiting for the same person', async () => {
-    const { d, sent } = harness();
+    const { d, sent, written } = harness();
     d.start();
     try {
       // A DSL who is also SLT has five notices queued; then a safeguarding concern arrives.
@@ -95,7 +92,7 @@ describe('outbox fast path: one queue per recipient', () => {
   });
 
   it('sends the alerts that pile up for one DSL together, in one message of cards', async () => {
-    const { d, sent, saved } = harness();
+    const { d, sent, saved, written } = harness();
     d.start();
     try {
       // Twelve concerns in quick succession: the first goes at once, the others wait for the spacing.
@@ -134,7 +131,7 @@ describe('outbox fast path: one queue per recipient', () => {
   });
 
   it('sends a waiting notice no faster than its share of the budget', async () => {
-    const { d, sent } = harness();
+    const { d, sent, written } = harness();
     d.start();
     try {
       // Three notices for one person, each in its own message kind that may not be grouped (receipts).
@@ -149,7 +146,7 @@ describe('outbox fast path: one queue per recipient', () => {
   });
 
   it('stops promptly, leaving what it has not sent pending in storage for the next instance', async () => {
-    const { d, sent, saved } = harness();
+    const { d, sent, saved, written } = harness();
     d.start();
     d.deliverWritten(written(...[1, 2, 3, 4].map((n) => item(`r${n}`, 'receipt', 'dev'))));
     await new Promise((r) => setTimeout(r, 100));

@@ -4,13 +4,13 @@ import { createAdapter } from '../../../src/teams/adapter.js';
 import { BotSender } from '../../../src/teams/delivery.js';
 import { MessageTooLargeError, REFUSE_OVERSIZE, TOO_LARGE_APOLOGY, messageSizeGuard } from '../../../src/teams/message-size-guard.js';
 import { TEAMS_MAX_MESSAGE_BYTES } from '../../../src/domain/message-size.js';
-import { OutboxDispatcher, type OutboundMessage } from '../../../src/domain/cases/outbox-dispatcher.js';
+import { FAST_PATH_RESERVE_MS, OutboxDispatcher, type OutboundMessage } from '../../../src/domain/cases/outbox-dispatcher.js';
 import type { AppConfig } from '../../../src/config.js';
 import type { Logger } from '../../../src/log.js';
 import type { CaseRecord, OutboxItem } from '../../../src/domain/cases/types.js';
-import type { CaseRepository } from '../../../src/storage/case-repository.js';
-import type { ConversationRef } from '../../../src/storage/conversation-refs.js';
+import type { ConversationRef } from '../../../src/domain/cases/ports.js';
 import { ConnectorStub } from '../../support/connector-stub.js';
+import { MemoryOutboxStore } from '../../support/memory-outbox-store.js';
 
 /** A card whose text alone is over Teams' limit (the words are what must never reach the log). */
 const SECRET_WORDS = 'pupil-name-that-must-not-be-logged ';
@@ -104,17 +104,17 @@ describe('the bot refuses to send a message over Teams\' size limit', () => {
       await sender.send(ref, { card: smallCard() });
       await connector.waitUntil(() => connector.sent.length === 1);
 
-      const saved: OutboxItem[] = [];
-      const repo = { claimOutbox: async () => 'etag-2', saveOutbox: async (i: OutboxItem) => void saved.push(i) } as unknown as CaseRepository;
+      const store = new MemoryOutboxStore();
+      const saved = store.saved;
       const render = async (): Promise<OutboundMessage> => ({ card: bigCard() });
-      const d = new OutboxDispatcher(repo, { findByAad: async () => ref }, sender, render, log, () => new Date(), { pollMs: 3_600_000, maxAttempts: 6 });
-      const item: OutboxItem & { etag: string } = {
+      const d = new OutboxDispatcher(store, { findByAad: async () => ref }, sender, render, log, () => new Date(), { pollMs: 3_600_000, maxAttempts: 6 });
+      const item: OutboxItem = {
         id: 'o1', schoolId: 'westbrook', caseId: 'c1', kind: 'dslAlert', recipient: { aadObjectId: 'dsl', name: 'Dev' }, payload: {}, state: 'pending', attempts: 0,
-        nextAttemptAt: '2026-01-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', etag: 'etag-1',
+        nextAttemptAt: '2026-01-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z',
       };
       d.start();
       try {
-        d.deliverWritten({ case: { id: 'c1' } as CaseRecord, items: [item] });
+        d.deliverWritten(store.write({ schoolId: 'westbrook', id: 'c1' } as CaseRecord, [item], new Date(Date.now() + FAST_PATH_RESERVE_MS).toISOString()));
         await d.idle();
       } finally {
         await d.stop();

@@ -1,0 +1,22 @@
+import type { CaseRecord, CaseSummary } from './types.js';
+
+/** The part of a case its list rows carry, and that need-to-know decisions read. */
+export function summaryOf(c: CaseRecord): CaseSummary {
+  return {
+    schoolId: c.schoolId,
+    id: c.id,
+    reference: c.reference,
+    kind: c.kind,
+    category: c.category,
+    status: c.status,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    assignee: c.assignee,
+    acknowledged: c.acknowledged,
+    severity: c.routing.severity,
+    safeguarding: c.routing.safeguarding,
+    aboutHead: c.routing.aboutHead,
+    queue: c.routing.queue,
+    submitterAad: c.submitter.aadObjectId,
+  };
+}
