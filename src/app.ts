@@ -75,7 +75,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     p.finally(() => background.delete(p)).catch(() => undefined);
   };
   const evidence = createEvidenceService({ config, storage, log, clock });
-  const roleChanges = new RoleChangeService(directoryRepo, new RoleChangeRepository(storage.table('roleChanges')), () => directory.invalidate(), clock);
+  const roleChanges = new RoleChangeService(directory, new RoleChangeRepository(storage.table('roleChanges')), clock);
   const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
