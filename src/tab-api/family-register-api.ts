@@ -1,6 +1,5 @@
 import type { Request, Response } from 'restify';
 import type { AppServices } from '../services.js';
-import { declarationService } from '../teams/declarations/declaration-actions.js';
 import type { TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 
@@ -18,8 +17,7 @@ export function parseFamilyRegisterQuery(q: Record<string, unknown>): { includeW
  * service lists only what the viewer may see (SLT and the head see the staff's declarations, only the chair
  * sees the head's own). Reading the register records nothing on the cases, as for the accounts register.
  */
-export function familyRegisterHandlers(services: AppServices) {
-  const svc = declarationService(services);
+export function familyRegisterHandlers({ declarations: svc }: Pick<AppServices, 'declarations'>) {
   return {
     async list(ctx: TabContext, req: Request, res: Response) {
       const opts = parseFamilyRegisterQuery((req.query ?? {}) as Record<string, unknown>);
