@@ -29,6 +29,7 @@ import { OutboxDispatcher } from './domain/cases/outbox-dispatcher.js';
 import { OutboxRenderer } from './teams/outbox-renderer.js';
 import { BotSender } from './teams/delivery.js';
 import { alertInvokeHandlers } from './teams/alerts/alert-actions.js';
+import { AlertCardUpdater } from './teams/alerts/alert-card-updates.js';
 import { declarationInvokeHandlers, declarationRenderers } from './teams/declarations/declaration-actions.js';
 import { accountRequestInvokeHandlers, accountRequestRenderers, staffSearchHandler } from './teams/account-requests/account-request-actions.js';
 import { WrittenMessages } from './domain/cases/written-messages.js';
@@ -45,7 +46,7 @@ export interface App {
 
 /**
  * Wires config → storage → services → bot → server. No logic of its own. Every service is built once, here,
- * after what it needs: directory → cases → dispatcher →
+ * after what it needs: directory → cases (with the Teams edge that updates alert cards) → dispatcher →
  * evidence → the bot's dialogs and card actions, and the tab, each given what it uses.
  */
 export async function createApp(config: AppConfig, log: Logger = createLogger(config.logLevel)): Promise<App> {
@@ -76,7 +77,8 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
   const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, directory }), ...accountRequestRenderers({ config, directory, refs })]);
-  const cases = new CaseService(caseRepo, directory, clock);
+  const alertCards = new AlertCardUpdater({ caseRepo, renderer, sender, refs, log, track });
+  const cases = new CaseService(caseRepo, directory, clock, alertCards);
   const declarations = new DeclarationService(caseRepo, directory, clock);
   const accountRequests = new AccountRequestService(caseRepo, directory, clock);
   const dispatcher = new OutboxDispatcher(caseRepo, refs, sender, renderer.render, log, clock, {
@@ -93,7 +95,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services));
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
   const bot = new SaferSocialBot({
     conversationState,
     rootDialog,
