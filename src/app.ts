@@ -30,8 +30,12 @@ import { OutboxDispatcher } from './domain/cases/outbox-dispatcher.js';
 import { OutboxRenderer } from './teams/outbox-renderer.js';
 import { BotSender } from './teams/delivery.js';
 import { alertInvokeHandlers } from './teams/alerts/alert-actions.js';
-import { declarationInvokeHandlers } from './teams/declarations/declaration-actions.js';
-import { accountRequestInvokeHandlers, staffSearchHandler } from './teams/account-requests/account-request-actions.js';
+import { AlertCardUpdater } from './teams/alerts/alert-card-updates.js';
+import { declarationInvokeHandlers, declarationRenderers } from './teams/declarations/declaration-actions.js';
+import { accountRequestInvokeHandlers, accountRequestRenderers, staffSearchHandler } from './teams/account-requests/account-request-actions.js';
+import { WrittenMessages } from './domain/cases/written-messages.js';
+import { DeclarationService } from './domain/declarations/declaration-service.js';
+import { AccountRequestService } from './domain/account-requests/account-request-service.js';
 
 export interface App {
   server: Server;
@@ -41,7 +45,11 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Wires config → storage → services → bot → server. No logic of its own. */
+/**
+ * Wires config → storage → services → bot → server. No logic of its own. Every service is built once, here,
+ * after what it needs: directory → cases (with the Teams edge that updates alert cards) → dispatcher →
+ * evidence → the bot's dialogs and card actions, and the tab, each given what it uses.
+ */
 export async function createApp(config: AppConfig, log: Logger = createLogger(config.logLevel)): Promise<App> {
   const storage = createStorageClients(config.storage);
   await storage.ensure();
@@ -54,34 +62,41 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   else if (await directoryRepo.adoptSeedTenants(seed)) log.info('schools given their tenant from the seed');
   const directory = new DirectoryService(directoryRepo);
   const enrolment = new EnrolmentService(new EnrolmentRepository(storage.table('directory')), directory);
-
   const clock = () => new Date();
-  const refs = new ConversationRefRepository(storage.table('conversationRefs'));
-  let dispatcher: OutboxDispatcher | undefined;
-  // A transaction that queued messages hands them to the dispatcher at once (the poll is the safety net).
-  const caseRepo = new CaseRepository(storage.table('cases'), (_schoolId, written) => dispatcher?.deliverWritten(written));
-  const cases = new CaseService(caseRepo, directory, clock);
-  const adapter = createAdapter(config, log);
-  const sender = new BotSender(adapter, config.bot.appId);
-  const renderer = new OutboxRenderer(config, directory, refs);
-  dispatcher = new OutboxDispatcher(new TableOutboxStore(storage.table('cases')), refs, sender, renderer.render, log, clock, {
-    pollMs: config.outboxPollMs,
-    maxAttempts: config.outboxMaxAttempts,
-    sendTimeoutMs: config.outboxSendTimeoutMs,
-    schools: async () => (await directory.schools()).map((s) => s.id),
-  });
+  const roleChanges = new RoleChangeService(directory, new RoleChangeRepository(storage.table('roleChanges')), clock);
+
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     background.add(p);
     p.finally(() => background.delete(p)).catch(() => undefined);
   };
+
+  const refs = new ConversationRefRepository(storage.table('conversationRefs'));
+  // A transaction that queued messages hands them to the dispatcher at once (the poll is the safety net).
+  const written = new WrittenMessages();
+  const caseRepo = new CaseRepository(storage.table('cases'), written.publish);
+  const adapter = createAdapter(config, log);
+  const sender = new BotSender(adapter, config.bot.appId);
+  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, directory }), ...accountRequestRenderers({ config, directory, refs })]);
+  const alertCards = new AlertCardUpdater({ caseRepo, renderer, sender, refs, log, track });
+  const cases = new CaseService(caseRepo, directory, clock, alertCards);
+  const declarations = new DeclarationService(caseRepo, directory, clock);
+  const accountRequests = new AccountRequestService(caseRepo, directory, clock);
+  const dispatcher = new OutboxDispatcher(new TableOutboxStore(storage.table('cases')), refs, sender, renderer.render, log, clock, {
+    pollMs: config.outboxPollMs,
+    maxAttempts: config.outboxMaxAttempts,
+    sendTimeoutMs: config.outboxSendTimeoutMs,
+    schools: async () => (await directory.schools()).map((s) => s.id),
+  });
+  written.connect(dispatcher);
   const evidence = createEvidenceService({ config, storage, log, clock });
-  const roleChanges = new RoleChangeService(directoryRepo, new RoleChangeRepository(storage.table('roleChanges')), () => directory.invalidate(), clock);
-  const services: AppServices = { config, log, storage, directory, directoryRepo, caseRepo, cases, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges };
+  const services: AppServices = {
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges,
+  };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services));
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer, sender, refs, log, track }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
   const bot = new SaferSocialBot({
     conversationState,
     rootDialog,
@@ -119,7 +134,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     start: () =>
       new Promise((resolve) => {
         server.listen(config.port, config.host, () => {
-          dispatcher!.start();
+          dispatcher.start();
           sweeper = setInterval(sweep, DRAFT_SWEEP_EVERY_MS);
           sweeper.unref();
           sweep();
@@ -129,7 +144,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     stop: async () => {
       if (sweeper) clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await dispatcher!.stop();
+      await dispatcher.stop();
       await Promise.allSettled([...background]);
     },
   };

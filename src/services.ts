@@ -11,8 +11,13 @@ import type { OutboxRenderer } from './teams/outbox-renderer.js';
 import type { EvidenceService } from './evidence/evidence-service.js';
 import type { RoleChangeService } from './domain/directory/role-changes.js';
 import type { EnrolmentService } from './domain/directory/enrolment.js';
+import type { DeclarationService } from './domain/declarations/declaration-service.js';
+import type { AccountRequestService } from './domain/account-requests/account-request-service.js';
 
-/** What the feature modules (dialogs, routes, dispatcher) are built from. Built once in app.ts. */
+/**
+ * What the feature modules (dialogs, card actions, routes, dispatcher) are built from. Every service is
+ * built once, in src/app.ts; nothing keeps a service of its own in module state.
+ */
 export interface AppServices {
   config: AppConfig;
   log: Logger;
@@ -21,9 +26,13 @@ export interface AppServices {
   directoryRepo: DirectoryRepository;
   caseRepo: CaseRepository;
   cases: CaseService;
+  /** Family relationship declarations: the dialog, the card actions and the tab's register share this one. */
+  declarations: DeclarationService;
+  /** School account requests: the dialog, the card actions and the tab's register and approvals share this one. */
+  accountRequests: AccountRequestService;
   refs: ConversationRefRepository;
   clock: Clock;
-  /** Renders owed messages by kind; flows register renderers for their own kinds. */
+  /** Renders owed messages by kind; the flows' renderers for their own kinds are handed in when it is built. */
   renderer: OutboxRenderer;
   /** Proactive send/update (e.g. to update an approval card in place). */
   sender: Sender;

@@ -6,7 +6,7 @@ import type { EvidenceRecord } from '../domain/cases/types.js';
 import { checkDownloadUrl, URL_REFUSAL_TEXT, type AllowListOptions } from '../domain/evidence/allow-list.js';
 import { IMAGE_TYPE_LABELS } from '../domain/evidence/sniff.js';
 import { EvidenceRefusal, meterImage } from './meter.js';
-import { DraftStore } from './draft-store.js';
+import { DraftStore, type LinkRow } from './draft-store.js';
 import { signUploadGrant, UPLOAD_LINK_TTL_SECONDS } from './upload-link.js';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -148,6 +148,26 @@ export class EvidenceService implements EvidenceIntake {
     }
     const links = await this.deps.drafts.deleteLinksExpiredBefore(now.toISOString());
     return { abandoned, sent, links };
+  }
+
+  /** The owner of a draft, for the upload page's first opening of a link (the link's MAC must name them). */
+  async draftOwnerAad(schoolId: string, draftId: string): Promise<string | undefined> {
+    return (await this.deps.drafts.getDraft(schoolId, draftId))?.ownerAad;
+  }
+
+  /** An opened link's row (the upload page's later requests). */
+  link(linkId: string): Promise<LinkRow | undefined> {
+    return this.deps.drafts.getLink(linkId);
+  }
+
+  /** Record a link as it is first opened, claimed for that page session; false when it was opened before (single use). */
+  openLink(l: Omit<LinkRow, 'etag'>): Promise<boolean> {
+    return this.deps.drafts.createClaimedLink(l);
+  }
+
+  /** Claim a stored link (handed out before links carried their draft) for one page session; false when claimed already. */
+  claimLink(link: LinkRow, sessionId: string): Promise<boolean> {
+    return this.deps.drafts.claimLink(link, sessionId);
   }
 
   /**

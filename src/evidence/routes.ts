@@ -2,7 +2,6 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { AppServices } from '../services.js';
 import { EvidenceRefusal } from './meter.js';
-import { DraftStore } from './draft-store.js';
 import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_REPORT, REFUSAL_TEXT, describeImage } from './evidence-service.js';
 import { parseUploadToken, verifyUploadGrant } from './upload-link.js';
 import type { LinkRow } from './draft-store.js';
@@ -39,9 +38,7 @@ function sendJson(res: Response, status: number, body: unknown, close = false): 
  * private container with the same checks as chat screenshots.
  */
 export function mountEvidenceRoutes(services: AppServices): (server: Server) => void {
-  const { evidence } = services;
-  const drafts = new DraftStore(services.storage.table('drafts'));
-  const { config, log, directory } = services;
+  const { evidence, config, log, directory } = services;
   const now = () => services.clock().getTime();
 
   const invalid = { status: 404, message: 'This link is not valid.' };
@@ -59,7 +56,7 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
     const p = params(req);
     const t = parseUploadToken(String(p.token ?? ''));
     if (!t) return invalid;
-    const link = await drafts.getLink(t.linkId);
+    const link = await evidence.link(t.linkId);
     if (!link) return invalid;
     if (p.school !== undefined && (p.school !== link.schoolId || p.draft !== link.draftId)) return invalid;
     const check = verifyUploadGrant(config.linkSigningSecret, t, { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId }, now());
@@ -78,12 +75,12 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
     const draftId = String(p.draft ?? '');
     const t = parseUploadToken(String(p.token ?? ''));
     if (!t || !SCHOOL_RE.test(schoolId) || !DRAFT_RE.test(draftId)) return invalid;
-    const draft = await drafts.getDraft(schoolId, draftId);
-    if (!draft) return invalid;
-    const check = verifyUploadGrant(config.linkSigningSecret, t, { schoolId, aad: draft.ownerAad, draftId }, now());
+    const ownerAad = await evidence.draftOwnerAad(schoolId, draftId);
+    if (!ownerAad) return invalid;
+    const check = verifyUploadGrant(config.linkSigningSecret, t, { schoolId, aad: ownerAad, draftId }, now());
     if (!check.ok) return check.reason === 'expired' ? expired : invalid;
-    const link: LinkRow = { linkId: t.linkId, schoolId, draftId, ownerAad: draft.ownerAad, expiresAt: new Date(t.exp * 1000).toISOString(), sessionId };
-    if (!(await drafts.createClaimedLink(link))) return { status: 410, message: used };
+    const link: LinkRow = { linkId: t.linkId, schoolId, draftId, ownerAad, expiresAt: new Date(t.exp * 1000).toISOString(), sessionId };
+    if (!(await evidence.openLink(link))) return { status: 410, message: used };
     return { link };
   }
 
@@ -91,7 +88,7 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
   async function openStoredLink(req: Request, sessionId: string): Promise<{ link: LinkRow } | Refused> {
     const g = await linkFor(req);
     if (!('link' in g)) return g;
-    if (!(await drafts.claimLink(g.link, sessionId))) return { status: 410, message: used };
+    if (!(await evidence.claimLink(g.link, sessionId))) return { status: 410, message: used };
     return { link: { ...g.link, sessionId } };
   }
 

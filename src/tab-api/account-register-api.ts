@@ -2,7 +2,7 @@ import type { Request, Response } from 'restify';
 import type { AppServices } from '../services.js';
 import { schoolStaff } from '../domain/account-requests/account-request.js';
 import { currentStep, roleLabel } from '../domain/account-requests/approval-chain.js';
-import { AccountRequestService, describeStatus, stageOf, type Decision } from '../domain/account-requests/account-request-service.js';
+import { describeStatus, stageOf, type Decision } from '../domain/account-requests/account-request-service.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 
@@ -36,8 +36,7 @@ function optionalText(b: Record<string, unknown>, name: string): string | undefi
  * current approver, and that only SLT keep the register.
  */
 export function accountRegisterHandlers(services: AppServices) {
-  const svc = new AccountRequestService(services.caseRepo, services.directory, services.clock);
-  const { directory, log } = services;
+  const { accountRequests: svc, directory, log } = services;
 
   async function approvalState(ctx: TabContext, caseId: string) {
     const c = await svc.visible(ctx.member, caseId);

@@ -259,7 +259,8 @@ export function caseHandlers(services: AppServices) {
 
     async acknowledge(ctx: TabContext, req: Request, res: Response) {
       const caseId = caseIdOf(req);
-      const r = await cases.acknowledgeAlert(ctx.member, caseId);
+      // The domain has every DSL's alert card in Teams updated, as when it is acknowledged on the card.
+      const r = await cases.acknowledgeAlert(ctx.member, caseId, 'tab');
       log.info({ caseId, actor: ctx.member.aadObjectId, first: r.first }, 'alert acknowledged');
       res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
     },

@@ -35,7 +35,6 @@ export function mountEnrolmentRoutes(server: Server, services: AppServices, rout
         if (e instanceof EnrolmentNotFoundError) throw new NotFoundError('No such request at this school. It may have been decided already.');
         throw e;
       }
-      services.directory.invalidate();
       services.log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, member: aad, decision }, 'enrolment decided');
       res.send(200, { aadObjectId: aad, decision });
     };

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'restify';
 import type { AppServices } from '../services.js';
-import { DeclarationService } from '../domain/declarations/declaration-service.js';
 import type { TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 
@@ -18,8 +17,7 @@ export function parseFamilyRegisterQuery(q: Record<string, unknown>): { includeW
  * service lists only what the viewer may see (SLT and the head see the staff's declarations, only the chair
  * sees the head's own). Reading the register records nothing on the cases, as for the accounts register.
  */
-export function familyRegisterHandlers(services: AppServices) {
-  const svc = new DeclarationService(services.caseRepo, services.directory, services.clock);
+export function familyRegisterHandlers({ declarations: svc }: Pick<AppServices, 'declarations'>) {
   return {
     async list(ctx: TabContext, req: Request, res: Response) {
       const opts = parseFamilyRegisterQuery((req.query ?? {}) as Record<string, unknown>);

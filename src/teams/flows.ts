@@ -9,7 +9,7 @@ import { createRequestAccountDialog } from './account-requests/request-account-d
 import { accountStatusFor } from './account-requests/account-request-actions.js';
 
 /** The conversational flows the menu starts. Each flow's dialog lives in its own file. */
-export function createFlows(services: AppServices): FlowRegistry {
+export function createFlows(services: AppServices): Required<FlowRegistry> {
   return {
     report: new ReportIncidentDialog({
       cases: services.cases,
@@ -18,7 +18,7 @@ export function createFlows(services: AppServices): FlowRegistry {
       clock: services.clock,
       log: services.log,
     }),
-    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services), accountStatusFor(services)),
+    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services.declarations), accountStatusFor(services)),
     declare: createDeclareRelationshipDialog(services),
     requestAccount: createRequestAccountDialog(services),
   };

@@ -33,9 +33,16 @@ export function caseLink(config: Pick<AppConfig, 'teamsAppId' | 'publicBaseUrl'>
 
 export type KindRenderer = (item: OutboxItem, c: CaseRecord) => Promise<OutboundMessage> | OutboundMessage;
 
+/** A flow's renderer for one kind of message of its own kind of case (two flows can share an outbox kind). */
+export interface FlowRenderer {
+  kind: OutboxKind;
+  caseKind: CaseKind;
+  render: KindRenderer;
+}
+
 /**
  * Turns an owed message into what the person sees. Each kind has one renderer; the account-request and
- * family-declaration flows register theirs with `register`.
+ * family-declaration flows hand theirs in (`flows`), once, when the app is built.
  */
 export class OutboxRenderer {
   private readonly kinds = new Map<OutboxKind, KindRenderer>();
@@ -45,7 +52,9 @@ export class OutboxRenderer {
     private readonly config: Pick<AppConfig, 'teamsAppId' | 'publicBaseUrl'>,
     private readonly directory: DirectoryService,
     private readonly refs: RefLookup,
+    flows: readonly FlowRenderer[] = [],
   ) {
+    for (const f of flows) this.byCaseKind.set(`${f.kind}|${f.caseKind}`, f.render);
     this.kinds.set('dslAlert', (_i, c) => this.dslAlert(c));
     this.kinds.set('sltNotice', (_i, c) => ({ card: this.notice(c, 'New case for the senior leadership team', 'Open the Cases tab to assign and triage it.') }));
     this.kinds.set('chairNotice', (_i, c) => ({
@@ -70,12 +79,6 @@ export class OutboxRenderer {
     this.kinds.set('statusUpdate', (i, c) => ({
       text: `Update on ${c.reference}: it is now **${STATUS_LABELS[(i.payload.status as CaseRecord['status']) ?? c.status]}**.`,
     }));
-  }
-
-  /** With `caseKind`, the renderer is used only for that kind of case (two flows can share an outbox kind). */
-  register(kind: OutboxKind, r: KindRenderer, caseKind?: CaseKind): void {
-    if (caseKind) this.byCaseKind.set(`${kind}|${caseKind}`, r);
-    else this.kinds.set(kind, r);
   }
 
   readonly render: Render = async (item, c) => {

@@ -16,7 +16,10 @@ import { getActor } from './turn-context-keys.js';
 export const ROOT_DIALOG = 'root';
 const ROOT_WATERFALL = 'root-waterfall';
 
-/** The flows the menu can start, by command. A flow not registered yet is answered honestly. */
+/**
+ * The flows the menu can start, by command. The app registers every one (src/teams/flows.ts); a dialog
+ * test registers the flow it tests, and any other choice shows the menu.
+ */
 export type FlowRegistry = Partial<Record<'report' | 'requestAccount' | 'declare' | 'mySubmissions', Dialog>>;
 
 interface RootOptions {
@@ -61,15 +64,8 @@ export class RootDialog extends ComponentDialog {
   /** Start the flow the user chose, or show the menu. */
   private async startFlowStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const command = (step.options as RootOptions | undefined)?.command;
-    if (command && Object.hasOwn(MENU_LABELS, command)) {
-      const flow = this.flows[command as keyof FlowRegistry];
-      if (flow) return step.beginDialog(flow.id);
-      await step.context.sendActivity(
-        `"${MENU_LABELS[command as keyof typeof MENU_LABELS]}" is not available in this version of Safer Social yet. ` +
-          'Please speak to your Headteacher or designated safeguarding lead directly in the meantime.',
-      );
-      return step.endDialog();
-    }
+    const flow = command && Object.hasOwn(MENU_LABELS, command) ? this.flows[command as keyof FlowRegistry] : undefined;
+    if (flow) return step.beginDialog(flow.id);
     await sendWelcome(step);
     return step.endDialog();
   }

@@ -5,6 +5,7 @@ import type { ServerProcess } from '../support/server-process.js';
 import { PEOPLE, conversationOf, makeInvoke, type Person } from '../support/activities.js';
 import { BotHarness } from '../support/bot-harness.js';
 import { AdaptiveCard } from 'adaptivecards';
+import { devToken } from '../support/tokens.js';
 
 const prefix = 'a' + randomBytes(3).toString('hex');
 let h: BotHarness;
@@ -18,8 +19,9 @@ const alertCardsFor = (p: Person, reference: string) =>
 const settled = (caseId: string) => h.settled(caseId);
 
 beforeAll(async () => {
-  // Everyone but the chair has the app installed (so the bot has a conversation with them).
-  h = await BotHarness.start({ prefix, install: [PEOPLE.staff, PEOPLE.dsl, PEOPLE.deputy, PEOPLE.head] });
+  // Everyone but the chair has the app installed (so the bot has a conversation with them). The tab is
+  // reached with the development sign-in.
+  h = await BotHarness.start({ prefix, install: [PEOPLE.staff, PEOPLE.dsl, PEOPLE.deputy, PEOPLE.head], env: { DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' } });
   ({ connector, server, db } = h);
 });
 afterAll(() => h?.stop());
@@ -80,6 +82,34 @@ describe('alerts: a transactional outbox delivered to DSLs, SLT, the chair and t
     expect(res.status).toBe(200);
     expect(JSON.stringify((await res.json()).value)).toContain('Acknowledged by Dev Patel');
     const d = await db.caseRepo.get('westbrook', caseId);
+    expect(d!.events.filter((e) => e.type === 'acknowledged')).toHaveLength(1);
+  });
+
+  it('acknowledging in the tab updates every DSL\'s card in Teams, as acknowledging on the card does', async () => {
+    const { case: c } = await db.submit(PEOPLE.staff.aad, { category: 'radicalisation' });
+    await connector.waitUntil(() => alertCardsFor(PEOPLE.dsl, c.reference).length === 1 && alertCardsFor(PEOPLE.deputy, c.reference).length === 1, 10_000, 'alerts');
+    const delivered = await settled(c.id);
+    const updatesBefore = connector.updates().length;
+
+    const res = await fetch(`${server.url}/api/tab/cases/${c.id}/acknowledge`, { method: 'POST', headers: { authorization: `Bearer ${await devToken(PEOPLE.deputy.aad)}` } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).case.acknowledged).toMatchObject({ by: PEOPLE.deputy.name });
+
+    // No card was pressed, so both DSLs' copies, the acting DSL's own too, are updated in place.
+    await connector.waitUntil(() => connector.updates().length >= updatesBefore + 2, 10_000, 'both alert cards updated');
+    const updates = connector.updates().slice(updatesBefore);
+    for (const dsl of [PEOPLE.dsl, PEOPLE.deputy]) {
+      const update = updates.find((u) => u.conversationId === conversationOf(dsl));
+      expect(update, dsl.name).toBeDefined();
+      expect(update!.activityId).toBe(delivered.outbox.find((o) => o.kind === 'dslAlert' && o.recipient.aadObjectId === dsl.aad)!.activityId);
+      expect(update!.path).toContain(encodeURIComponent(update!.activityId!));
+      const card = JSON.stringify(update!.body);
+      expect(card).toContain(c.reference);
+      expect(card).toContain(`Acknowledged by ${PEOPLE.deputy.name}`);
+      expect(card).not.toContain('"verb":"dslAcknowledge"');
+    }
+    expect(updates).toHaveLength(2);
+    const d = await db.caseRepo.get('westbrook', c.id);
     expect(d!.events.filter((e) => e.type === 'acknowledged')).toHaveLength(1);
   });
 

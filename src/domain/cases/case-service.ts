@@ -1,5 +1,6 @@
 import type { DirectoryService } from '../directory/directory-service.js';
 import type { NobodyToAlert } from './nobody-told.js';
+import { NO_ALERT_CARD_UPDATES, type AcknowledgedVia, type AlertCardUpdates } from './alert-card-updates.js';
 import type { Member, School } from '../directory/directory.js';
 import { isDsl } from '../directory/directory.js';
 import { canView } from './access.js';
@@ -44,6 +45,8 @@ export class CaseService {
     private readonly repo: CaseStore,
     private readonly directory: DirectoryService,
     private readonly clock: Clock = () => new Date(),
+    /** Updates every DSL's alert card after an acknowledgement, from a card or the tab alike. */
+    private readonly alertCards: AlertCardUpdates = NO_ALERT_CARD_UPDATES,
   ) {}
 
   private now(): string {
@@ -157,10 +160,17 @@ export class CaseService {
   }
 
   /**
-   * A DSL acknowledges a safeguarding alert. Harmless twice: the first acknowledgement stands.
-   * Returns the case as it now is.
+   * A DSL acknowledges a safeguarding alert, on its card or in the tab. Harmless twice: the first
+   * acknowledgement stands. The first one has every DSL's copy of the alert updated (`via` says whether
+   * the acting DSL's own card is answered already). Returns the case as it now is.
    */
-  async acknowledgeAlert(actor: Member, caseId: string): Promise<{ case: CaseRecord; first: boolean; outbox: OutboxItem[] }> {
+  async acknowledgeAlert(actor: Member, caseId: string, via: AcknowledgedVia): Promise<{ case: CaseRecord; first: boolean; outbox: OutboxItem[] }> {
+    const r = await this.recordAcknowledgement(actor, caseId);
+    if (r.first) this.alertCards.acknowledged({ case: r.case, outbox: r.outbox, by: person(actor), via });
+    return r;
+  }
+
+  private async recordAcknowledgement(actor: Member, caseId: string): Promise<{ case: CaseRecord; first: boolean; outbox: OutboxItem[] }> {
     if (!isDsl(actor)) throw new NotAllowedError('only a designated safeguarding lead can acknowledge this alert');
     return retryOnConflict(caseId, async () => {
       const d = await this.repo.get(actor.schoolId, caseId);

@@ -88,14 +88,6 @@ export class DirectoryService {
     return this.now() - at < this.ttlMs;
   }
 
-  invalidate(): void {
-    this.schoolList = undefined;
-    this.lists.clear();
-    this.listed = 0;
-    this.people.clear();
-    this.schoolsOfPerson.clear();
-  }
-
   async schools(): Promise<School[]> {
     if (this.schoolList && this.fresh(this.schoolList.at)) return this.schoolList.value;
     const value = await this.store.listSchools();
@@ -251,15 +243,35 @@ export class DirectoryService {
     return member ? { school, member } : undefined;
   }
 
+  /** One person as stored now, past the cache: for a change that reads a member, then writes them back. */
+  storedMember(schoolId: string, aad: string): Promise<Member | undefined> {
+    return this.store.getMember(schoolId, aad);
+  }
+
+  /**
+   * Every write of a member goes through here (a role change, a new member, an enrolment), and drops the
+   * whole cache: this instance sees the change at once, and any change made straight to storage before it
+   * (another instance's) with it; other instances see it within `ttlMs`. Nobody else clears the cache.
+   */
+  async saveMember(m: Member): Promise<void> {
+    await this.store.saveMember(m);
+    this.invalidate();
+  }
+
+  private invalidate(): void {
+    this.schoolList = undefined;
+    this.lists.clear();
+    this.listed = 0;
+    this.people.clear();
+    this.schoolsOfPerson.clear();
+  }
+
   /** Add a person to a school as staff (the default role of any adult working in school). */
   async enrol(schoolId: string, aad: string, name: string): Promise<Member> {
     const existing = await this.store.getMember(schoolId, aad);
     if (existing) return existing;
     const member: Member = { schoolId, aadObjectId: aad, name: name || 'Member of staff', roles: ['staff'] };
-    await this.store.saveMember(member);
-    this.schoolsOfPerson.delete(aad);
-    this.people.delete(`${schoolId}|${aad}`);
-    this.drop(schoolId);
+    await this.saveMember(member);
     return member;
   }
 }

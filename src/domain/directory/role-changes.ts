@@ -1,4 +1,4 @@
-import type { DirectoryStore } from './directory-service.js';
+import type { DirectoryService } from './directory-service.js';
 import { isAdmin, isChair, isDsl, isHead, rolesProblem, type Member, type Role } from './directory.js';
 
 /** One entry of a school's role-change trail: who changed whose roles, from what to what, and when. Ids only. */
@@ -47,14 +47,13 @@ const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.len
 
 /**
  * Role changes and new members, made by an administrator in Settings. Every change is written to the
- * trail before the directory is changed, so no change is ever made without its entry.
+ * trail before the directory is changed, so no change is ever made without its entry. The directory's
+ * `saveMember` keeps its own cache right.
  */
 export class RoleChangeService {
   constructor(
-    private readonly directory: Pick<DirectoryStore, 'getMember' | 'saveMember'>,
+    private readonly directory: Pick<DirectoryService, 'storedMember' | 'saveMember'>,
     private readonly trail: RoleChangeStore,
-    /** Called after the directory changed (drops the directory cache). */
-    private readonly changed: () => void,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -62,24 +61,22 @@ export class RoleChangeService {
   async changeRoles(actor: Member, memberAad: string, roles: Role[]): Promise<Member | undefined> {
     const problem = roleChangeProblem(actor, memberAad, roles);
     if (problem) throw new RoleChangeRefusedError(problem);
-    const existing = await this.directory.getMember(actor.schoolId, memberAad);
+    const existing = await this.directory.storedMember(actor.schoolId, memberAad);
     if (!existing) return undefined;
     if (sameRoles(existing.roles, roles)) return existing;
     await this.trail.record({ schoolId: actor.schoolId, at: this.clock().toISOString(), actorAad: actor.aadObjectId, memberAad, kind: 'changed', before: existing.roles, after: roles });
     const updated: Member = { ...existing, roles };
     await this.directory.saveMember(updated);
-    this.changed();
     return updated;
   }
 
   async addMember(actor: Member, member: Omit<Member, 'schoolId'>): Promise<Member> {
     const problem = roleChangeProblem(actor, member.aadObjectId, member.roles);
     if (problem) throw new RoleChangeRefusedError(problem);
-    if (await this.directory.getMember(actor.schoolId, member.aadObjectId)) throw new RoleChangeRefusedError('That person is already a member; change their roles instead.');
+    if (await this.directory.storedMember(actor.schoolId, member.aadObjectId)) throw new RoleChangeRefusedError('That person is already a member; change their roles instead.');
     const added: Member = { ...member, schoolId: actor.schoolId };
     await this.trail.record({ schoolId: actor.schoolId, at: this.clock().toISOString(), actorAad: actor.aadObjectId, memberAad: member.aadObjectId, kind: 'added', before: [], after: member.roles });
     await this.directory.saveMember(added);
-    this.changed();
     return added;
   }
 

@@ -1,10 +1,9 @@
-import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { AppServices } from '../../services.js';
 import type { Member } from '../../domain/directory/directory.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
 import type { CaseRecord, CaseSummary } from '../../domain/cases/types.js';
 import {
-  AccountRequestService,
   answersOf,
   describeStatus,
   stageOf,
@@ -14,36 +13,27 @@ import {
 } from '../../domain/account-requests/account-request-service.js';
 import { accountRequestFacts } from '../../domain/account-requests/account-request.js';
 import { currentStep, roleLabel, type ApprovalRole, type ApprovalStep } from '../../domain/account-requests/approval-chain.js';
-import { caseLink, displayTime } from '../outbox-renderer.js';
+import { caseLink, displayTime, type FlowRenderer } from '../outbox-renderer.js';
 import { ACCOUNT_VERBS, buildAccountNoticeCard, buildApprovalCard, type AccountActionData } from './account-request-cards.js';
 import type { CardAttachment } from '../card.js';
-import { cardError } from '../alerts/alert-actions.js';
+import { actionData, actorFor, cardError, cardResponse } from '../card-actions.js';
 import type { InvokeHandler, SearchHandler } from '../bot.js';
 
-type Deps = Pick<AppServices, 'caseRepo' | 'directory' | 'clock' | 'config' | 'renderer' | 'refs' | 'log'>;
-
-const services = new WeakMap<object, AccountRequestService>();
-/** One AccountRequestService per set of services (the dialog, the card handlers and the tab share it). */
-export function accountRequestService(deps: Pick<AppServices, 'caseRepo' | 'directory' | 'clock'>): AccountRequestService {
-  let s = services.get(deps);
-  if (!s) services.set(deps, (s = new AccountRequestService(deps.caseRepo, deps.directory, deps.clock)));
-  return s;
-}
+type Deps = Pick<AppServices, 'accountRequests' | 'caseRepo' | 'directory' | 'config' | 'refs' | 'log'>;
 
 /** The people picker's dataset: the school's staff. */
 export const staffDataset = (schoolId: string) => `staff.${schoolId}`;
 
-const cardResponse = (card: CardAttachment): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content });
 const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
-function actionData(ctx: TurnContext): AccountActionData | undefined {
-  const d = (ctx.activity.value as { action?: { data?: Record<string, unknown> } } | undefined)?.action?.data;
-  if (!d || typeof d.caseId !== 'string' || typeof d.schoolId !== 'string') return undefined;
-  if (!/^[0-9a-f]{16}$/.test(d.caseId) || !/^[a-z0-9-]{2,40}$/.test(d.schoolId)) return undefined;
-  const round = Number(d.round);
-  const step = Number(d.step);
-  if (!Number.isInteger(round) || round < 1 || round > 1000 || !Number.isInteger(step) || step < 0 || step > 2) return undefined;
-  return { caseId: d.caseId, schoolId: d.schoolId, round, step, reason: typeof d.reason === 'string' ? d.reason : undefined };
+/** The approval card's data: the case, the round and step it was sent for, and the reason it may carry. */
+function approvalData(ctx: TurnContext): AccountActionData | undefined {
+  return actionData(ctx, (d) => {
+    const round = Number(d.round);
+    const step = Number(d.step);
+    if (!Number.isInteger(round) || round < 1 || round > 1000 || !Number.isInteger(step) || step < 0 || step > 2) return undefined;
+    return { round, step, reason: typeof d.reason === 'string' ? d.reason : undefined };
+  });
 }
 
 /** What each approver signs for, in the words of the Appendix B form. */
@@ -164,26 +154,23 @@ export function staffSearchHandler(deps: Pick<Deps, 'directory'>): SearchHandler
   };
 }
 
-/**
- * Account requests at the card edge: renders the approval card and the requester's notices, and answers
- * Approve / Ask for changes / Reject and the card's refresh.
- */
+/** What the account-request flow sends: the approval card (each approver in turn) and the requester's notices. */
+export function accountRequestRenderers(deps: Pick<Deps, 'config' | 'refs' | 'directory'>): FlowRenderer[] {
+  return [
+    { kind: 'approvalRequest', caseKind: 'accountRequest', render: async (i, c) => ({ card: await approvalCard(deps, c, i.payload as unknown as ApprovalPayload) }) },
+    { kind: 'decisionNotice', caseKind: 'accountRequest', render: async (i, c) => ({ card: await decisionNotice(deps, c, i.payload as unknown as AccountDecisionPayload) }) },
+  ];
+}
+
+/** Account requests at the card edge: answers Approve / Ask for changes / Reject and the approval card's refresh. */
 export function accountRequestInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
-  const svc = accountRequestService(deps);
-
-  deps.renderer.register('approvalRequest', async (i, c) => ({ card: await approvalCard(deps, c, i.payload as unknown as ApprovalPayload) }), 'accountRequest');
-  deps.renderer.register('decisionNotice', async (i, c) => ({ card: await decisionNotice(deps, c, i.payload as unknown as AccountDecisionPayload) }), 'accountRequest');
-
-  const actorFor = async (ctx: TurnContext, schoolId: string) => {
-    const aad = ctx.activity.from?.aadObjectId;
-    return aad ? deps.directory.member(schoolId, aad) : undefined;
-  };
+  const svc = deps.accountRequests;
   const refused = 'Only the approver of the current stage can decide on this request.';
 
   const decide = (decision: Decision): InvokeHandler => async (ctx) => {
-    const data = actionData(ctx);
+    const data = approvalData(ctx);
     if (!data) return cardError('This card is out of date or damaged. Please open the case in the Cases tab.');
-    const actor = await actorFor(ctx, data.schoolId);
+    const actor = await actorFor(deps.directory, ctx, data.schoolId);
     if (!actor) return cardError(refused);
     try {
       const { case: c, first } = await svc.decide(actor, data.caseId, { round: data.round, step: data.step, decision, reason: data.reason });
@@ -198,9 +185,9 @@ export function accountRequestInvokeHandlers(deps: Deps): Record<string, InvokeH
   };
 
   const refresh: InvokeHandler = async (ctx) => {
-    const data = actionData(ctx);
+    const data = approvalData(ctx);
     if (!data) return cardError('This card is out of date or damaged.');
-    const actor = await actorFor(ctx, data.schoolId);
+    const actor = await actorFor(deps.directory, ctx, data.schoolId);
     const d = actor && (await deps.caseRepo.get(data.schoolId, data.caseId));
     // Only an approver of that step (now, or when the card was sent) sees it refreshed.
     const st = d && d.case.kind === 'accountRequest' ? stageOf(d.case) : undefined;

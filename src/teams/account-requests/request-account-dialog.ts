@@ -36,7 +36,7 @@ import {
   type RequestAccountSubmit,
   type RequestStep,
 } from './account-request-cards.js';
-import { accountRequestService, staffDataset, staffTitle } from './account-request-actions.js';
+import { staffDataset, staffTitle } from './account-request-actions.js';
 import { pickerSuggestions } from '../../domain/account-requests/people-suggestions.js';
 import { normaliseText } from '../commands.js';
 import { FlowDialog, type FlowState } from '../flow-dialog.js';
@@ -233,9 +233,9 @@ function lastReason(c: CaseRecord): string {
 }
 
 /** The dialog as the app builds it (src/teams/flows.ts). */
-export function createRequestAccountDialog(services: Pick<AppServices, 'caseRepo' | 'directory' | 'clock' | 'log'>): RequestAccountDialog {
+export function createRequestAccountDialog(services: Pick<AppServices, 'accountRequests' | 'directory' | 'clock' | 'log'>): RequestAccountDialog {
   return new RequestAccountDialog({
-    requests: accountRequestService(services),
+    requests: services.accountRequests,
     members: (schoolId) => services.directory.members(schoolId),
     clock: services.clock,
     log: services.log,

@@ -1,92 +1,32 @@
-import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import type { Logger } from '../../log.js';
 import type { DirectoryService } from '../../domain/directory/directory-service.js';
 import type { CaseService } from '../../domain/cases/case-service.js';
 import { NotAllowedError, CaseNotFoundError } from '../../domain/cases/case-service.js';
-import { together, type OutboundMessage, type Sender, type RefLookup } from '../../domain/cases/outbox-dispatcher.js';
-import type { OutboxItem } from '../../domain/cases/types.js';
 import type { OutboxRenderer } from '../outbox-renderer.js';
 import type { CaseRepository } from '../../storage/case-repository.js';
-import { ALERT_VERBS, type AlertActionData } from './alert-cards.js';
+import { ALERT_VERBS } from './alert-cards.js';
+import { actionData, actorFor, cardError, cardResponse } from '../card-actions.js';
 import type { InvokeHandler } from '../bot.js';
-
-export function cardError(message: string, statusCode = 400): AdaptiveCardInvokeResponse {
-  return { statusCode, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } as unknown as Record<string, unknown> };
-}
-
-function cardResponse(card: Record<string, unknown>): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
-}
-
-function actionData(ctx: TurnContext): AlertActionData | undefined {
-  const d = (ctx.activity.value as { action?: { data?: Partial<AlertActionData> } } | undefined)?.action?.data;
-  if (!d || typeof d.caseId !== 'string' || typeof d.schoolId !== 'string') return undefined;
-  if (!/^[0-9a-f]{16}$/.test(d.caseId) || !/^[a-z0-9-]{2,40}$/.test(d.schoolId)) return undefined;
-  return { caseId: d.caseId, schoolId: d.schoolId };
-}
 
 interface Deps {
   cases: CaseService;
-  caseRepo: CaseRepository;
+  caseRepo: Pick<CaseRepository, 'get'>;
   directory: DirectoryService;
-  renderer: OutboxRenderer;
-  sender: Sender;
-  refs: RefLookup;
-  log: Logger;
-  /** Background work (updating other DSLs' cards) is tracked so tests and shutdown can wait for it. */
-  track: (p: Promise<unknown>) => void;
+  renderer: Pick<OutboxRenderer, 'dslAlert'>;
 }
 
-/** Acknowledge and refresh for the DSL alert card (Universal Actions). */
+/**
+ * Acknowledge and refresh for the DSL alert card (Universal Actions). The other DSLs' cards are updated
+ * by the acknowledgement itself (src/teams/alerts/alert-card-updates.ts), as when it is made in the tab.
+ */
 export function alertInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
-  const actorFor = async (ctx: TurnContext, schoolId: string) => {
-    const aad = ctx.activity.from?.aadObjectId;
-    return aad ? deps.directory.member(schoolId, aad) : undefined;
-  };
-
-  /** The message a delivered alert is in, as it should now read: its own card, or every card it was sent with. */
-  const messageOf = async (o: OutboxItem, own: OutboundMessage): Promise<OutboundMessage> => {
-    if (!o.sharedMessage || o.sharedMessage.length < 2) return own;
-    const parts = await Promise.all(
-      o.sharedMessage.map(async (caseId) => {
-        if (caseId === o.caseId) return own;
-        const d = await deps.caseRepo.get(o.schoolId, caseId);
-        return d ? deps.renderer.dslAlert(d.case) : undefined;
-      }),
-    );
-    return together(parts.filter((m): m is OutboundMessage => m !== undefined));
-  };
-
   const acknowledge: InvokeHandler = async (ctx) => {
     const data = actionData(ctx);
     if (!data) return cardError('This card is out of date or damaged. Please open the case in the Cases tab.');
-    const actor = await actorFor(ctx, data.schoolId);
+    const actor = await actorFor(deps.directory, ctx, data.schoolId);
     if (!actor) return cardError('Only a designated safeguarding lead of this school can acknowledge this alert.');
     try {
-      const { case: c, first, outbox } = await deps.cases.acknowledgeAlert(actor, data.caseId);
-      const msg = await deps.renderer.dslAlert(c);
-      if (first) {
-        // Every other DSL's copy of the alert is updated in place to show who acknowledged and when. A copy
-        // sent with other alerts in one message (a burst) is updated by rewriting the whole message, the
-        // acting DSL's included, so that every card in it stays.
-        const copies = outbox.filter(
-          (o) => o.kind === 'dslAlert' && o.state === 'delivered' && o.activityId && (o.recipient.aadObjectId !== actor.aadObjectId || (o.sharedMessage?.length ?? 0) > 1),
-        );
-        deps.track(
-          Promise.all(
-            copies.map(async (o) => {
-              const ref = await deps.refs.findByAad(o.recipient.aadObjectId);
-              if (!ref) return;
-              try {
-                await deps.sender.update(ref, o.activityId!, await messageOf(o, msg));
-              } catch (e) {
-                deps.log.warn({ caseId: c.id, outboxId: o.id, errorName: (e as Error).name }, 'could not update an alert card');
-              }
-            }),
-          ),
-        );
-      }
-      return cardResponse(msg.card!.content);
+      const { case: c } = await deps.cases.acknowledgeAlert(actor, data.caseId, 'card');
+      return cardResponse((await deps.renderer.dslAlert(c)).card!);
     } catch (e) {
       if (e instanceof NotAllowedError) return cardError('Only a designated safeguarding lead of this school can acknowledge this alert.');
       if (e instanceof CaseNotFoundError) return cardError('That case could not be found.');
@@ -97,7 +37,7 @@ export function alertInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
   const refresh: InvokeHandler = async (ctx) => {
     const data = actionData(ctx);
     if (!data) return cardError('This card is out of date or damaged.');
-    const actor = await actorFor(ctx, data.schoolId);
+    const actor = await actorFor(deps.directory, ctx, data.schoolId);
     if (!actor) return cardError('You cannot see this alert.');
     const d = await deps.caseRepo.get(data.schoolId, data.caseId);
     if (!d) return cardError('That case could not be found.');
@@ -106,7 +46,7 @@ export function alertInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
     } catch {
       return cardError('You cannot see this alert.');
     }
-    return cardResponse((await deps.renderer.dslAlert(d.case)).card!.content);
+    return cardResponse((await deps.renderer.dslAlert(d.case)).card!);
   };
 
   return { [ALERT_VERBS.acknowledge]: acknowledge, [ALERT_VERBS.refresh]: refresh };

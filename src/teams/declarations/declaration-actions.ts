@@ -1,12 +1,11 @@
-import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { AppServices } from '../../services.js';
 import type { Member } from '../../domain/directory/directory.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
 import type { CaseRecord } from '../../domain/cases/types.js';
 import { STATUS_LABELS } from '../../domain/cases/types.js';
-import { DeclarationService, answersOf, stageOf, type DecisionPayload } from '../../domain/declarations/declaration-service.js';
+import { answersOf, stageOf, type DeclarationService, type DecisionPayload } from '../../domain/declarations/declaration-service.js';
 import { declarationFacts, describeRelationship } from '../../domain/declarations/declaration.js';
-import { caseLink, displayTime } from '../outbox-renderer.js';
+import { caseLink, displayTime, type FlowRenderer } from '../outbox-renderer.js';
 import {
   DECLARATION_VERBS,
   buildAcknowledgementCard,
@@ -17,27 +16,15 @@ import {
   type DeclarationActionData,
 } from './declaration-cards.js';
 import type { CardAttachment } from '../card.js';
-import { cardError } from '../alerts/alert-actions.js';
+import type { TurnContext } from 'botbuilder';
+import { actionData, actorFor, cardError, cardResponse } from '../card-actions.js';
 import type { InvokeHandler } from '../bot.js';
 
-type Deps = Pick<AppServices, 'caseRepo' | 'directory' | 'clock' | 'config' | 'renderer' | 'log'>;
+type Deps = Pick<AppServices, 'declarations' | 'caseRepo' | 'directory' | 'config' | 'log'>;
 
-const services = new WeakMap<object, DeclarationService>();
-/** One DeclarationService per set of services (the dialog and the card handlers share it). */
-export function declarationService(deps: Pick<AppServices, 'caseRepo' | 'directory' | 'clock'>): DeclarationService {
-  let s = services.get(deps);
-  if (!s) services.set(deps, (s = new DeclarationService(deps.caseRepo, deps.directory, deps.clock)));
-  return s;
-}
-
-const cardResponse = (card: CardAttachment): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content });
-
-function actionData(ctx: TurnContext): DeclarationActionData | undefined {
-  const d = (ctx.activity.value as { action?: { data?: Partial<DeclarationActionData> } } | undefined)?.action?.data;
-  if (!d || typeof d.caseId !== 'string' || typeof d.schoolId !== 'string') return undefined;
-  if (!/^[0-9a-f]{16}$/.test(d.caseId) || !/^[a-z0-9-]{2,40}$/.test(d.schoolId)) return undefined;
-  return { caseId: d.caseId, schoolId: d.schoolId, note: typeof d.note === 'string' ? d.note : undefined, confirm: d.confirm === 'yes' ? 'yes' : undefined };
-}
+/** The declaration card's data: the case, and the note and confirmation it may carry. */
+const declarationData = (ctx: TurnContext): DeclarationActionData | undefined =>
+  actionData(ctx, (d) => ({ note: typeof d.note === 'string' ? d.note : undefined, confirm: d.confirm === 'yes' ? ('yes' as const) : undefined }));
 
 /** The acknowledgement card as the declaration now stands (for sending and for the invoke response). */
 export function acknowledgementCard(config: Deps['config'], c: CaseRecord, headTitle: string): CardAttachment {
@@ -92,27 +79,28 @@ export async function myDeclarationsCard(svc: DeclarationService, m: Member, mes
   });
 }
 
+/** What the declaration flow sends: the acknowledgement request (head or chair) and the decision notice (the declarer). */
+export function declarationRenderers(deps: Pick<AppServices, 'config' | 'directory'>): FlowRenderer[] {
+  const headTitle = async (schoolId: string) => (await deps.directory.school(schoolId))?.headTitle ?? 'Headteacher';
+  return [
+    { kind: 'acknowledgementRequest', caseKind: 'familyDeclaration', render: async (_i, c) => ({ card: acknowledgementCard(deps.config, c, await headTitle(c.schoolId)) }) },
+    { kind: 'decisionNotice', caseKind: 'familyDeclaration', render: (i, c) => ({ card: decisionNotice(c, i.payload as unknown as DecisionPayload) }) },
+  ];
+}
+
 /**
- * Family relationship declarations at the card edge: renders the acknowledgement request and the
- * decision notice, and answers Acknowledge / Ask to discuss (head or chair) and Withdraw (the declarer).
+ * Family relationship declarations at the card edge: answers Acknowledge / Ask to discuss (head or chair)
+ * and Withdraw (the declarer).
  */
 export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
-  const svc = declarationService(deps);
+  const svc = deps.declarations;
   const headTitle = async (schoolId: string) => (await deps.directory.school(schoolId))?.headTitle ?? 'Headteacher';
-
-  deps.renderer.register('acknowledgementRequest', async (_i, c) => ({ card: acknowledgementCard(deps.config, c, await headTitle(c.schoolId)) }), 'familyDeclaration');
-  deps.renderer.register('decisionNotice', (i, c) => ({ card: decisionNotice(c, i.payload as unknown as DecisionPayload) }), 'familyDeclaration');
-
-  const actorFor = async (ctx: TurnContext, schoolId: string) => {
-    const aad = ctx.activity.from?.aadObjectId;
-    return aad ? deps.directory.member(schoolId, aad) : undefined;
-  };
 
   /** Run a decision; coded errors become Adaptive Card error responses (never a thrown exception). */
   const decide = (run: (actor: Member, d: DeclarationActionData) => Promise<CaseRecord>): InvokeHandler => async (ctx) => {
-    const data = actionData(ctx);
+    const data = declarationData(ctx);
     if (!data) return cardError('This card is out of date or damaged. Please open the case in the Cases tab.');
-    const actor = await actorFor(ctx, data.schoolId);
+    const actor = await actorFor(deps.directory, ctx, data.schoolId);
     const refused = 'Only the headteacher (or the chair of governors, for the headteacher\'s own declaration) can acknowledge this declaration.';
     if (!actor) return cardError(refused);
     try {
@@ -131,9 +119,9 @@ export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHand
   const discuss = decide((actor, d) => svc.requestDiscussion(actor, d.caseId, d.note ?? ''));
 
   const withdraw: InvokeHandler = async (ctx) => {
-    const data = actionData(ctx);
+    const data = declarationData(ctx);
     if (!data) return cardError('This card is out of date or damaged. Type "my submissions" for the latest.');
-    const actor = await actorFor(ctx, data.schoolId);
+    const actor = await actorFor(deps.directory, ctx, data.schoolId);
     if (!actor) return cardError('Only the person who made a declaration can withdraw it.');
     try {
       if (data.confirm !== 'yes') {
@@ -152,8 +140,8 @@ export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHand
   };
 
   const keep: InvokeHandler = async (ctx) => {
-    const data = actionData(ctx);
-    const actor = data && (await actorFor(ctx, data.schoolId));
+    const data = declarationData(ctx);
+    const actor = data && (await actorFor(deps.directory, ctx, data.schoolId));
     if (!actor) return cardError('This card is out of date. Type "my submissions" for the latest.');
     return cardResponse((await myDeclarationsCard(svc, actor, 'Nothing was changed.'))!);
   };
@@ -162,4 +150,4 @@ export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHand
 }
 
 /** For "my submissions": the declarer's standing declarations with Withdraw, if they have any. */
-export const myDeclarationsFor = (deps: Pick<AppServices, 'caseRepo' | 'directory' | 'clock'>) => (m: Member) => myDeclarationsCard(declarationService(deps), m);
+export const myDeclarationsFor = (declarations: DeclarationService) => (m: Member) => myDeclarationsCard(declarations, m);

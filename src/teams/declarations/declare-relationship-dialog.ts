@@ -22,7 +22,6 @@ import {
   isDeclareSubmit,
   type DeclareSubmit,
 } from './declaration-cards.js';
-import { declarationService } from './declaration-actions.js';
 import { normaliseText } from '../commands.js';
 import { FlowDialog, type FlowState } from '../flow-dialog.js';
 import { getActor } from '../turn-context-keys.js';
@@ -168,6 +167,6 @@ function whoAcknowledges(ctx: TurnContext): string {
 const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** The dialog as the app builds it (src/teams/flows.ts). */
-export function createDeclareRelationshipDialog(services: Pick<AppServices, 'caseRepo' | 'directory' | 'clock' | 'log'>): DeclareRelationshipDialog {
-  return new DeclareRelationshipDialog({ declarations: declarationService(services), log: services.log });
+export function createDeclareRelationshipDialog(services: Pick<AppServices, 'declarations' | 'log'>): DeclareRelationshipDialog {
+  return new DeclareRelationshipDialog({ declarations: services.declarations, log: services.log });
 }

@@ -81,7 +81,7 @@ describe('a change that loses to another instance', () => {
       const d = (await store.get('w', c.id))!;
       await store.update('w', c.id, d.etag, { acknowledged: { by: ref(deputy), at: '2026-01-10T10:01:00.000Z' }, event: { type: 'acknowledged', actor: ref(deputy) } }, '2026-01-10T10:01:00.000Z');
     };
-    const r = await cases.acknowledgeAlert(dsl, c.id);
+    const r = await cases.acknowledgeAlert(dsl, c.id, 'card');
     expect(r.first).toBe(false);
     expect(r.case.acknowledged?.by.aadObjectId).toBe('deputy');
     expect((await store.get('w', c.id))!.events.filter((e) => e.type === 'acknowledged').map((e) => e.actor?.aadObjectId)).toEqual(['deputy']);

@@ -35,7 +35,7 @@ class CountingStore implements DirectoryStore {
   }
   async saveMember(m: Member) {
     this.calls.saveMember++;
-    this.members.set(m.schoolId, [...(this.members.get(m.schoolId) ?? []), m]);
+    this.members.set(m.schoolId, [...(this.members.get(m.schoolId) ?? []).filter((x) => x.aadObjectId !== m.aadObjectId), m]);
   }
 }
 
@@ -122,6 +122,52 @@ describe('DirectoryService at trust scale (50 schools × 1,500 staff)', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect((await dir.searchStaff('school-01', 'zebedee', { skip: 0, top: 15 })).map((m) => m.aadObjectId)).toEqual(['new-teacher']);
     expect(store.calls.listMembers).toBe(2);
+  });
+});
+
+describe('DirectoryService: writing a member', () => {
+  it('saves a role change and drops its cache, so this instance sees it at once', async () => {
+    const store = trust(2, 40);
+    const dir = new DirectoryService(store);
+    const teacher = store.members.get('school-02')![30];
+    // Cached: the person by a point read, then the school's list with its DSLs, and another school's list.
+    expect((await dir.member('school-02', teacher.aadObjectId))?.roles).toEqual(['staff']);
+    expect((await dir.withRole('school-02', 'dsl')).map((m) => m.aadObjectId)).not.toContain(teacher.aadObjectId);
+    await dir.members('school-01');
+    const loads = store.calls.listMembers;
+
+    await dir.saveMember({ ...teacher, roles: ['staff', 'dsl'] });
+    expect(store.calls.saveMember).toBe(1);
+    expect((await dir.member('school-02', teacher.aadObjectId))?.roles).toEqual(['staff', 'dsl']);
+    expect((await dir.withRole('school-02', 'dsl')).map((m) => m.aadObjectId)).toContain(teacher.aadObjectId);
+    expect(store.calls.listMembers).toBe(loads + 1);
+    // Everything is read afresh, other schools too (a change written straight to storage shows with it).
+    await dir.members('school-01');
+    expect(store.calls.listMembers).toBe(loads + 2);
+  });
+
+  it('saves a new member, who is then found in the school and among their schools', async () => {
+    const store = trust(2, 40);
+    const dir = new DirectoryService(store);
+    const aad = '0000abcd-0000-4000-8000-000000000001';
+    expect(await dir.member('school-02', aad)).toBeUndefined();
+    expect(await dir.memberships(aad)).toEqual([]);
+    await dir.members('school-02');
+
+    await dir.saveMember({ schoolId: 'school-02', aadObjectId: aad, name: 'New Governor', roles: ['chair'] });
+    expect(await dir.member('school-02', aad)).toMatchObject({ name: 'New Governor', roles: ['chair'] });
+    expect((await dir.withRole('school-02', 'chair')).map((m) => m.aadObjectId)).toContain(aad);
+    expect((await dir.memberships(aad)).map((x) => x.school.id)).toEqual(['school-02']);
+  });
+
+  it('reads a member past the cache for a change that reads, then writes them', async () => {
+    const store = trust(1, 20);
+    const dir = new DirectoryService(store);
+    const m = store.members.get('school-01')![5];
+    await dir.member('school-01', m.aadObjectId);
+    const reads = store.calls.getMember;
+    expect(await dir.storedMember('school-01', m.aadObjectId)).toEqual(m);
+    expect(store.calls.getMember).toBe(reads + 1);
   });
 });
 
