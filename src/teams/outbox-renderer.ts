@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config.js';
+import { shortTime } from '../domain/time.js';
 import type { DirectoryService } from '../domain/directory/directory-service.js';
 import { alertPayload } from '../domain/cases/case-service.js';
 import { nobodyToldText, type NobodyToAlert } from '../domain/cases/nobody-told.js';
@@ -12,15 +13,6 @@ export const KIND_LABELS: Record<CaseKind, string> = {
   familyDeclaration: 'Family relationship declaration',
 };
 
-const timeFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-export const displayTime = (iso: string) => timeFormat.format(new Date(iso));
 
 /** A link that opens the case in the Cases tab (a Teams deep link when the app id is known). */
 export function caseLink(config: Pick<AppConfig, 'teamsAppId' | 'publicBaseUrl'>, caseId: string): string {
@@ -62,7 +54,7 @@ export class OutboxRenderer {
         card: buildReceiptCard({
           reference: c.reference,
           kindLabel: KIND_LABELS[c.kind],
-          raisedAt: displayTime(c.createdAt),
+          raisedAt: shortTime(c.createdAt),
           next: nobody ? nobodyToldText(c.routing, nobody, school?.headTitle ?? 'headteacher') : nextStepText(c),
         }),
       };
@@ -96,10 +88,10 @@ export class OutboxRenderer {
         reference: c.reference,
         category: String(p.category),
         severity: c.routing.severity,
-        raisedAt: displayTime(c.createdAt),
+        raisedAt: shortTime(c.createdAt),
         caseUrl: caseLink(this.config, c.id),
         acknowledgedBy: c.acknowledged?.by.name,
-        acknowledgedAt: c.acknowledged ? displayTime(c.acknowledged.at) : undefined,
+        acknowledgedAt: c.acknowledged ? shortTime(c.acknowledged.at) : undefined,
         refreshUserIds: refs.filter((r) => r !== undefined).map((r) => r!.userId),
       }),
     };
@@ -113,7 +105,7 @@ export class OutboxRenderer {
       kindLabel: KIND_LABELS[c.kind],
       category: String(p.category),
       severity: c.routing.severity,
-      raisedAt: displayTime(c.createdAt),
+      raisedAt: shortTime(c.createdAt),
       caseUrl: caseLink(this.config, c.id),
       note,
     });

@@ -4,7 +4,8 @@ import { canView, visibilityFilter } from '../cases/access.js';
 import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError, type Clock } from '../cases/case-service.js';
 import { STATUS_LABELS, type CaseRecord, type PersonRef, type Routing } from '../cases/types.js';
 import { summaryOf, type CaseRepository } from '../../storage/case-repository.js';
-import { describePlatform, todayInLondon, type AccountRequestAnswers } from './account-request.js';
+import { describePlatform, type AccountRequestAnswers } from './account-request.js';
+import { londonDate } from '../time.js';
 import { buildChain, chainComplete, currentStep, roleLabel, stageText, type ApprovalRole, type ApprovalStep } from './approval-chain.js';
 
 const KIND = 'accountRequest' as const;
@@ -257,7 +258,7 @@ export class AccountRequestService {
   async register(viewer: Member): Promise<AccountRegisterRow[]> {
     const filter = `kind eq '${KIND}' and status eq 'approved' and ${visibilityFilter(viewer)}`;
     const rows: AccountRegisterRow[] = [];
-    const today = todayInLondon(this.clock());
+    const today = londonDate(this.clock());
     let token: string | undefined;
     do {
       const page = await this.repo.listClosed(viewer.schoolId, { filter, pageSize: 100, continuationToken: token });

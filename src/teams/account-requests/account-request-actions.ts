@@ -14,7 +14,8 @@ import {
 } from '../../domain/account-requests/account-request-service.js';
 import { accountRequestFacts } from '../../domain/account-requests/account-request.js';
 import { currentStep, roleLabel, type ApprovalRole, type ApprovalStep } from '../../domain/account-requests/approval-chain.js';
-import { caseLink, displayTime } from '../outbox-renderer.js';
+import { caseLink } from '../outbox-renderer.js';
+import { shortTime } from '../../domain/time.js';
 import { ACCOUNT_VERBS, buildAccountNoticeCard, buildApprovalCard, type AccountActionData } from './account-request-cards.js';
 import type { CardAttachment } from '../card.js';
 import { cardError } from '../alerts/alert-actions.js';
@@ -58,7 +59,7 @@ function chainRows(chain: ApprovalStep[], current: number, headTitle: string) {
     title: capitalise(roleLabel(s.role, headTitle)),
     value:
       s.state === 'approved'
-        ? `${s.approver?.name}: approved${s.decidedAt ? ` ${displayTime(s.decidedAt)}` : ''}`
+        ? `${s.approver?.name}: approved${s.decidedAt ? ` ${shortTime(s.decidedAt)}` : ''}`
         : s.state === 'skipped'
           ? `Skipped (${s.skippedBecause})`
           : `${s.approver?.name}${i === current ? ': waiting' : ''}`,
@@ -77,7 +78,7 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
   const parts: string[] = [];
   if (mineDecided) {
     const what = mineDecided.decision === 'approved' ? '✅ Approved' : mineDecided.decision === 'rejected' ? 'Rejected' : 'Changes asked for';
-    parts.push(`${what} by ${mineDecided.by.name}, ${displayTime(mineDecided.at)}.${mineDecided.reason ? ` ${mineDecided.reason}` : ''}`);
+    parts.push(`${what} by ${mineDecided.by.name}, ${shortTime(mineDecided.at)}.${mineDecided.reason ? ` ${mineDecided.reason}` : ''}`);
   }
   if (!pending) {
     if (st.round > p.round) parts.push('The request has since been changed and resubmitted; a new card has been sent.');
@@ -91,7 +92,7 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
     step: p.step,
     reference: c.reference,
     requesterName: c.submitter.name,
-    submittedAt: displayTime(c.createdAt),
+    submittedAt: shortTime(c.createdAt),
     statement: statement(mine?.role ?? 'head', headTitle),
     facts: accountRequestFacts(answersOf(c)),
     chain: chainRows(chain, now, headTitle),
@@ -105,7 +106,7 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
 async function decisionNotice(deps: Pick<Deps, 'directory'>, c: CaseRecord, p: AccountDecisionPayload): Promise<CardAttachment> {
   const headTitle = (await deps.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
   const who = `${p.by} (${roleLabel(p.role, headTitle)})`;
-  const when = displayTime(p.at);
+  const when = shortTime(p.at);
   const name = answersOf(c).accountName ?? '';
   const base = { reference: c.reference, reason: '' };
   switch (p.decision) {

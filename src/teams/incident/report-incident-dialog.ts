@@ -32,7 +32,8 @@ import { MAX_IMAGES_PER_REPORT, describeImage, type DraftOwner, type EvidenceInt
 import { hasAttachments, incomingImages } from '../../evidence/teams-attachments.js';
 import { normaliseText } from '../commands.js';
 import { FlowDialog, type FlowState } from '../flow-dialog.js';
-import { checkText, checkWhen, checkWhere, describeWhen, londonNow, matchChoice, type Checked } from './incident-answers.js';
+import { checkText, checkWhen, checkWhere, matchChoice, type Checked } from './incident-answers.js';
+import { describeWhen, londonDate } from '../../domain/time.js';
 import { getActor } from '../turn-context-keys.js';
 
 export const REPORT_INCIDENT_DIALOG = 'reportIncident';
@@ -164,7 +165,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
           progress,
           question: 'When did it happen?',
           hints: ['Or type it, for example: today 3:30pm, or 14/03/2026.'],
-          max: londonNow(this.deps.clock()).slice(0, 10),
+          max: londonDate(this.deps.clock()),
           date: w.slice(0, 10),
           time: w.slice(11, 16),
         });
