@@ -3,28 +3,21 @@ import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
-import { isDsl, type Member } from '../domain/directory/directory.js';
+import { isDsl, personRef, type Member } from '../domain/directory/directory.js';
 import { summaryOf, type CaseDetail } from '../storage/case-repository.js';
 import { isNotFound } from '../storage/clients.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError, overdueFlags, parseListQuery } from './list-query.js';
+import { bodyOf, caseIdOf, text } from './input.js';
 import { KIND_LABELS, KINDS, STATUSES, categoryLabelOf, presentAnswers } from './vocabulary.js';
 import { deliveryText, messageKindLabel } from './delivery-wording.js';
 
 const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDelivered', 'alertFailed', 'recipientUnreachable']);
 
-const CASE_ID = /^[0-9a-f]{16}$/;
 /** Evidence ids are generated (hex or base64url); anything with dots, slashes or escapes is refused. */
 const EVIDENCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SAFE_IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
-const MAX_TEXT = 4000;
-
-const caseIdOf = (req: Request): string => {
-  const id = String(req.params.id ?? '');
-  if (!CASE_ID.test(id)) throw new NotFoundError('No such case.');
-  return id;
-};
 
 export function presentSummary(s: CaseSummary, now: Date) {
   return {
@@ -41,7 +34,7 @@ export function presentSummary(s: CaseSummary, now: Date) {
     aboutHead: s.aboutHead,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
-    assignee: s.assignee ? { aadObjectId: s.assignee.aadObjectId, name: s.assignee.name } : null,
+    assignee: s.assignee ? personRef(s.assignee) : null,
     acknowledged: s.acknowledged ? { at: s.acknowledged.at, by: s.acknowledged.by.name } : null,
     overdue: overdueFlags(s, now),
   };
@@ -87,23 +80,6 @@ function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
     },
   };
-}
-
-function bodyOf(req: Request): Record<string, unknown> {
-  const b = req.body as unknown;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) throw new BadRequestError('Expected a JSON object.');
-  return b as Record<string, unknown>;
-}
-
-function text(b: Record<string, unknown>, name: string, required: boolean): string | undefined {
-  const v = b[name];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw new BadRequestError(`${name}: required`);
-    return undefined;
-  }
-  if (typeof v !== 'string') throw new BadRequestError(`${name}: must be text`);
-  if (v.length > MAX_TEXT) throw new BadRequestError(`${name}: at most 4,000 characters`);
-  return v;
 }
 
 export function caseHandlers(services: AppServices) {
@@ -207,7 +183,7 @@ export function caseHandlers(services: AppServices) {
         throw e;
       }
       // Recorded before a byte is sent: no view of evidence goes unrecorded.
-      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: { aadObjectId: ctx.member.aadObjectId, name: ctx.member.name }, data: { evidenceId } }, now().toISOString());
+      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: personRef(ctx.member), data: { evidenceId } }, now().toISOString());
       const ext = SAFE_IMAGE_TYPES[ev.contentType];
       const headers: Record<string, string | number> = {
         'Content-Type': ext ? ev.contentType : 'application/octet-stream',

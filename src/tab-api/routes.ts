@@ -13,7 +13,8 @@ import { familyRegisterHandlers } from './family-register-api.js';
 import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
-import { AAD, settingsHandlers } from './settings-api.js';
+import { settingsHandlers } from './settings-api.js';
+import { AAD } from './input.js';
 import { mountStaticFiles } from './static-files.js';
 import { CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SEVERITIES } from './vocabulary.js';
 

@@ -5,8 +5,7 @@ import type { AppServices } from '../services.js';
 import { ForbiddenError, NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { ROLE_LABELS } from './vocabulary.js';
-
-export const AAD = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+import { AAD, aadParam } from './input.js';
 
 /** Settings: the school's members and their roles (administrators), and the trail of role changes. */
 export function settingsHandlers(services: AppServices) {
@@ -29,8 +28,7 @@ export function settingsHandlers(services: AppServices) {
     },
 
     async saveRoles(ctx: TabContext, req: Request, res: Response) {
-      const aad = String(req.params.aad ?? '');
-      if (!AAD.test(aad)) throw new BadRequestError('member id: not valid');
+      const aad = aadParam(req, 'aad', 'member id: not valid');
       const roles = rolesOf(req.body);
       const updated = await refusedAs400(roleChanges.changeRoles(ctx.member, aad, roles));
       if (!updated) throw new NotFoundError('No such member.');

@@ -1,5 +1,5 @@
 import type { DirectoryService } from '../directory/directory-service.js';
-import { isSlt, type Member, type School } from '../directory/directory.js';
+import { headTitleOf, isSlt, personRef as person, type Member, type School } from '../directory/directory.js';
 import { canView, visibilityFilter } from '../cases/access.js';
 import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError, type Clock } from '../cases/case-service.js';
 import { STATUS_LABELS, type CaseRecord, type PersonRef, type Routing } from '../cases/types.js';
@@ -10,7 +10,6 @@ import { buildChain, chainComplete, currentStep, roleLabel, stageText, type Appr
 
 const KIND = 'accountRequest' as const;
 const REASON_LIMIT = 4000;
-const person = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
 
 export type Decision = 'approved' | 'rejected' | 'changesRequested';
 
@@ -205,7 +204,7 @@ export class AccountRequestService {
       const isApprover = here?.approver?.aadObjectId === actor.aadObjectId && actor.aadObjectId !== c.submitter.aadObjectId;
       if (!isApprover) throw new NotAllowedError('only the approver of this stage can decide');
       if (c.status !== 'awaitingApproval' || st.round !== input.round || step !== input.step) {
-        const headTitle = (await this.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
+        const headTitle = headTitleOf(await this.directory.school(c.schoolId));
         const where = describeStatus(c, headTitle);
         throw new InvalidChangeError(`This request is ${where.charAt(0).toLowerCase()}${where.slice(1)}.`);
       }
@@ -220,7 +219,7 @@ export class AccountRequestService {
         role: here.role,
         at: now,
         ...(reason ? { reason } : {}),
-        ...(next >= 0 ? { next: stageText(chain[next], (await this.directory.school(c.schoolId))?.headTitle ?? 'Headteacher') } : {}),
+        ...(next >= 0 ? { next: stageText(chain[next], headTitleOf(await this.directory.school(c.schoolId))) } : {}),
       };
       const stage: AccountRequestStage = {
         ...st,

@@ -1,12 +1,12 @@
 import type { DirectoryService } from '../directory/directory-service.js';
 import type { NobodyToAlert } from './nobody-told.js';
 import type { Member, School } from '../directory/directory.js';
-import { isDsl } from '../directory/directory.js';
+import { isDsl, personRef as person } from '../directory/directory.js';
 import { canView } from './access.js';
 import { INCIDENT_CATEGORIES, type IncidentAnswers } from './incident.js';
 import { incidentRecipients } from './recipients.js';
 import { routeIncident } from './routing.js';
-import { STATUS_LABELS, isOpen, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef } from './types.js';
+import { STATUS_LABELS, isOpen, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem } from './types.js';
 import { CaseNotFoundError, ConcurrentUpdateError, summaryOf, type CaseRepository, type CaseDetail } from '../../storage/case-repository.js';
 
 export class NotAllowedError extends Error {
@@ -18,7 +18,6 @@ export class InvalidChangeError extends Error {
 export { CaseNotFoundError, ConcurrentUpdateError };
 
 export type Clock = () => Date;
-const person = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
 
 /** Card data for alerts: reference, category, severity, time. No names, descriptions or images. */
 export function alertPayload(c: CaseRecord): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { AppServices } from '../../services.js';
-import type { Member } from '../../domain/directory/directory.js';
+import { headTitleOf, type Member } from '../../domain/directory/directory.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
 import type { CaseRecord, CaseSummary } from '../../domain/cases/types.js';
 import {
@@ -68,7 +68,7 @@ function chainRows(chain: ApprovalStep[], current: number, headTitle: string) {
 
 /** The approval card as the request now stands, for the approver of `round`/`step` (sending, refreshing, the invoke response). */
 export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directory'>, c: CaseRecord, p: ApprovalPayload): Promise<CardAttachment> {
-  const headTitle = (await deps.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
+  const headTitle = headTitleOf(await deps.directory.school(c.schoolId));
   const st = stageOf(c);
   const chain = st.chain;
   const now = currentStep(chain);
@@ -104,7 +104,7 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
 }
 
 async function decisionNotice(deps: Pick<Deps, 'directory'>, c: CaseRecord, p: AccountDecisionPayload): Promise<CardAttachment> {
-  const headTitle = (await deps.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
+  const headTitle = headTitleOf(await deps.directory.school(c.schoolId));
   const who = `${p.by} (${roleLabel(p.role, headTitle)})`;
   const when = shortTime(p.at);
   const name = answersOf(c).accountName ?? '';
@@ -140,7 +140,7 @@ export const accountStatusFor = (deps: Pick<AppServices, 'caseRepo' | 'directory
   if (s.kind !== 'accountRequest') return undefined;
   const d = await deps.caseRepo.get(m.schoolId, s.id);
   if (!d || d.case.submitter.aadObjectId !== m.aadObjectId) return undefined;
-  return describeStatus(d.case, (await deps.directory.school(m.schoolId))?.headTitle ?? 'Headteacher');
+  return describeStatus(d.case, headTitleOf(await deps.directory.school(m.schoolId)));
 };
 
 /** How a colleague is shown in a people picker (its static choices and its search results alike). */

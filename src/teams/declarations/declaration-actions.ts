@@ -1,6 +1,6 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { AppServices } from '../../services.js';
-import type { Member } from '../../domain/directory/directory.js';
+import { headTitleOf, type Member } from '../../domain/directory/directory.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
 import type { CaseRecord } from '../../domain/cases/types.js';
 import { STATUS_LABELS } from '../../domain/cases/types.js';
@@ -99,7 +99,7 @@ export async function myDeclarationsCard(svc: DeclarationService, m: Member, mes
  */
 export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
   const svc = declarationService(deps);
-  const headTitle = async (schoolId: string) => (await deps.directory.school(schoolId))?.headTitle ?? 'Headteacher';
+  const headTitle = async (schoolId: string) => headTitleOf(await deps.directory.school(schoolId));
 
   deps.renderer.register('acknowledgementRequest', async (_i, c) => ({ card: acknowledgementCard(deps.config, c, await headTitle(c.schoolId)) }), 'familyDeclaration');
   deps.renderer.register('decisionNotice', (i, c) => ({ card: decisionNotice(c, i.payload as unknown as DecisionPayload) }), 'familyDeclaration');
