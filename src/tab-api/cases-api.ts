@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
+import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
 import { isDsl, personRef, type Member } from '../domain/directory/directory.js';
 import { summaryOf, type CaseDetail } from '../storage/case-repository.js';
@@ -40,8 +41,10 @@ export function presentSummary(s: CaseSummary, now: Date) {
   };
 }
 
-function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
+function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Date) {
   const c = d.case;
+  const receipt = d.outbox.find((o) => o.kind === 'receipt');
+  const nobody = Array.isArray(receipt?.payload.nobodyToAlert) ? (receipt.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
   const summary = presentSummary(
     {
       schoolId: c.schoolId, id: c.id, reference: c.reference, kind: c.kind, category: c.category, status: c.status,
@@ -52,7 +55,14 @@ function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
     now,
   );
   return {
-    case: { ...summary, reasons: c.routing.reasons, submitter: c.submitter.name, outcome: c.outcome ?? null },
+    case: {
+      ...summary,
+      reasons: c.routing.reasons,
+      submitter: c.submitter.name,
+      outcome: c.outcome ?? null,
+      // What the reporter was told on sending, in the same words as their reply and receipt.
+      reporterTold: c.kind === 'incident' ? whoIsTold(c, headTitle, { nobody }) : null,
+    },
     answers: presentAnswers(c.answers, c.kind),
     evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName })),
     events: d.events.map((e) => ({
@@ -158,7 +168,7 @@ export function caseHandlers(services: AppServices) {
 
     async detail(ctx: TabContext, req: Request, res: Response) {
       const d = await cases.view(ctx.member, caseIdOf(req));
-      res.send(200, presentDetail(d, ctx.member, now()));
+      res.send(200, presentDetail(d, ctx.member, ctx.school.headTitle, now()));
     },
 
     async assignees(ctx: TabContext, req: Request, res: Response) {
@@ -207,14 +217,14 @@ export function caseHandlers(services: AppServices) {
       if (!assignee) throw new BadRequestError('assigneeAad: not a member of this school');
       await cases.assign(ctx.member, caseId, assignee);
       log.info({ caseId, actor: ctx.member.aadObjectId, assignee: aad }, 'case assigned');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
     },
 
     async note(ctx: TabContext, req: Request, res: Response) {
       const caseId = caseIdOf(req);
       await cases.note(ctx.member, caseId, text(bodyOf(req), 'text', true)!);
       log.info({ caseId, actor: ctx.member.aadObjectId }, 'case noted');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
     },
 
     async status(ctx: TabContext, req: Request, res: Response) {
@@ -224,14 +234,14 @@ export function caseHandlers(services: AppServices) {
       if (!(STATUSES as string[]).includes(status)) throw new BadRequestError('status: not a known value');
       await cases.changeStatus(ctx.member, caseId, status as CaseStatus, text(b, 'outcome', false));
       log.info({ caseId, actor: ctx.member.aadObjectId, status }, 'case status changed');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
     },
 
     async acknowledge(ctx: TabContext, req: Request, res: Response) {
       const caseId = caseIdOf(req);
       const r = await cases.acknowledgeAlert(ctx.member, caseId);
       log.info({ caseId, actor: ctx.member.aadObjectId, first: r.first }, 'alert acknowledged');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
     },
   };
 }

@@ -2,7 +2,8 @@ import type { AppConfig } from '../config.js';
 import { shortTime } from '../domain/time.js';
 import type { DirectoryService } from '../domain/directory/directory-service.js';
 import { alertPayload } from '../domain/cases/case-service.js';
-import { nobodyToldText, type NobodyToAlert } from '../domain/cases/nobody-told.js';
+import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
+import { headTitleOf } from '../domain/directory/directory.js';
 import type { OutboundMessage, RefLookup, Render } from '../domain/cases/outbox-dispatcher.js';
 import { STATUS_LABELS, type CaseKind, type CaseRecord, type OutboxItem, type OutboxKind } from '../domain/cases/types.js';
 import { buildCaseNoticeCard, buildDslAlertCard, buildReceiptCard } from './alerts/alert-cards.js';
@@ -49,13 +50,14 @@ export class OutboxRenderer {
     }));
     this.kinds.set('receipt', async (i, c) => {
       const nobody = Array.isArray(i.payload.nobodyToAlert) ? (i.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
-      const school = nobody ? await this.directory.school(c.schoolId) : undefined;
+      // The same words as the reply on sending (src/teams/incident/report-incident-dialog.ts).
+      const headTitle = c.kind === 'incident' ? headTitleOf(await this.directory.school(c.schoolId), 'headteacher') : 'headteacher';
       return {
         card: buildReceiptCard({
           reference: c.reference,
           kindLabel: KIND_LABELS[c.kind],
           raisedAt: shortTime(c.createdAt),
-          next: nobody ? nobodyToldText(c.routing, nobody, school?.headTitle ?? 'headteacher') : nextStepText(c),
+          next: whoIsTold(c, headTitle, { nobody }),
         }),
       };
     });
@@ -110,12 +112,4 @@ export class OutboxRenderer {
       note,
     });
   }
-}
-
-/** What happens next, in the reporter's words. */
-export function nextStepText(c: Pick<CaseRecord, 'routing' | 'kind'>): string {
-  if (c.kind !== 'incident') return 'The people who decide on it have been told.';
-  if (c.routing.aboutHead) return 'The chair of governors has been told.';
-  if (c.routing.safeguarding) return 'The designated safeguarding lead has been alerted now.';
-  return 'The senior leadership team has been told and will pick it up.';
 }

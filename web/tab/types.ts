@@ -56,7 +56,7 @@ export interface Stats {
 }
 
 export interface CaseDetail {
-  case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null };
+  case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null; reporterTold: string | null };
   answers: Array<{ key: string; label: string; value: string }>;
   evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string }>;
   /** `message`: for delivery events, which message ("Receipt to the reporter"). */

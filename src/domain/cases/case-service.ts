@@ -1,5 +1,5 @@
 import type { DirectoryService } from '../directory/directory-service.js';
-import type { NobodyToAlert } from './nobody-told.js';
+import type { NobodyToAlert } from './who-is-told.js';
 import type { Member, School } from '../directory/directory.js';
 import { isDsl, personRef as person } from '../directory/directory.js';
 import { canView } from './access.js';

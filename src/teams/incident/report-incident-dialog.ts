@@ -3,9 +3,9 @@ import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from '../dialog-sdk.js';
 import type { Logger } from '../../log.js';
 import type { CaseService } from '../../domain/cases/case-service.js';
-import { nobodyToldText } from '../../domain/cases/nobody-told.js';
+import { whoIsTold } from '../../domain/cases/who-is-told.js';
 import { routeIncident } from '../../domain/cases/routing.js';
-import type { EvidenceRecord, Routing } from '../../domain/cases/types.js';
+import type { EvidenceRecord } from '../../domain/cases/types.js';
 import {
   AFFECTED,
   AFTER_REPORT_ADVICE,
@@ -219,7 +219,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       { title: 'Screenshots', value: isIndecent(s) ? 'None (never for this kind of report)' : String(evidence.length) },
     ];
     const fields = ORDER.filter((x) => x !== 'summary' && x !== 'platformOther' && this.applies(x, s)).map((x) => ({ value: x, title: FIELD_LABELS[x]! }));
-    const routeNote = `When you send it: ${whoIsTold(routeIncident(a as IncidentAnswers), getActor(ctx).school.headTitle, 'future')}`;
+    const routeNote = `When you send it: ${whoIsTold({ kind: 'incident', routing: routeIncident(a as IncidentAnswers) }, getActor(ctx).school.headTitle, { tense: 'future' })}`;
     return { facts, fields, routeNote };
   }
 
@@ -440,7 +440,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     if (nobodyToAlert) this.deps.log.warn({ caseId: saved.id, nobodyToAlert }, 'nobody in the directory to alert');
     const card = buildSubmittedCard({
       reference: saved.reference,
-      whoIsTold: nobodyToAlert ? nobodyToldText(saved.routing, nobodyToAlert, actor.school.headTitle) : whoIsTold(saved.routing, actor.school.headTitle, 'past'),
+      whoIsTold: whoIsTold(saved, actor.school.headTitle, { nobody: nobodyToAlert }),
       guidance: isIndecent(s) ? [INDECENT_IMAGES_GUIDANCE] : [],
       advice: AFTER_REPORT_ADVICE,
     });
@@ -457,16 +457,4 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       this.deps.log.warn({ draftId: s.draftId, errorName: (e as Error).name }, 'could not discard draft evidence');
     }
   }
-}
-
-/** Who is told about a report with this routing, in plain words (seed 001 §6.24: the chair if it is about the head). */
-export function whoIsTold(r: Routing, headTitle: string, tense: 'past' | 'future'): string {
-  const parts: string[] = [];
-  const will = (past: string, future: string) => (tense === 'past' ? past : future);
-  if (r.safeguarding) parts.push(will('the designated safeguarding lead has been alerted now', 'the designated safeguarding lead is alerted at once'));
-  if (r.aboutHead) parts.push(will(`the chair of governors has been told, and the ${headTitle} will not see this report`, `it goes to the chair of governors, and the ${headTitle} will not see it`));
-  if (!r.safeguarding && !r.aboutHead) parts.push(will('the senior leadership team has been told and will look at it', 'it goes to the senior leadership team'));
-  const text = parts.join('; ') + '.';
-  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
-  return tense === 'past' ? `${sentence} You will get a message here when its status changes.` : text;
 }

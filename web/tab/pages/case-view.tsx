@@ -70,6 +70,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
       </div>
       <p><Text>{c.kindLabel}: {c.categoryLabel}. Reported by {c.submitter}, {formatDateTime(c.createdAt)}. {c.assignee ? `Assigned to ${c.assignee.name}.` : 'Not assigned.'}</Text></p>
       {c.reasons.length > 0 && <p><Text>Why it was routed here: {c.reasons.join('; ')}.</Text></p>}
+      {c.reporterTold && <p><Text>The reporter was told: {c.reporterTold}</Text></p>}
       {c.acknowledged && <p><Text>Safeguarding alert acknowledged by {c.acknowledged.by}, {formatDateTime(c.acknowledged.at)}.</Text></p>}
       {notice && <MessageBar intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
