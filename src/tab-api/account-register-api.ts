@@ -7,6 +7,7 @@ import { accountRequestService } from '../teams/account-requests/account-request
 import type { TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { AAD, bodyOf, caseIdOf, optionalText } from './input.js';
+import type * as Dto from './dto.js';
 
 const DECISIONS: Record<string, Decision> = { approve: 'approved', reject: 'rejected', changes: 'changesRequested' };
 
@@ -19,7 +20,7 @@ export function accountRegisterHandlers(services: AppServices) {
   const svc = accountRequestService(services);
   const { directory, log } = services;
 
-  async function approvalState(ctx: TabContext, caseId: string) {
+  async function approvalState(ctx: TabContext, caseId: string): Promise<Dto.ApprovalState> {
     const c = await svc.visible(ctx.member, caseId);
     const st = stageOf(c);
     const now = currentStep(st.chain);
@@ -44,7 +45,7 @@ export function accountRegisterHandlers(services: AppServices) {
     async list(ctx: TabContext, _req: Request, res: Response) {
       const items = await svc.register(ctx.member);
       const staff = schoolStaff(await directory.members(ctx.school.id)).map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null }));
-      res.send(200, { items, staff });
+      res.send(200, { items, staff } satisfies Dto.AccountRegister);
     },
 
     async transfer(ctx: TabContext, req: Request, res: Response) {
@@ -56,7 +57,7 @@ export function accountRegisterHandlers(services: AppServices) {
       if (!to) throw new BadRequestError('leadAad: not a member of this school');
       await svc.transferLead(ctx.member, caseId, to, optionalText(b, 'reason'));
       log.info({ caseId, actor: ctx.member.aadObjectId, lead: aad }, 'account lead transferred');
-      res.send(200, { items: await svc.register(ctx.member) });
+      res.send(200, { items: await svc.register(ctx.member) } satisfies Dto.Items<Dto.AccountRegisterRow>);
     },
 
     async close(ctx: TabContext, req: Request, res: Response) {
@@ -65,7 +66,7 @@ export function accountRegisterHandlers(services: AppServices) {
       if (!reason) throw new BadRequestError('reason: required');
       await svc.closeAccount(ctx.member, caseId, reason);
       log.info({ caseId, actor: ctx.member.aadObjectId }, 'account closed');
-      res.send(200, { items: await svc.register(ctx.member) });
+      res.send(200, { items: await svc.register(ctx.member) } satisfies Dto.Items<Dto.AccountRegisterRow>);
     },
 
     async approval(ctx: TabContext, req: Request, res: Response) {

@@ -11,6 +11,7 @@ import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError, overdueFlags, parseListQuery } from './list-query.js';
 import { bodyOf, caseIdOf, text } from './input.js';
+import type * as Dto from './dto.js';
 import { KIND_LABELS, KINDS, STATUSES, categoryLabelOf, presentAnswers } from './vocabulary.js';
 import { deliveryText, messageKindLabel } from './delivery-wording.js';
 
@@ -20,7 +21,7 @@ const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDeliv
 const EVIDENCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SAFE_IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
-export function presentSummary(s: CaseSummary, now: Date) {
+export function presentSummary(s: CaseSummary, now: Date): Dto.CaseSummary {
   return {
     id: s.id,
     reference: s.reference,
@@ -41,7 +42,7 @@ export function presentSummary(s: CaseSummary, now: Date) {
   };
 }
 
-function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Date) {
+function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Date): Dto.CaseDetail {
   const c = d.case;
   const receipt = d.outbox.find((o) => o.kind === 'receipt');
   const nobody = Array.isArray(receipt?.payload.nobodyToAlert) ? (receipt.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
@@ -78,7 +79,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
     deliveries: d.outbox.map((o) => ({
       recipient: o.recipient.name,
       kind: o.kind,
-      kindLabel: messageKindLabel(o.kind),
+      kindLabel: messageKindLabel(o.kind) ?? 'Message',
       state: o.state,
       attempts: o.attempts,
       status: o.lastStatus ?? null,
@@ -125,7 +126,7 @@ export function caseHandlers(services: AppServices) {
         if (!token || items.length >= q.pageSize) break;
       }
       const t = now();
-      res.send(200, { items: items.map((s) => presentSummary(s, t)), continuationToken: token ?? null });
+      res.send(200, { items: items.map((s) => presentSummary(s, t)), continuationToken: token ?? null } satisfies Dto.CasePage);
     },
 
     async stats(ctx: TabContext, _req: Request, res: Response) {
@@ -163,7 +164,7 @@ export function caseHandlers(services: AppServices) {
           kinds: KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], total: categories.filter((c) => c.kind === kind).reduce((a, c) => a + c.total, 0) })),
           categories,
         },
-      });
+      } satisfies Dto.Stats);
     },
 
     async detail(ctx: TabContext, req: Request, res: Response) {
@@ -175,7 +176,7 @@ export function caseHandlers(services: AppServices) {
       const d = await cases.getVisible(ctx.member, caseIdOf(req));
       const s = summaryOf(d.case);
       const people = (await directory.members(ctx.school.id)).filter((m) => canView(m, s));
-      res.send(200, { items: people.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null })) });
+      res.send(200, { items: people.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null })) } satisfies Dto.Items<Dto.Person>);
     },
 
     async evidence(ctx: TabContext, req: Request, res: Response) {

@@ -3,6 +3,7 @@ import { EnrolmentNotFoundError } from '../domain/directory/enrolment.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type Need, type TabHandler } from './context.js';
 import { aadParam } from './input.js';
+import type * as Dto from './dto.js';
 
 type Route = (need: Need, fn: TabHandler) => RequestHandler;
 
@@ -19,7 +20,7 @@ export function mountEnrolmentRoutes(server: Server, services: AppServices, rout
 
   async function list(ctx: Parameters<TabHandler>[0], _req: Request, res: Response) {
     const items = await services.enrolment.pending(ctx.school.id);
-    res.send(200, { items: items.map((r) => ({ aadObjectId: r.aadObjectId, name: r.name, email: r.email ?? null, requestedAt: r.requestedAt })) });
+    res.send(200, { items: items.map((r) => ({ aadObjectId: r.aadObjectId, name: r.name, email: r.email ?? null, requestedAt: r.requestedAt })) } satisfies Dto.Items<Dto.PendingEnrolment>);
   }
 
   function decide(decision: 'confirm' | 'refuse'): TabHandler {

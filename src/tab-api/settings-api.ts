@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { ROLE_LABELS } from './vocabulary.js';
 import { AAD, aadParam } from './input.js';
+import type * as Dto from './dto.js';
 
 /** Settings: the school's members and their roles (administrators), and the trail of role changes. */
 export function settingsHandlers(services: AppServices) {
@@ -24,7 +25,7 @@ export function settingsHandlers(services: AppServices) {
   return {
     async members(ctx: TabContext, _req: Request, res: Response) {
       const members = await directory.members(ctx.school.id);
-      res.send(200, { items: members.map(presentMember).sort((a, b) => a.name.localeCompare(b.name)), gaps: roleGaps(members) });
+      res.send(200, { items: members.map(presentMember).sort((a, b) => a.name.localeCompare(b.name)), gaps: roleGaps(members) } satisfies Dto.Members);
     },
 
     async saveRoles(ctx: TabContext, req: Request, res: Response) {
@@ -67,12 +68,12 @@ export function settingsHandlers(services: AppServices) {
           added: labels(c.after.filter((r) => !c.before.includes(r))),
           removed: labels(c.before.filter((r) => !c.after.includes(r))),
         })),
-      });
+      } satisfies Dto.Items<Dto.RoleChangeRow>);
     },
   };
 }
 
-function presentMember(m: Member) {
+function presentMember(m: Member): Dto.MemberRow {
   return { aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null, roles: m.roles };
 }
 

@@ -31,4 +31,28 @@ describe('architecture', () => {
     const deep = files.filter((f) => f.specifiers.some((s) => s.startsWith('botbuilder-dialogs/'))).map((f) => f.file);
     expect(deep).toEqual(['src/teams/dialog-sdk.ts']);
   });
+
+  it('lets the Cases tab take from the server only types (import type) and the self-contained time module', () => {
+    const runtime: string[] = [];
+    let typeOnly = 0;
+    for (const entry of readdirSync('web/tab', { withFileTypes: true, recursive: true })) {
+      if (!entry.isFile() || !/\.tsx?$/.test(entry.name)) continue;
+      const file = join(entry.parentPath, entry.name);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^(import|export)(\s+type)?\b[^;]*?from\s+'([^']+)'/gms)) {
+        if (!m[3].includes('/src/')) continue;
+        if (m[2]) typeOnly++;
+        else if (!m[3].endsWith('/src/domain/time.js')) runtime.push(`${file}: ${m[3]}`);
+      }
+    }
+    expect(runtime).toEqual([]);
+    // The tab's answer types come from the server's DTO module (web/tab/types.ts).
+    expect(typeOnly).toBeGreaterThan(0);
+    expect(readFileSync('web/tab/types.ts', 'utf8')).toContain("from '../../src/tab-api/dto.js'");
+  });
+
+  it('keeps the DTO module free of values, so importing it never brings server code into the tab', () => {
+    const dto = readFileSync('src/tab-api/dto.ts', 'utf8');
+    expect(dto).not.toMatch(/^import\s+(?!type\b)/m);
+    expect(dto).not.toMatch(/^export\s+(const|let|var|function|class|enum)\b/m);
+  });
 });

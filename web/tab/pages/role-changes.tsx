@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { MessageBar, MessageBarBody, Spinner, Text, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { get } from '../api.js';
 import { formatDateTime } from '../format.js';
-import type { Me, RoleChangeRow } from '../types.js';
+import type { Items, Me, RoleChangeRow } from '../types.js';
 
 const useStyles = makeStyles({
   table: { width: '100%', borderCollapse: 'collapse', backgroundColor: tokens.colorNeutralBackground1 },
@@ -25,7 +25,7 @@ export function RoleChanges({ me }: { me: Me }) {
 
   useEffect(() => {
     let current = true;
-    get<{ items: RoleChangeRow[] }>('/api/tab/settings/role-changes')
+    get<Items<RoleChangeRow>>('/api/tab/settings/role-changes')
       .then((r) => current && setItems(r.items))
       .catch((e: Error) => current && setError(e.message));
     return () => {
