@@ -23,6 +23,16 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('fences the archived Bot Framework SDK at the Teams edge: src/teams, and the few named files that wire it in', () => {
+    // A move to its successor (Microsoft 365 Agents SDK / Teams SDK) rewrites these and nothing else.
+    const WIRING = ['src/app.ts', 'src/server.ts', 'src/evidence/teams-attachments.ts'];
+    const users = importsUnder('src')
+      .filter((f) => f.specifiers.some((s) => /^(botbuilder|botframework)/.test(s)))
+      .map((f) => f.file);
+    expect(users.filter((f) => !f.startsWith('src/teams/') && !WIRING.includes(f))).toEqual([]);
+    expect(users.filter((f) => f.startsWith('src/teams/')).length).toBeGreaterThan(5);
+  });
+
   it('imports the dialog classes from their modules, never the botbuilder-dialogs index (45 MB of unused recognizers)', () => {
     const files = importsUnder('src');
     const offenders = files.filter((f) => f.specifiers.includes('botbuilder-dialogs')).map((f) => f.file);
