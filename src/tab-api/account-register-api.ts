@@ -5,30 +5,10 @@ import { currentStep, roleLabel } from '../domain/account-requests/approval-chai
 import { describeStatus, stageOf, type Decision } from '../domain/account-requests/account-request-service.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
+import { AAD, bodyOf, caseIdOf, optionalText } from './input.js';
+import type * as Dto from './dto.js';
 
-const CASE_ID = /^[0-9a-f]{16}$/;
-const AAD = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DECISIONS: Record<string, Decision> = { approve: 'approved', reject: 'rejected', changes: 'changesRequested' };
-
-const caseIdOf = (req: Request): string => {
-  const id = String(req.params.id ?? '');
-  if (!CASE_ID.test(id)) throw new NotFoundError('No such case.');
-  return id;
-};
-
-function body(req: Request): Record<string, unknown> {
-  const b = req.body as unknown;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) throw new BadRequestError('Expected a JSON object.');
-  return b as Record<string, unknown>;
-}
-
-function optionalText(b: Record<string, unknown>, name: string): string | undefined {
-  const v = b[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw new BadRequestError(`${name}: must be text`);
-  if (v.length > 4000) throw new BadRequestError(`${name}: at most 4,000 characters`);
-  return v.trim() || undefined;
-}
 
 /**
  * The register of school accounts and the approval of account requests in the Cases tab. Every call is
@@ -38,7 +18,7 @@ function optionalText(b: Record<string, unknown>, name: string): string | undefi
 export function accountRegisterHandlers(services: AppServices) {
   const { accountRequests: svc, directory, log } = services;
 
-  async function approvalState(ctx: TabContext, caseId: string) {
+  async function approvalState(ctx: TabContext, caseId: string): Promise<Dto.ApprovalState> {
     const c = await svc.visible(ctx.member, caseId);
     const st = stageOf(c);
     const now = currentStep(st.chain);
@@ -63,28 +43,28 @@ export function accountRegisterHandlers(services: AppServices) {
     async list(ctx: TabContext, _req: Request, res: Response) {
       const items = await svc.register(ctx.member);
       const staff = schoolStaff(await directory.members(ctx.school.id)).map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null }));
-      res.send(200, { items, staff });
+      res.send(200, { items, staff } satisfies Dto.AccountRegister);
     },
 
     async transfer(ctx: TabContext, req: Request, res: Response) {
       const caseId = caseIdOf(req);
-      const b = body(req);
+      const b = bodyOf(req);
       const aad = typeof b.leadAad === 'string' ? b.leadAad : '';
       if (!AAD.test(aad)) throw new BadRequestError('leadAad: required');
       const to = await directory.member(ctx.school.id, aad);
       if (!to) throw new BadRequestError('leadAad: not a member of this school');
       await svc.transferLead(ctx.member, caseId, to, optionalText(b, 'reason'));
       log.info({ caseId, actor: ctx.member.aadObjectId, lead: aad }, 'account lead transferred');
-      res.send(200, { items: await svc.register(ctx.member) });
+      res.send(200, { items: await svc.register(ctx.member) } satisfies Dto.Items<Dto.AccountRegisterRow>);
     },
 
     async close(ctx: TabContext, req: Request, res: Response) {
       const caseId = caseIdOf(req);
-      const reason = optionalText(body(req), 'reason');
+      const reason = optionalText(bodyOf(req), 'reason');
       if (!reason) throw new BadRequestError('reason: required');
       await svc.closeAccount(ctx.member, caseId, reason);
       log.info({ caseId, actor: ctx.member.aadObjectId }, 'account closed');
-      res.send(200, { items: await svc.register(ctx.member) });
+      res.send(200, { items: await svc.register(ctx.member) } satisfies Dto.Items<Dto.AccountRegisterRow>);
     },
 
     async approval(ctx: TabContext, req: Request, res: Response) {
@@ -93,7 +73,7 @@ export function accountRegisterHandlers(services: AppServices) {
 
     async decide(ctx: TabContext, req: Request, res: Response) {
       const caseId = caseIdOf(req);
-      const b = body(req);
+      const b = bodyOf(req);
       const decision = typeof b.decision === 'string' ? DECISIONS[b.decision] : undefined;
       if (!decision) throw new BadRequestError('decision: approve, reject or changes');
       const round = Number(b.round);

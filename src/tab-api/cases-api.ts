@@ -2,32 +2,27 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
+import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
-import { isDsl, type Member } from '../domain/directory/directory.js';
+import { isDsl, personRef, type Member } from '../domain/directory/directory.js';
 import type { CaseDetail } from '../domain/cases/ports.js';
 import { summaryOf } from '../domain/cases/summary.js';
 import { isNotFound } from '../storage/clients.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError, overdueFlags, parseListQuery } from './list-query.js';
+import { bodyOf, caseIdOf, text } from './input.js';
+import type * as Dto from './dto.js';
 import { KIND_LABELS, KINDS, STATUSES, categoryLabelOf, presentAnswers } from './vocabulary.js';
 import { deliveryText, messageKindLabel } from './delivery-wording.js';
 
 const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDelivered', 'alertFailed', 'recipientUnreachable']);
 
-const CASE_ID = /^[0-9a-f]{16}$/;
 /** Evidence ids are generated (hex or base64url); anything with dots, slashes or escapes is refused. */
 const EVIDENCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SAFE_IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
-const MAX_TEXT = 4000;
 
-const caseIdOf = (req: Request): string => {
-  const id = String(req.params.id ?? '');
-  if (!CASE_ID.test(id)) throw new NotFoundError('No such case.');
-  return id;
-};
-
-export function presentSummary(s: CaseSummary, now: Date) {
+export function presentSummary(s: CaseSummary, now: Date): Dto.CaseSummary {
   return {
     id: s.id,
     reference: s.reference,
@@ -42,14 +37,16 @@ export function presentSummary(s: CaseSummary, now: Date) {
     aboutHead: s.aboutHead,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
-    assignee: s.assignee ? { aadObjectId: s.assignee.aadObjectId, name: s.assignee.name } : null,
+    assignee: s.assignee ? personRef(s.assignee) : null,
     acknowledged: s.acknowledged ? { at: s.acknowledged.at, by: s.acknowledged.by.name } : null,
     overdue: overdueFlags(s, now),
   };
 }
 
-function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
+function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Date): Dto.CaseDetail {
   const c = d.case;
+  const receipt = d.outbox.find((o) => o.kind === 'receipt');
+  const nobody = Array.isArray(receipt?.payload.nobodyToAlert) ? (receipt.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
   const summary = presentSummary(
     {
       schoolId: c.schoolId, id: c.id, reference: c.reference, kind: c.kind, category: c.category, status: c.status,
@@ -60,7 +57,14 @@ function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
     now,
   );
   return {
-    case: { ...summary, reasons: c.routing.reasons, submitter: c.submitter.name, outcome: c.outcome ?? null },
+    case: {
+      ...summary,
+      reasons: c.routing.reasons,
+      submitter: c.submitter.name,
+      outcome: c.outcome ?? null,
+      // What the reporter was told on sending, in the same words as their reply and receipt.
+      reporterTold: c.kind === 'incident' ? whoIsTold(c, headTitle, { nobody }) : null,
+    },
     answers: presentAnswers(c.answers, c.kind),
     evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName })),
     events: d.events.map((e) => ({
@@ -76,7 +80,7 @@ function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
     deliveries: d.outbox.map((o) => ({
       recipient: o.recipient.name,
       kind: o.kind,
-      kindLabel: messageKindLabel(o.kind),
+      kindLabel: messageKindLabel(o.kind) ?? 'Message',
       state: o.state,
       attempts: o.attempts,
       status: o.lastStatus ?? null,
@@ -88,23 +92,6 @@ function presentDetail(d: CaseDetail, viewer: Member, now: Date) {
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
     },
   };
-}
-
-function bodyOf(req: Request): Record<string, unknown> {
-  const b = req.body as unknown;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) throw new BadRequestError('Expected a JSON object.');
-  return b as Record<string, unknown>;
-}
-
-function text(b: Record<string, unknown>, name: string, required: boolean): string | undefined {
-  const v = b[name];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw new BadRequestError(`${name}: required`);
-    return undefined;
-  }
-  if (typeof v !== 'string') throw new BadRequestError(`${name}: must be text`);
-  if (v.length > MAX_TEXT) throw new BadRequestError(`${name}: at most 4,000 characters`);
-  return v;
 }
 
 export function caseHandlers(services: AppServices) {
@@ -146,7 +133,7 @@ export function caseHandlers(services: AppServices) {
         if (!token || items.length >= q.pageSize) break;
       }
       const t = now();
-      res.send(200, { items: items.map((s) => presentSummary(s, t)), continuationToken: token ?? null });
+      res.send(200, { items: items.map((s) => presentSummary(s, t)), continuationToken: token ?? null } satisfies Dto.CasePage);
     },
 
     async stats(ctx: TabContext, _req: Request, res: Response) {
@@ -183,19 +170,19 @@ export function caseHandlers(services: AppServices) {
           kinds: KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], total: categories.filter((c) => c.kind === kind).reduce((a, c) => a + c.total, 0) })),
           categories,
         },
-      });
+      } satisfies Dto.Stats);
     },
 
     async detail(ctx: TabContext, req: Request, res: Response) {
       const d = await cases.view(ctx.member, caseIdOf(req));
-      res.send(200, presentDetail(d, ctx.member, now()));
+      res.send(200, presentDetail(d, ctx.member, ctx.school.headTitle, now()));
     },
 
     async assignees(ctx: TabContext, req: Request, res: Response) {
       const d = await cases.getVisible(ctx.member, caseIdOf(req));
       const s = summaryOf(d.case);
       const people = (await directory.members(ctx.school.id)).filter((m) => canView(m, s));
-      res.send(200, { items: people.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null })) });
+      res.send(200, { items: people.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null })) } satisfies Dto.Items<Dto.Person>);
     },
 
     async evidence(ctx: TabContext, req: Request, res: Response) {
@@ -213,7 +200,7 @@ export function caseHandlers(services: AppServices) {
         throw e;
       }
       // Recorded before a byte is sent: no view of evidence goes unrecorded.
-      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: { aadObjectId: ctx.member.aadObjectId, name: ctx.member.name }, data: { evidenceId } }, now().toISOString());
+      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: personRef(ctx.member), data: { evidenceId } }, now().toISOString());
       const ext = SAFE_IMAGE_TYPES[ev.contentType];
       const headers: Record<string, string | number> = {
         'Content-Type': ext ? ev.contentType : 'application/octet-stream',
@@ -237,14 +224,14 @@ export function caseHandlers(services: AppServices) {
       if (!assignee) throw new BadRequestError('assigneeAad: not a member of this school');
       await cases.assign(ctx.member, caseId, assignee);
       log.info({ caseId, actor: ctx.member.aadObjectId, assignee: aad }, 'case assigned');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
     },
 
     async note(ctx: TabContext, req: Request, res: Response) {
       const caseId = caseIdOf(req);
       await cases.note(ctx.member, caseId, text(bodyOf(req), 'text', true)!);
       log.info({ caseId, actor: ctx.member.aadObjectId }, 'case noted');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
     },
 
     async status(ctx: TabContext, req: Request, res: Response) {
@@ -254,7 +241,7 @@ export function caseHandlers(services: AppServices) {
       if (!(STATUSES as string[]).includes(status)) throw new BadRequestError('status: not a known value');
       await cases.changeStatus(ctx.member, caseId, status as CaseStatus, text(b, 'outcome', false));
       log.info({ caseId, actor: ctx.member.aadObjectId, status }, 'case status changed');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
     },
 
     async acknowledge(ctx: TabContext, req: Request, res: Response) {
@@ -262,7 +249,7 @@ export function caseHandlers(services: AppServices) {
       // The domain has every DSL's alert card in Teams updated, as when it is acknowledged on the card.
       const r = await cases.acknowledgeAlert(ctx.member, caseId, 'tab');
       log.info({ caseId, actor: ctx.member.aadObjectId, first: r.first }, 'alert acknowledged');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
     },
   };
 }

@@ -2,9 +2,8 @@ import type { Request, RequestHandler, Response, Server } from 'restify';
 import { EnrolmentNotFoundError } from '../domain/directory/enrolment.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type Need, type TabHandler } from './context.js';
-import { BadRequestError } from './list-query.js';
-
-const AAD = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+import { aadParam } from './input.js';
+import type * as Dto from './dto.js';
 
 type Route = (need: Need, fn: TabHandler) => RequestHandler;
 
@@ -21,13 +20,12 @@ export function mountEnrolmentRoutes(server: Server, services: AppServices, rout
 
   async function list(ctx: Parameters<TabHandler>[0], _req: Request, res: Response) {
     const items = await services.enrolment.pending(ctx.school.id);
-    res.send(200, { items: items.map((r) => ({ aadObjectId: r.aadObjectId, name: r.name, email: r.email ?? null, requestedAt: r.requestedAt })) });
+    res.send(200, { items: items.map((r) => ({ aadObjectId: r.aadObjectId, name: r.name, email: r.email ?? null, requestedAt: r.requestedAt })) } satisfies Dto.Items<Dto.PendingEnrolment>);
   }
 
   function decide(decision: 'confirm' | 'refuse'): TabHandler {
     return async (ctx, req, res) => {
-      const aad = String(req.params.aad ?? '');
-      if (!AAD.test(aad)) throw new BadRequestError('request id: not valid');
+      const aad = aadParam(req, 'aad', 'request id: not valid');
       try {
         if (decision === 'confirm') await services.enrolment.confirm(ctx.school.id, aad);
         else await services.enrolment.refuse(ctx.school.id, aad);

@@ -2,6 +2,7 @@ import type { Request, Response } from 'restify';
 import type { AppServices } from '../services.js';
 import type { TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
+import type * as Dto from './dto.js';
 
 /** `?withdrawn=1` adds the withdrawn declarations; nothing else is accepted, so a typo is a 400, not a silent default. */
 export function parseFamilyRegisterQuery(q: Record<string, unknown>): { includeWithdrawn: boolean } {
@@ -21,7 +22,7 @@ export function familyRegisterHandlers({ declarations: svc }: Pick<AppServices, 
   return {
     async list(ctx: TabContext, req: Request, res: Response) {
       const opts = parseFamilyRegisterQuery((req.query ?? {}) as Record<string, unknown>);
-      res.send(200, { items: await svc.register(ctx.member, opts) });
+      res.send(200, { items: await svc.register(ctx.member, opts) } satisfies Dto.Items<Dto.FamilyRegisterRow>);
     },
   };
 }

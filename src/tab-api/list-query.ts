@@ -1,6 +1,7 @@
 import { odataString } from '../storage/keys.js';
 import type { CaseSummary } from '../domain/cases/types.js';
 import { CATEGORIES, KINDS, SEVERITIES, STATUSES } from './vocabulary.js';
+import { AAD } from './input.js';
 
 export class BadRequestError extends Error {
   readonly code = 'BAD_REQUEST';
@@ -13,7 +14,6 @@ export interface ListQuery {
   continuationToken?: string;
 }
 
-const AAD = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TOKEN = /^[A-Za-z0-9+/=_-]{1,2048}$/;
 
 function one(q: Record<string, unknown>, name: string): string | undefined {

@@ -2,7 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { JWTVerifyGetKey } from 'jose';
 import { canUseTab } from '../domain/cases/access.js';
 import { STATUS_LABELS, isOpen, type CaseStatus } from '../domain/cases/types.js';
-import { isAdmin, isDsl, ROLES, type Role } from '../domain/directory/directory.js';
+import { isAdmin, isDsl, ROLES } from '../domain/directory/directory.js';
 import { canSeeRoleChanges } from '../domain/directory/role-changes.js';
 import { isLocalRequest } from '../local-request.js';
 import type { AppServices } from '../services.js';
@@ -13,7 +13,9 @@ import { familyRegisterHandlers } from './family-register-api.js';
 import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
-import { AAD, settingsHandlers } from './settings-api.js';
+import { settingsHandlers } from './settings-api.js';
+import { AAD } from './input.js';
+import type * as Dto from './dto.js';
 import { mountStaticFiles } from './static-files.js';
 import { CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SEVERITIES } from './vocabulary.js';
 
@@ -76,7 +78,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
         roles: ROLES.map((value) => ({ value, label: ROLE_LABELS[value] })),
       },
       signedInVia: ctx.caller.via,
-    });
+    } satisfies Dto.Me);
   }
 }
 
@@ -94,11 +96,11 @@ function mountDevSignIn(server: Server, services: AppServices, verifier: TokenVe
     }
   };
   server.get('/api/tab/dev/users', loopbackOnly(async (_req, res) => {
-    const items: Array<{ aadObjectId: string; name: string; school: string; roles: Role[]; roleLabels: string[] }> = [];
+    const items: Dto.DevUser[] = [];
     for (const s of await services.directory.schools()) {
       for (const m of await services.directory.members(s.id)) items.push({ aadObjectId: m.aadObjectId, name: m.name, school: s.name, roles: m.roles, roleLabels: m.roles.map((r) => ROLE_LABELS[r] ?? r) });
     }
-    res.send(200, { items });
+    res.send(200, { items } satisfies Dto.Items<Dto.DevUser>);
   }));
   server.post('/api/tab/dev/token', ...json, loopbackOnly(async (req, res) => {
     const aad = (req.body as { aadObjectId?: unknown } | undefined)?.aadObjectId;

@@ -5,8 +5,8 @@ import type { AppServices } from '../services.js';
 import { ForbiddenError, NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './list-query.js';
 import { ROLE_LABELS } from './vocabulary.js';
-
-export const AAD = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+import { AAD, aadParam } from './input.js';
+import type * as Dto from './dto.js';
 
 /** Settings: the school's members and their roles (administrators), and the trail of role changes. */
 export function settingsHandlers(services: AppServices) {
@@ -25,12 +25,11 @@ export function settingsHandlers(services: AppServices) {
   return {
     async members(ctx: TabContext, _req: Request, res: Response) {
       const members = await directory.members(ctx.school.id);
-      res.send(200, { items: members.map(presentMember).sort((a, b) => a.name.localeCompare(b.name)), gaps: roleGaps(members) });
+      res.send(200, { items: members.map(presentMember).sort((a, b) => a.name.localeCompare(b.name)), gaps: roleGaps(members) } satisfies Dto.Members);
     },
 
     async saveRoles(ctx: TabContext, req: Request, res: Response) {
-      const aad = String(req.params.aad ?? '');
-      if (!AAD.test(aad)) throw new BadRequestError('member id: not valid');
+      const aad = aadParam(req, 'aad', 'member id: not valid');
       const roles = rolesOf(req.body);
       const updated = await refusedAs400(roleChanges.changeRoles(ctx.member, aad, roles));
       if (!updated) throw new NotFoundError('No such member.');
@@ -69,12 +68,12 @@ export function settingsHandlers(services: AppServices) {
           added: labels(c.after.filter((r) => !c.before.includes(r))),
           removed: labels(c.before.filter((r) => !c.after.includes(r))),
         })),
-      });
+      } satisfies Dto.Items<Dto.RoleChangeRow>);
     },
   };
 }
 
-function presentMember(m: Member) {
+function presentMember(m: Member): Dto.MemberRow {
   return { aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null, roles: m.roles };
 }
 

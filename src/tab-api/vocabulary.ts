@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../domain/directory/directory.js';
 import { GROUPS, HOSTS, OPENNESS } from '../domain/account-requests/account-request.js';
 import { ACCOUNT_PLATFORMS } from '../domain/account-requests/minimum-age.js';
 import { CONNECTED_PLATFORMS, OTHER_RELATIVES, RELATIONSHIPS } from '../domain/declarations/declaration.js';
-import { describeWhen } from '../domain/cases/when.js';
+import { describeWhen } from '../domain/time.js';
 
 /** The words the tab shows for the domain's codes, and the only values its filters accept. */
 

@@ -2,6 +2,7 @@ import { Dialog, DialogReason, type DialogContext, type DialogInstance, type Dia
 import type { TurnContext } from 'botbuilder';
 import { parseCommand } from './commands.js';
 import { UNFINISHED_FLOW_MAX_AGE_MS } from '../domain/retention.js';
+import { weekdayAndDate } from '../domain/time.js';
 
 /** What every guided flow keeps between turns (in conversation state, so it survives a restart). */
 export interface FlowState<Step extends string = string> {
@@ -13,8 +14,6 @@ export interface FlowState<Step extends string = string> {
   /** When the flow began (ISO); an unfinished flow ends itself after UNFINISHED_FLOW_MAX_AGE_MS. */
   startedAt?: string;
 }
-
-const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long' });
 
 /**
  * Shared base of the guided flows: one question per step, "back" to the previous question at any step
@@ -54,7 +53,7 @@ export abstract class FlowDialog<Step extends string, S extends FlowState<Step>>
       // Nothing unfinished is kept for ever (src/domain/retention.ts): clear it, say so, start afresh.
       await this.onCancelled(dc.context, state);
       await dc.context.sendActivity(
-        `You started this ${this.unfinishedName} on ${dateFormat.format(new Date(state.startedAt))} and did not send it. ` +
+        `You started this ${this.unfinishedName} on ${weekdayAndDate(state.startedAt)} and did not send it. ` +
           `Unfinished answers and screenshots are cleared after ${UNFINISHED_FLOW_MAX_AGE_MS / 86_400_000} days so that nothing sensitive is kept, so nothing was sent. ` +
           'Type **menu** to start again.',
       );

@@ -1,7 +1,9 @@
 import type { AppConfig } from '../config.js';
+import { shortTime } from '../domain/time.js';
 import type { DirectoryService } from '../domain/directory/directory-service.js';
 import { alertPayload } from '../domain/cases/case-service.js';
-import { nobodyToldText, type NobodyToAlert } from '../domain/cases/nobody-told.js';
+import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
+import { headTitleOf } from '../domain/directory/directory.js';
 import type { OutboundMessage, RefLookup, Render } from '../domain/cases/outbox-dispatcher.js';
 import { STATUS_LABELS, type CaseKind, type CaseRecord, type OutboxItem, type OutboxKind } from '../domain/cases/types.js';
 import { buildCaseNoticeCard, buildDslAlertCard, buildReceiptCard } from './alerts/alert-cards.js';
@@ -12,15 +14,6 @@ export const KIND_LABELS: Record<CaseKind, string> = {
   familyDeclaration: 'Family relationship declaration',
 };
 
-const timeFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-export const displayTime = (iso: string) => timeFormat.format(new Date(iso));
 
 /** A link that opens the case in the Cases tab (a Teams deep link when the app id is known). */
 export function caseLink(config: Pick<AppConfig, 'teamsAppId' | 'publicBaseUrl'>, caseId: string): string {
@@ -66,13 +59,14 @@ export class OutboxRenderer {
     }));
     this.kinds.set('receipt', async (i, c) => {
       const nobody = Array.isArray(i.payload.nobodyToAlert) ? (i.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
-      const school = nobody ? await this.directory.school(c.schoolId) : undefined;
+      // The same words as the reply on sending (src/teams/incident/report-incident-dialog.ts).
+      const headTitle = c.kind === 'incident' ? headTitleOf(await this.directory.school(c.schoolId), 'headteacher') : 'headteacher';
       return {
         card: buildReceiptCard({
           reference: c.reference,
           kindLabel: KIND_LABELS[c.kind],
-          raisedAt: displayTime(c.createdAt),
-          next: nobody ? nobodyToldText(c.routing, nobody, school?.headTitle ?? 'headteacher') : nextStepText(c),
+          raisedAt: shortTime(c.createdAt),
+          next: whoIsTold(c, headTitle, { nobody }),
         }),
       };
     });
@@ -99,10 +93,10 @@ export class OutboxRenderer {
         reference: c.reference,
         category: String(p.category),
         severity: c.routing.severity,
-        raisedAt: displayTime(c.createdAt),
+        raisedAt: shortTime(c.createdAt),
         caseUrl: caseLink(this.config, c.id),
         acknowledgedBy: c.acknowledged?.by.name,
-        acknowledgedAt: c.acknowledged ? displayTime(c.acknowledged.at) : undefined,
+        acknowledgedAt: c.acknowledged ? shortTime(c.acknowledged.at) : undefined,
         refreshUserIds: refs.filter((r) => r !== undefined).map((r) => r!.userId),
       }),
     };
@@ -116,17 +110,9 @@ export class OutboxRenderer {
       kindLabel: KIND_LABELS[c.kind],
       category: String(p.category),
       severity: c.routing.severity,
-      raisedAt: displayTime(c.createdAt),
+      raisedAt: shortTime(c.createdAt),
       caseUrl: caseLink(this.config, c.id),
       note,
     });
   }
-}
-
-/** What happens next, in the reporter's words. */
-export function nextStepText(c: Pick<CaseRecord, 'routing' | 'kind'>): string {
-  if (c.kind !== 'incident') return 'The people who decide on it have been told.';
-  if (c.routing.aboutHead) return 'The chair of governors has been told.';
-  if (c.routing.safeguarding) return 'The designated safeguarding lead has been alerted now.';
-  return 'The senior leadership team has been told and will pick it up.';
 }

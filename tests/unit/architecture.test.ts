@@ -88,6 +88,16 @@ describe('architecture', () => {
     expect(findCycles(g({ a: ['b', 'c'], b: ['d'], c: ['d'], d: [] }))).toEqual([]);
   });
 
+  it('fences the archived Bot Framework SDK at the Teams edge: src/teams, and the few named files that wire it in', () => {
+    // A move to its successor (Microsoft 365 Agents SDK / Teams SDK) rewrites these and nothing else.
+    const WIRING = ['src/app.ts', 'src/server.ts', 'src/evidence/teams-attachments.ts'];
+    const users = importsUnder('src')
+      .filter((f) => f.specifiers.some((s) => /^(botbuilder|botframework)/.test(s)))
+      .map((f) => f.file);
+    expect(users.filter((f) => !f.startsWith('src/teams/') && !WIRING.includes(f))).toEqual([]);
+    expect(users.filter((f) => f.startsWith('src/teams/')).length).toBeGreaterThan(5);
+  });
+
   it('imports the dialog classes from their modules, never the botbuilder-dialogs index (45 MB of unused recognizers)', () => {
     const files = importsUnder('src');
     const offenders = files.filter((f) => f.specifiers.includes('botbuilder-dialogs')).map((f) => f.file);
@@ -95,5 +105,29 @@ describe('architecture', () => {
     // The one place that names the SDK's dialog modules.
     const deep = files.filter((f) => f.specifiers.some((s) => s.startsWith('botbuilder-dialogs/'))).map((f) => f.file);
     expect(deep).toEqual(['src/teams/dialog-sdk.ts']);
+  });
+
+  it('lets the Cases tab take from the server only types (import type) and the self-contained time module', () => {
+    const runtime: string[] = [];
+    let typeOnly = 0;
+    for (const entry of readdirSync('web/tab', { withFileTypes: true, recursive: true })) {
+      if (!entry.isFile() || !/\.tsx?$/.test(entry.name)) continue;
+      const file = join(entry.parentPath, entry.name);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^(import|export)(\s+type)?\b[^;]*?from\s+'([^']+)'/gms)) {
+        if (!m[3].includes('/src/')) continue;
+        if (m[2]) typeOnly++;
+        else if (!m[3].endsWith('/src/domain/time.js')) runtime.push(`${file}: ${m[3]}`);
+      }
+    }
+    expect(runtime).toEqual([]);
+    // The tab's answer types come from the server's DTO module (web/tab/types.ts).
+    expect(typeOnly).toBeGreaterThan(0);
+    expect(readFileSync('web/tab/types.ts', 'utf8')).toContain("from '../../src/tab-api/dto.js'");
+  });
+
+  it('keeps the DTO module free of values, so importing it never brings server code into the tab', () => {
+    const dto = readFileSync('src/tab-api/dto.ts', 'utf8');
+    expect(dto).not.toMatch(/^import\s+(?!type\b)/m);
+    expect(dto).not.toMatch(/^export\s+(const|let|var|function|class|enum)\b/m);
   });
 });

@@ -22,9 +22,10 @@ import type { Me } from './types.js';
 import { CaseList } from './pages/case-list.js';
 import { CaseView } from './pages/case-view.js';
 import { CasePrint } from './pages/case-print.js';
-import { Register } from './pages/register.js';
 import { Settings } from './pages/settings.js';
 import { RoleChanges } from './pages/role-changes.js';
+import { AccountsRegister } from './pages/accounts-register.js';
+import { FamilyRegister } from './pages/family-register.js';
 import { DevSignIn, devToken, clearDevToken } from './pages/dev-sign-in.js';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -132,9 +133,9 @@ function Shell({ host }: { host: Host }) {
         ) : page === 'print' ? (
           <CasePrint id={route.id} me={me} />
         ) : page === 'accounts' ? (
-          <Register kind="accounts" />
+          <AccountsRegister />
         ) : page === 'family' ? (
-          <Register kind="family" />
+          <FamilyRegister />
         ) : (
           <CaseList me={me} />
         )}

@@ -1,8 +1,9 @@
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+import { mediumDay, mediumTime } from '../../src/domain/time.js';
 
-export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
-export const formatDate = (iso: string) => dateOnly.format(new Date(iso));
+/** School time (the school is in England), whatever the viewer's device says: "2 Mar 2026, 14:30". */
+export const formatDateTime = (iso: string) => mediumTime(iso);
+/** "2 Mar 2026", in school time. */
+export const formatDate = (iso: string) => mediumDay(iso);
 
 /** "4 minutes ago", "3 days ago": how long a case has waited. */
 export function age(iso: string, now = Date.now()): string {

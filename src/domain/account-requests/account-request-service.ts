@@ -1,5 +1,5 @@
 import type { DirectoryService } from '../directory/directory-service.js';
-import { isSlt, type Member, type School } from '../directory/directory.js';
+import { headTitleOf, isSlt, personRef as person, type Member, type School } from '../directory/directory.js';
 import { canView, visibilityFilter } from '../cases/access.js';
 import type { Clock } from '../cases/case-service.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../cases/errors.js';
@@ -7,12 +7,12 @@ import type { CaseChange, CaseStore } from '../cases/ports.js';
 import { retryOnConflict } from '../cases/retry.js';
 import { summaryOf } from '../cases/summary.js';
 import { STATUS_LABELS, type CaseRecord, type PersonRef, type Routing } from '../cases/types.js';
-import { describePlatform, todayInLondon, type AccountRequestAnswers } from './account-request.js';
+import { describePlatform, type AccountRequestAnswers } from './account-request.js';
+import { londonDate } from '../time.js';
 import { buildChain, chainComplete, currentStep, roleLabel, stageText, type ApprovalRole, type ApprovalStep } from './approval-chain.js';
 
 const KIND = 'accountRequest' as const;
 const REASON_LIMIT = 4000;
-const person = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
 
 export type Decision = 'approved' | 'rejected' | 'changesRequested';
 
@@ -202,7 +202,7 @@ export class AccountRequestService {
       const isApprover = here?.approver?.aadObjectId === actor.aadObjectId && actor.aadObjectId !== c.submitter.aadObjectId;
       if (!isApprover) throw new NotAllowedError('only the approver of this stage can decide');
       if (c.status !== 'awaitingApproval' || st.round !== input.round || step !== input.step) {
-        const headTitle = (await this.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
+        const headTitle = headTitleOf(await this.directory.school(c.schoolId));
         const where = describeStatus(c, headTitle);
         throw new InvalidChangeError(`This request is ${where.charAt(0).toLowerCase()}${where.slice(1)}.`);
       }
@@ -217,7 +217,7 @@ export class AccountRequestService {
         role: here.role,
         at: now,
         ...(reason ? { reason } : {}),
-        ...(next >= 0 ? { next: stageText(chain[next], (await this.directory.school(c.schoolId))?.headTitle ?? 'Headteacher') } : {}),
+        ...(next >= 0 ? { next: stageText(chain[next], headTitleOf(await this.directory.school(c.schoolId))) } : {}),
       };
       const stage: AccountRequestStage = {
         ...st,
@@ -250,7 +250,7 @@ export class AccountRequestService {
   async register(viewer: Member): Promise<AccountRegisterRow[]> {
     const filter = `kind eq '${KIND}' and status eq 'approved' and ${visibilityFilter(viewer)}`;
     const rows: AccountRegisterRow[] = [];
-    const today = todayInLondon(this.clock());
+    const today = londonDate(this.clock());
     let token: string | undefined;
     do {
       const page = await this.repo.listClosed(viewer.schoolId, { filter, pageSize: 100, continuationToken: token });

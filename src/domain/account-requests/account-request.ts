@@ -5,6 +5,7 @@
  */
 import type { Member } from '../directory/directory.js';
 import type { PersonRef } from '../cases/types.js';
+import { describeWhen } from '../time.js';
 import { ACCOUNT_PLATFORMS, checkPupilAge, isAccountPlatform, minimumAge, type AccountPlatform } from './minimum-age.js';
 
 export const GROUPS = {
@@ -94,11 +95,6 @@ const clean = (v: unknown): string =>
 const list = (v: unknown) => clean(v).split(',').map((s) => s.trim()).filter(Boolean);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isDate = (s: string) => DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-
-/** Today as YYYY-MM-DD in the UK (a go-live "today" is not in the past at 00:30 BST). */
-export function todayInLondon(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 /** Which page a field is on. */
 export function pageOf(field: FormField): FormPage {
@@ -294,8 +290,7 @@ export function describeGroups(groups: Group[], a: Partial<AccountRequestAnswers
 }
 
 const names = (ps: PersonRef[]) => ps.map((p) => p.name).join(', ');
-const ukDate = (d: string) => (DATE.test(d) ? new Date(`${d}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) : d);
-export { ukDate as describeDate };
+const ukDate = (d: string) => (DATE.test(d) ? describeWhen(d) : d);
 
 /** The answers as label/value rows (summary card, approval card), in the order of Appendix B. */
 export function accountRequestFacts(a: AccountRequestAnswers): Array<{ title: string; value: string }> {

@@ -2,7 +2,7 @@
  * The approval chain of Appendix B (seed 002): the line manager ("I approve the aims and content"), another
  * senior manager ("… and the use of school brand and logo"), then the headteacher/principal. Pure functions.
  */
-import { isChair, isHead, isSlt, type Member } from '../directory/directory.js';
+import { isChair, isHead, isSlt, personRef, type Member } from '../directory/directory.js';
 import type { PersonRef } from '../cases/types.js';
 
 export type ApprovalRole = 'lineManager' | 'seniorManager' | 'head';
@@ -25,7 +25,6 @@ export const ROLE_LABELS: Record<ApprovalRole, string> = {
 
 export const roleLabel = (role: ApprovalRole, headTitle: string) => (role === 'head' ? headTitle.toLowerCase() : ROLE_LABELS[role]);
 
-const ref = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
 
 /**
  * The senior manager: the first member of the senior leadership team (directory order) who is not the
@@ -60,11 +59,11 @@ export function buildChain(members: Member[], requester: PersonRef, lineManager:
     if (!who) {
       return { role, state: 'skipped' as const, skippedBecause: role === 'seniorManager' ? 'no other senior manager; the final approval covers the brand and logo' : 'nobody holds this role' };
     }
-    if (who.aadObjectId === requester.aadObjectId) return { role, approver: ref(who), state: 'skipped' as const, skippedBecause: 'the requester cannot approve their own request' };
+    if (who.aadObjectId === requester.aadObjectId) return { role, approver: personRef(who), state: 'skipped' as const, skippedBecause: 'the requester cannot approve their own request' };
     if (planned.slice(i + 1).some((p) => p.who?.aadObjectId === who.aadObjectId)) {
-      return { role, approver: ref(who), state: 'skipped' as const, skippedBecause: 'the same person approves at a later stage' };
+      return { role, approver: personRef(who), state: 'skipped' as const, skippedBecause: 'the same person approves at a later stage' };
     }
-    return { role, approver: ref(who), state: 'pending' as const };
+    return { role, approver: personRef(who), state: 'pending' as const };
   });
 }
 

@@ -1,8 +1,8 @@
 import type { DirectoryService } from '../directory/directory-service.js';
-import type { NobodyToAlert } from './nobody-told.js';
+import type { NobodyToAlert } from './who-is-told.js';
 import { NO_ALERT_CARD_UPDATES, type AcknowledgedVia, type AlertCardUpdates } from './alert-card-updates.js';
 import type { Member, School } from '../directory/directory.js';
-import { isDsl } from '../directory/directory.js';
+import { isDsl, personRef as person } from '../directory/directory.js';
 import { canView } from './access.js';
 import { INCIDENT_CATEGORIES, type IncidentAnswers } from './incident.js';
 import { incidentRecipients } from './recipients.js';
@@ -16,7 +16,6 @@ import { summaryOf } from './summary.js';
 export { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError } from './errors.js';
 
 export type Clock = () => Date;
-const person = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
 
 /** Card data for alerts: reference, category, severity, time. No names, descriptions or images. */
 export function alertPayload(c: CaseRecord): Record<string, unknown> {

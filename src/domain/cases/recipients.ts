@@ -1,4 +1,4 @@
-import { isDsl, isHead, isSlt, type Member } from '../directory/directory.js';
+import { isDsl, isHead, isSlt, personRef, type Member } from '../directory/directory.js';
 import { chairForHead, dslForHead } from './access.js';
 import type { OutboxKind, PersonRef, Routing } from './types.js';
 
@@ -6,8 +6,6 @@ export interface Recipient {
   kind: OutboxKind;
   recipient: PersonRef;
 }
-
-const ref = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
 
 /**
  * Who is told about a new incident (spec "Alerts"): every DSL and deputy for a safeguarding concern; the
@@ -20,7 +18,7 @@ export function incidentRecipients(routing: Routing, members: Member[], submitte
   const add = (kind: OutboxKind, m: Member) => {
     if (seen.has(m.aadObjectId)) return;
     seen.add(m.aadObjectId);
-    out.push({ kind, recipient: ref(m) });
+    out.push({ kind, recipient: personRef(m) });
   };
   if (routing.safeguarding) {
     for (const m of members) if (routing.aboutHead ? dslForHead(m) : isDsl(m)) add('dslAlert', m);
@@ -31,6 +29,6 @@ export function incidentRecipients(routing: Routing, members: Member[], submitte
     for (const m of members) if ((isSlt(m) || isHead(m)) && m.aadObjectId !== submitterAad) add('sltNotice', m);
   }
   const submitter = members.find((m) => m.aadObjectId === submitterAad);
-  out.push({ kind: 'receipt', recipient: submitter ? ref(submitter) : { aadObjectId: submitterAad, name: '' } });
+  out.push({ kind: 'receipt', recipient: submitter ? personRef(submitter) : { aadObjectId: submitterAad, name: '' } });
   return out;
 }

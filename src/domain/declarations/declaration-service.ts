@@ -1,5 +1,5 @@
 import type { DirectoryService } from '../directory/directory-service.js';
-import type { Member, School } from '../directory/directory.js';
+import { personRef as person, type Member, type School } from '../directory/directory.js';
 import { canView, visibilityFilter } from '../cases/access.js';
 import type { Clock } from '../cases/case-service.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../cases/errors.js';
@@ -18,7 +18,6 @@ import {
   type DeclarationAnswers,
 } from './declaration.js';
 
-const person = (m: Member): PersonRef => ({ aadObjectId: m.aadObjectId, name: m.name });
 const KIND = 'familyDeclaration' as const;
 const NOTE_LIMIT = 4000;
 

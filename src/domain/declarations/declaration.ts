@@ -2,7 +2,7 @@
  * Family relationship declarations (seed 001 §6.7–6.9): the vocabulary, the checks on a submitted form,
  * who acknowledges, and duplicate detection. Pure functions, no SDK imports.
  */
-import { isChair, isHead, type Member } from '../directory/directory.js';
+import { isChair, isHead, personRef, type Member } from '../directory/directory.js';
 import type { Recipient } from '../cases/recipients.js';
 import type { Routing } from '../cases/types.js';
 
@@ -180,8 +180,8 @@ export function canAcknowledge(m: Member, c: { schoolId: string; routing: Routin
 export function declarationRecipients(routing: Routing, members: Member[], declarer: Member): Recipient[] {
   const out: Recipient[] = members
     .filter((m) => canAcknowledge(m, { schoolId: declarer.schoolId, routing, submitter: declarer }))
-    .map((m) => ({ kind: 'acknowledgementRequest' as const, recipient: { aadObjectId: m.aadObjectId, name: m.name } }));
-  out.push({ kind: 'receipt', recipient: { aadObjectId: declarer.aadObjectId, name: declarer.name } });
+    .map((m) => ({ kind: 'acknowledgementRequest' as const, recipient: personRef(m) }));
+  out.push({ kind: 'receipt', recipient: personRef(declarer) });
   return out;
 }
 

@@ -41,6 +41,15 @@ export const isHead = (m: Pick<Member, 'roles'>) => m.roles.includes('headteache
 export const isChair = (m: Pick<Member, 'roles'>) => m.roles.includes('chair');
 export const isAdmin = (m: Pick<Member, 'roles'>) => m.roles.includes('admin');
 
+/** A member as records name people: the Entra object id and the display name, nothing more. */
+export const personRef = (m: Pick<Member, 'aadObjectId' | 'name'>): { aadObjectId: string; name: string } => ({ aadObjectId: m.aadObjectId, name: m.name });
+
+/**
+ * The school's own word for its head (the policy's "Headteacher" or "Principal"). `fallback` is used when
+ * the school is not known; a caller that words it mid-sentence passes its own ("headteacher").
+ */
+export const headTitleOf = (school: Pick<School, 'headTitle'> | undefined, fallback = 'Headteacher'): string => school?.headTitle ?? fallback;
+
 /**
  * Roles a school needs someone in, and what goes wrong without them: shown to the school's administrators
  * (Settings) so the gap is closed before a report needs it.

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { AppServices } from '../../services.js';
-import type { Member } from '../../domain/directory/directory.js';
+import { headTitleOf, type Member } from '../../domain/directory/directory.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
 import type { CaseRecord, CaseSummary } from '../../domain/cases/types.js';
 import {
@@ -13,7 +13,8 @@ import {
 } from '../../domain/account-requests/account-request-service.js';
 import { accountRequestFacts } from '../../domain/account-requests/account-request.js';
 import { currentStep, roleLabel, type ApprovalRole, type ApprovalStep } from '../../domain/account-requests/approval-chain.js';
-import { caseLink, displayTime, type FlowRenderer } from '../outbox-renderer.js';
+import { caseLink, type FlowRenderer } from '../outbox-renderer.js';
+import { shortTime } from '../../domain/time.js';
 import { ACCOUNT_VERBS, buildAccountNoticeCard, buildApprovalCard, type AccountActionData } from './account-request-cards.js';
 import type { CardAttachment } from '../card.js';
 import { actionData, actorFor, cardError, cardResponse } from '../card-actions.js';
@@ -48,7 +49,7 @@ function chainRows(chain: ApprovalStep[], current: number, headTitle: string) {
     title: capitalise(roleLabel(s.role, headTitle)),
     value:
       s.state === 'approved'
-        ? `${s.approver?.name}: approved${s.decidedAt ? ` ${displayTime(s.decidedAt)}` : ''}`
+        ? `${s.approver?.name}: approved${s.decidedAt ? ` ${shortTime(s.decidedAt)}` : ''}`
         : s.state === 'skipped'
           ? `Skipped (${s.skippedBecause})`
           : `${s.approver?.name}${i === current ? ': waiting' : ''}`,
@@ -57,7 +58,7 @@ function chainRows(chain: ApprovalStep[], current: number, headTitle: string) {
 
 /** The approval card as the request now stands, for the approver of `round`/`step` (sending, refreshing, the invoke response). */
 export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directory'>, c: CaseRecord, p: ApprovalPayload): Promise<CardAttachment> {
-  const headTitle = (await deps.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
+  const headTitle = headTitleOf(await deps.directory.school(c.schoolId));
   const st = stageOf(c);
   const chain = st.chain;
   const now = currentStep(chain);
@@ -67,7 +68,7 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
   const parts: string[] = [];
   if (mineDecided) {
     const what = mineDecided.decision === 'approved' ? '✅ Approved' : mineDecided.decision === 'rejected' ? 'Rejected' : 'Changes asked for';
-    parts.push(`${what} by ${mineDecided.by.name}, ${displayTime(mineDecided.at)}.${mineDecided.reason ? ` ${mineDecided.reason}` : ''}`);
+    parts.push(`${what} by ${mineDecided.by.name}, ${shortTime(mineDecided.at)}.${mineDecided.reason ? ` ${mineDecided.reason}` : ''}`);
   }
   if (!pending) {
     if (st.round > p.round) parts.push('The request has since been changed and resubmitted; a new card has been sent.');
@@ -81,7 +82,7 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
     step: p.step,
     reference: c.reference,
     requesterName: c.submitter.name,
-    submittedAt: displayTime(c.createdAt),
+    submittedAt: shortTime(c.createdAt),
     statement: statement(mine?.role ?? 'head', headTitle),
     facts: accountRequestFacts(answersOf(c)),
     chain: chainRows(chain, now, headTitle),
@@ -93,9 +94,9 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
 }
 
 async function decisionNotice(deps: Pick<Deps, 'directory'>, c: CaseRecord, p: AccountDecisionPayload): Promise<CardAttachment> {
-  const headTitle = (await deps.directory.school(c.schoolId))?.headTitle ?? 'Headteacher';
+  const headTitle = headTitleOf(await deps.directory.school(c.schoolId));
   const who = `${p.by} (${roleLabel(p.role, headTitle)})`;
-  const when = displayTime(p.at);
+  const when = shortTime(p.at);
   const name = answersOf(c).accountName ?? '';
   const base = { reference: c.reference, reason: '' };
   switch (p.decision) {
@@ -129,7 +130,7 @@ export const accountStatusFor = (deps: Pick<AppServices, 'caseRepo' | 'directory
   if (s.kind !== 'accountRequest') return undefined;
   const d = await deps.caseRepo.get(m.schoolId, s.id);
   if (!d || d.case.submitter.aadObjectId !== m.aadObjectId) return undefined;
-  return describeStatus(d.case, (await deps.directory.school(m.schoolId))?.headTitle ?? 'Headteacher');
+  return describeStatus(d.case, headTitleOf(await deps.directory.school(m.schoolId)));
 };
 
 /** How a colleague is shown in a people picker (its static choices and its search results alike). */

@@ -19,13 +19,13 @@ import {
   errorsUpTo,
   pageOf,
   schoolStaff,
-  todayInLondon,
   type AccountRequestAnswers,
   type FieldErrors,
   type FormField,
   type FormPage,
 } from '../../domain/account-requests/account-request.js';
 import { ACCOUNT_PLATFORMS } from '../../domain/account-requests/minimum-age.js';
+import { londonDate } from '../../domain/time.js';
 import { currentStep, roleLabel, stageText, type ApprovalStep } from '../../domain/account-requests/approval-chain.js';
 import { answersOf, stageOf, type AccountRequestService } from '../../domain/account-requests/account-request-service.js';
 import {
@@ -135,7 +135,7 @@ export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> 
       hostChoices: choices(HOSTS),
       staffChoices: pickerSuggestions(staff, actor.member, chosen).map((m) => ({ value: m.aadObjectId, title: staffTitle(m) })),
       staffDataset: staffDataset(actor.school.id),
-      today: todayInLondon(this.deps.clock()),
+      today: londonDate(this.deps.clock()),
     });
   }
 
@@ -163,7 +163,7 @@ export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> 
       s.form[f] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
     }
     const actor = getActor(ctx);
-    const checked = checkAccountRequest(s.form, { staff: schoolStaff(await this.deps.members(actor.school.id)), today: todayInLondon(this.deps.clock()) });
+    const checked = checkAccountRequest(s.form, { staff: schoolStaff(await this.deps.members(actor.school.id)), today: londonDate(this.deps.clock()) });
     const errors = checked.ok ? {} : errorsUpTo(checked.errors, page);
     if (Object.keys(errors).length) {
       s.errors = errors;

@@ -1,11 +1,12 @@
 import type { AppServices } from '../../services.js';
-import type { Member } from '../../domain/directory/directory.js';
+import { headTitleOf, type Member } from '../../domain/directory/directory.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
 import type { CaseRecord } from '../../domain/cases/types.js';
 import { STATUS_LABELS } from '../../domain/cases/types.js';
 import { answersOf, stageOf, type DeclarationService, type DecisionPayload } from '../../domain/declarations/declaration-service.js';
 import { declarationFacts, describeRelationship } from '../../domain/declarations/declaration.js';
-import { caseLink, displayTime, type FlowRenderer } from '../outbox-renderer.js';
+import { caseLink, type FlowRenderer } from '../outbox-renderer.js';
+import { shortTime } from '../../domain/time.js';
 import {
   DECLARATION_VERBS,
   buildAcknowledgementCard,
@@ -33,18 +34,18 @@ export function acknowledgementCard(config: Deps['config'], c: CaseRecord, headT
     c.status === 'acknowledged' ? 'acknowledged' : c.status === 'withdrawn' ? 'withdrawn' : c.status === 'discussionRequested' ? 'discussionRequested' : 'pending';
   const stateText =
     state === 'acknowledged'
-      ? `✅ Acknowledged by ${st.acknowledgedBy?.name ?? ''} at ${st.acknowledgedAt ? displayTime(st.acknowledgedAt) : ''}`
+      ? `✅ Acknowledged by ${st.acknowledgedBy?.name ?? ''} at ${st.acknowledgedAt ? shortTime(st.acknowledgedAt) : ''}`
       : state === 'withdrawn'
-        ? `Withdrawn by ${c.submitter.name}${st.withdrawnAt ? ` at ${displayTime(st.withdrawnAt)}` : ''}.`
+        ? `Withdrawn by ${c.submitter.name}${st.withdrawnAt ? ` at ${shortTime(st.withdrawnAt)}` : ''}.`
         : state === 'discussionRequested'
-          ? `${st.discussionRequestedBy?.name ?? 'You'} asked to discuss this first (${st.discussionRequestedAt ? displayTime(st.discussionRequestedAt) : ''}). Acknowledge it once you have.`
+          ? `${st.discussionRequestedBy?.name ?? 'You'} asked to discuss this first (${st.discussionRequestedAt ? shortTime(st.discussionRequestedAt) : ''}). Acknowledge it once you have.`
           : '';
   return buildAcknowledgementCard({
     caseId: c.id,
     schoolId: c.schoolId,
     reference: c.reference,
     declarerName: c.submitter.name,
-    declaredAt: displayTime(c.createdAt),
+    declaredAt: shortTime(c.createdAt),
     facts: [{ title: 'Reference', value: c.reference }, ...declarationFacts(answersOf(c))],
     policyNote: c.routing.aboutHead
       ? `This is the ${headTitle}'s own declaration, so it comes to the chair of governors to acknowledge. Policy 6.7–6.9: contact is allowed only once the relationship has been identified and acknowledged.`
@@ -62,7 +63,7 @@ function decisionNotice(c: CaseRecord, p: DecisionPayload): CardAttachment {
     title: ack ? `Declaration ${c.reference} acknowledged` : `Declaration ${c.reference}: a conversation first`,
     reference: c.reference,
     text: ack
-      ? `${p.by} acknowledged your family relationship declaration on ${displayTime(p.at)}. It is on the school's register of family relationships; follow the agreed protocols.`
+      ? `${p.by} acknowledged your family relationship declaration on ${shortTime(p.at)}. It is on the school's register of family relationships; follow the agreed protocols.`
       : `${p.by} would like to discuss your family relationship declaration with you before acknowledging it. Until then, please do not have contact with the pupil on social media.`,
     note: p.note ? (ack ? `Note of the discussion: ${p.note}` : `Message: ${p.note}`) : '',
   });
@@ -94,7 +95,7 @@ export function declarationRenderers(deps: Pick<AppServices, 'config' | 'directo
  */
 export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
   const svc = deps.declarations;
-  const headTitle = async (schoolId: string) => (await deps.directory.school(schoolId))?.headTitle ?? 'Headteacher';
+  const headTitle = async (schoolId: string) => headTitleOf(await deps.directory.school(schoolId));
 
   /** Run a decision; coded errors become Adaptive Card error responses (never a thrown exception). */
   const decide = (run: (actor: Member, d: DeclarationActionData) => Promise<CaseRecord>): InvokeHandler => async (ctx) => {

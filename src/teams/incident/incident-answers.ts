@@ -3,9 +3,7 @@
  * and its tests. Messages are the ones the reporter sees.
  */
 import { TEXT_LIMIT } from '../../domain/cases/incident.js';
-import { describeWhen } from '../../domain/cases/when.js';
-
-export { describeWhen };
+import { londonDate, londonDateTime } from '../../domain/time.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -49,24 +47,6 @@ export function checkWhere(raw: string | undefined): Checked<string> {
   return { ok: true, value: s };
 }
 
-/** Now as a local UK wall-clock time, `yyyy-mm-ddThh:mm`. */
-export function londonNow(now: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/London',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function validDate(y: number, m: number, d: number): boolean {
@@ -104,7 +84,7 @@ export function checkWhen(input: { text?: string; date?: string; time?: string }
     ok: false,
     message: 'Please give the date (for example 14/03/2026) and the time if you know it (for example 15:30), or say "ongoing".',
   };
-  const today = londonNow(now).slice(0, 10);
+  const today = londonDate(now);
   let date: string | undefined;
   let timeText: string | undefined;
   if (input.date) {
@@ -137,16 +117,11 @@ export function checkWhen(input: { text?: string; date?: string; time?: string }
   const time = parseTime(timeText);
   if (time === null) return bad;
   const value = time ? `${date}T${time}` : date;
-  if (date > today || (time && value > londonNow(new Date(now.getTime() + 5 * 60_000)))) {
+  if (date > today || (time && value > londonDateTime(new Date(now.getTime() + 5 * 60_000)))) {
     return { ok: false, message: 'That is in the future. Please give the date and time it happened, or say "ongoing".' };
   }
   if (date < '2000-01-01') return bad;
   return { ok: true, value };
-}
-
-/** "1 March 2026" for an ISO instant, in UK time. */
-export function describeDate(iso: string): string {
-  return describeWhen(londonNow(new Date(iso)).slice(0, 10));
 }
 
 /**

@@ -226,7 +226,7 @@ const submittedTemplate = cardShell([
   { $data: '${guidance}', type: 'TextBlock', text: '${$data}', wrap: true, color: 'Attention' },
   { type: 'TextBlock', text: 'What you should do now', weight: 'Bolder', wrap: true, spacing: 'Medium' },
   { $data: '${advice}', type: 'TextBlock', text: '- ${$data}', wrap: true, spacing: 'Small' },
-  { type: 'TextBlock', text: 'You can see its status at any time: type **my submissions**.', wrap: true, isSubtle: true, spacing: 'Medium' },
+  { type: 'TextBlock', text: 'You will get a message here when its status changes. You can see its status at any time: type **my submissions**.', wrap: true, isSubtle: true, spacing: 'Medium' },
 ]);
 
 export function buildSubmittedCard(data: SubmittedCardData): CardAttachment {

@@ -3,9 +3,9 @@ import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from '../dialog-sdk.js';
 import type { Logger } from '../../log.js';
 import type { CaseService } from '../../domain/cases/case-service.js';
-import { nobodyToldText } from '../../domain/cases/nobody-told.js';
+import { whoIsTold } from '../../domain/cases/who-is-told.js';
 import { routeIncident } from '../../domain/cases/routing.js';
-import type { EvidenceRecord, Routing } from '../../domain/cases/types.js';
+import type { EvidenceRecord } from '../../domain/cases/types.js';
 import {
   AFFECTED,
   AFTER_REPORT_ADVICE,
@@ -32,7 +32,8 @@ import { MAX_IMAGES_PER_REPORT, describeImage, type DraftOwner, type EvidenceInt
 import { hasAttachments, incomingImages } from '../../evidence/teams-attachments.js';
 import { normaliseText } from '../commands.js';
 import { FlowDialog, type FlowState } from '../flow-dialog.js';
-import { checkText, checkWhen, checkWhere, describeWhen, londonNow, matchChoice, type Checked } from './incident-answers.js';
+import { checkText, checkWhen, checkWhere, matchChoice, type Checked } from './incident-answers.js';
+import { describeWhen, londonDate } from '../../domain/time.js';
 import { getActor } from '../turn-context-keys.js';
 
 export const REPORT_INCIDENT_DIALOG = 'reportIncident';
@@ -164,7 +165,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
           progress,
           question: 'When did it happen?',
           hints: ['Or type it, for example: today 3:30pm, or 14/03/2026.'],
-          max: londonNow(this.deps.clock()).slice(0, 10),
+          max: londonDate(this.deps.clock()),
           date: w.slice(0, 10),
           time: w.slice(11, 16),
         });
@@ -218,7 +219,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       { title: 'Screenshots', value: isIndecent(s) ? 'None (never for this kind of report)' : String(evidence.length) },
     ];
     const fields = ORDER.filter((x) => x !== 'summary' && x !== 'platformOther' && this.applies(x, s)).map((x) => ({ value: x, title: FIELD_LABELS[x]! }));
-    const routeNote = `When you send it: ${whoIsTold(routeIncident(a as IncidentAnswers), getActor(ctx).school.headTitle, 'future')}`;
+    const routeNote = `When you send it: ${whoIsTold({ kind: 'incident', routing: routeIncident(a as IncidentAnswers) }, getActor(ctx).school.headTitle, { tense: 'future' })}`;
     return { facts, fields, routeNote };
   }
 
@@ -439,7 +440,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     if (nobodyToAlert) this.deps.log.warn({ caseId: saved.id, nobodyToAlert }, 'nobody in the directory to alert');
     const card = buildSubmittedCard({
       reference: saved.reference,
-      whoIsTold: nobodyToAlert ? nobodyToldText(saved.routing, nobodyToAlert, actor.school.headTitle) : whoIsTold(saved.routing, actor.school.headTitle, 'past'),
+      whoIsTold: whoIsTold(saved, actor.school.headTitle, { nobody: nobodyToAlert }),
       guidance: isIndecent(s) ? [INDECENT_IMAGES_GUIDANCE] : [],
       advice: AFTER_REPORT_ADVICE,
     });
@@ -456,16 +457,4 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       this.deps.log.warn({ draftId: s.draftId, errorName: (e as Error).name }, 'could not discard draft evidence');
     }
   }
-}
-
-/** Who is told about a report with this routing, in plain words (seed 001 §6.24: the chair if it is about the head). */
-export function whoIsTold(r: Routing, headTitle: string, tense: 'past' | 'future'): string {
-  const parts: string[] = [];
-  const will = (past: string, future: string) => (tense === 'past' ? past : future);
-  if (r.safeguarding) parts.push(will('the designated safeguarding lead has been alerted now', 'the designated safeguarding lead is alerted at once'));
-  if (r.aboutHead) parts.push(will(`the chair of governors has been told, and the ${headTitle} will not see this report`, `it goes to the chair of governors, and the ${headTitle} will not see it`));
-  if (!r.safeguarding && !r.aboutHead) parts.push(will('the senior leadership team has been told and will look at it', 'it goes to the senior leadership team'));
-  const text = parts.join('; ') + '.';
-  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
-  return tense === 'past' ? `${sentence} You will get a message here when its status changes.` : text;
 }

@@ -4,7 +4,7 @@ import type { CaseService } from '../../domain/cases/case-service.js';
 import { INCIDENT_CATEGORIES } from '../../domain/cases/incident.js';
 import { STATUS_LABELS, type CaseSummary } from '../../domain/cases/types.js';
 import { buildMySubmissionsCard } from './my-submissions-card.js';
-import { describeDate } from '../incident/incident-answers.js';
+import { describeDay } from '../../domain/time.js';
 import { getActor } from '../turn-context-keys.js';
 import type { Member } from '../../domain/directory/directory.js';
 import type { CardAttachment } from '../card.js';
@@ -36,7 +36,7 @@ export class MySubmissionsDialog extends Dialog {
       count: items.length,
       empty: items.length === 0,
       items: await Promise.all(
-        items.map(async (c) => ({ reference: c.reference, kind: kindLabel(c), date: describeDate(c.createdAt), status: (await this.statusOf?.(member, c)) ?? STATUS_LABELS[c.status] })),
+        items.map(async (c) => ({ reference: c.reference, kind: kindLabel(c), date: describeDay(c.createdAt), status: (await this.statusOf?.(member, c)) ?? STATUS_LABELS[c.status] })),
       ),
     });
     await dc.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card.content)] });

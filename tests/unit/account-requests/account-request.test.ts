@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectValidCard } from '../../support/adaptive-card.js';
 import { ACCOUNT_PLATFORMS, MINIMUM_AGES, checkPupilAge, minimumAge } from '../../../src/domain/account-requests/minimum-age.js';
-import { answersToForm, checkAccountRequest, errorsUpTo, todayInLondon } from '../../../src/domain/account-requests/account-request.js';
+import { answersToForm, checkAccountRequest, errorsUpTo } from '../../../src/domain/account-requests/account-request.js';
+import { londonDate } from '../../../src/domain/time.js';
 import { buildChain, currentStep, stageText } from '../../../src/domain/account-requests/approval-chain.js';
 import { ACCOUNT_VERBS, buildAccountNoticeCard, buildApprovalCard } from '../../../src/teams/account-requests/account-request-cards.js';
 import type { Member } from '../../../src/domain/directory/directory.js';
@@ -97,8 +98,8 @@ describe('checking the request form', () => {
   });
 
   it("today is the UK's date", () => {
-    expect(todayInLondon(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
-    expect(todayInLondon(new Date('2026-01-31T23:30:00Z'))).toBe('2026-01-31');
+    expect(londonDate(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
+    expect(londonDate(new Date('2026-01-31T23:30:00Z'))).toBe('2026-01-31');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { NobodyToAlert } from '../../../src/domain/cases/nobody-told.js';
+import type { NobodyToAlert } from '../../../src/domain/cases/who-is-told.js';
 import type { Activity } from 'botbuilder';
 import { pino } from 'pino';
 import { ReportIncidentDialog } from '../../../src/teams/incident/report-incident-dialog.js';

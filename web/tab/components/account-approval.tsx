@@ -2,15 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Field, MessageBar, MessageBarBody, Text, Textarea, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { get, send } from '../api.js';
 import { formatDateTime } from '../format.js';
-
-/** GET/POST /api/tab/cases/:id/approval (src/tab-api/account-register-api.ts). */
-interface ApprovalState {
-  status: string;
-  round: number;
-  step: number;
-  canDecide: boolean;
-  chain: Array<{ role: string; approver: string | null; state: string; skippedBecause: string | null; decidedAt: string | null }>;
-}
+import type { ApprovalState } from '../types.js';
 
 const useStyles = makeStyles({
   list: { paddingLeft: tokens.spacingHorizontalL, marginTop: tokens.spacingVerticalXS },

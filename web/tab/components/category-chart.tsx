@@ -20,7 +20,7 @@ const monthName = (ym: string) => new Date(`${ym}-01T00:00:00Z`).toLocaleString(
  */
 export function CategoryChart({ chart }: { chart: Stats['chart'] }) {
   const s = useStyles();
-  const [kind, setKind] = useState(chart.kinds[0]?.kind ?? 'incident');
+  const [kind, setKind] = useState<string>(chart.kinds[0]?.kind ?? 'incident');
   const picked = chart.kinds.find((k) => k.kind === kind);
   const categories = chart.categories.filter((c) => c.kind === kind);
   return (

@@ -2,13 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, MessageBar, MessageBarBody, Text, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { get, send } from '../api.js';
 import { formatDateTime } from '../format.js';
-
-interface PendingEnrolment {
-  aadObjectId: string;
-  name: string;
-  email: string | null;
-  requestedAt: string;
-}
+import type { Items, PendingEnrolment } from '../types.js';
 
 const useStyles = makeStyles({
   list: { listStyleType: 'none', padding: 0, margin: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -27,7 +21,7 @@ export function PendingEnrolments({ schoolName, onDecided }: { schoolName: strin
   const [notice, setNotice] = useState<string | null>(null);
 
   const load = () =>
-    get<{ items: PendingEnrolment[] }>('/api/tab/settings/enrolments')
+    get<Items<PendingEnrolment>>('/api/tab/settings/enrolments')
       .then((r) => setItems(r.items))
       .catch((e: Error) => setError(e.message));
   useEffect(() => void load(), []);

@@ -2,27 +2,7 @@ import { useEffect, useState } from 'react';
 import { Badge, Button, Field, Input, Link, MessageBar, MessageBarBody, Select, Spinner, Text, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { get, send } from '../api.js';
 import { formatDate } from '../format.js';
-import type { Person } from '../types.js';
-
-/** One row of GET /api/tab/registers/accounts (src/tab-api/account-register-api.ts). */
-interface AccountRow {
-  id: string;
-  reference: string;
-  platform: string;
-  accountName: string;
-  aim: string;
-  administrators: string[];
-  moderators: string[];
-  goLive: string;
-  reviewDate: string;
-  reviewOverdue: boolean;
-  lead: { aadObjectId: string; name: string };
-  state: 'active' | 'closed';
-  transfers: Array<{ at: string; from: { name: string }; to: { name: string }; reason?: string }>;
-  closedAt?: string;
-  closedBy?: string;
-  closureReason?: string;
-}
+import type { AccountRegister, AccountRegisterRow, Items, Person } from '../types.js';
 
 const useStyles = makeStyles({
   table: { width: '100%', borderCollapse: 'collapse', backgroundColor: tokens.colorNeutralBackground1 },
@@ -36,7 +16,7 @@ const day = (d: string) => (d ? formatDate(`${d}T12:00:00Z`) : '');
 /** The register of school accounts (seed 003): review dates flagged when passed; SLT transfer the lead or record a closure. */
 export function AccountsRegister() {
   const s = useStyles();
-  const [items, setItems] = useState<AccountRow[] | null>(null);
+  const [items, setItems] = useState<AccountRegisterRow[] | null>(null);
   const [staff, setStaff] = useState<Person[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -46,19 +26,19 @@ export function AccountsRegister() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    get<{ items: AccountRow[]; staff: Person[] }>('/api/tab/registers/accounts')
+    get<AccountRegister>('/api/tab/registers/accounts')
       .then((r) => { setItems(r.items); setStaff(r.staff); })
       .catch((e: Error) => setError(e.message));
   }, []);
 
-  async function act(row: AccountRow) {
+  async function act(row: AccountRegisterRow) {
     if (!open) return;
     setBusy(true);
     setError(null);
     setNotice(null);
     try {
       const body = open.action === 'transfer' ? { leadAad: lead, reason: reason || undefined } : { reason };
-      const r = await send<{ items: AccountRow[] }>('POST', `/api/tab/registers/accounts/${row.id}/${open.action}`, body);
+      const r = await send<Items<AccountRegisterRow>>('POST', `/api/tab/registers/accounts/${row.id}/${open.action}`, body);
       setItems(r.items);
       setNotice(open.action === 'transfer' ? `${row.reference}: lead transferred.` : `${row.reference}: closure recorded.`);
       setOpen(null);

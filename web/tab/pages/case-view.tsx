@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Badge, Button, Field, Link, MessageBar, MessageBarBody, Select, Spinner, Text, Textarea, Title2, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { get, send } from '../api.js';
 import { eventText, formatDateTime } from '../format.js';
-import type { CaseDetail, Me, Person } from '../types.js';
+import type { CaseDetail, Items, Me, Person } from '../types.js';
 import { CaseFlags, SeverityBadge } from '../components/badges.js';
 import { EvidenceGallery } from '../components/evidence-gallery.js';
 import { AccountApproval } from '../components/account-approval.js';
@@ -37,7 +37,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
     setD(null);
     setError(null);
     get<CaseDetail>(`/api/tab/cases/${id}`).then(setD).catch((e: Error) => setError(e.message));
-    get<{ items: Person[] }>(`/api/tab/cases/${id}/assignees`).then((r) => setPeople(r.items)).catch(() => setPeople([]));
+    get<Items<Person>>(`/api/tab/cases/${id}/assignees`).then((r) => setPeople(r.items)).catch(() => setPeople([]));
   }, [id]);
 
   const act = useCallback(async (path: string, body: unknown, done: string) => {
@@ -70,6 +70,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
       </div>
       <p><Text>{c.kindLabel}: {c.categoryLabel}. Reported by {c.submitter}, {formatDateTime(c.createdAt)}. {c.assignee ? `Assigned to ${c.assignee.name}.` : 'Not assigned.'}</Text></p>
       {c.reasons.length > 0 && <p><Text>Why it was routed here: {c.reasons.join('; ')}.</Text></p>}
+      {c.reporterTold && <p><Text>The reporter was told: {c.reporterTold}</Text></p>}
       {c.acknowledged && <p><Text>Safeguarding alert acknowledged by {c.acknowledged.by}, {formatDateTime(c.acknowledged.at)}.</Text></p>}
       {notice && <MessageBar intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}

@@ -1,18 +1,11 @@
 import { useEffect, useState } from 'react';
 import { Button, MessageBar, MessageBarBody, Spinner, Text, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { ApiError } from '../api.js';
+import type { DevUser, Items } from '../types.js';
 
 const KEY = 'safer-social-dev-token';
 export const devToken = (): string | null => sessionStorage.getItem(KEY);
 export const clearDevToken = (): void => sessionStorage.removeItem(KEY);
-
-interface DevUser {
-  aadObjectId: string;
-  name: string;
-  school: string;
-  roles: string[];
-  roleLabels: string[];
-}
 
 const useStyles = makeStyles({
   list: { listStyleType: 'none', padding: 0, display: 'grid', gap: tokens.spacingVerticalS, gridTemplateColumns: 'repeat(auto-fill, minmax(260px, 1fr))' },
@@ -31,7 +24,7 @@ export function DevSignIn({ onSignedIn }: { onSignedIn: () => void }) {
     fetch('/api/tab/dev/users', { headers: { Accept: 'application/json' } })
       .then(async (r) => {
         if (!r.ok) throw new ApiError(r.status, 'unavailable');
-        setUsers(((await r.json()) as { items: DevUser[] }).items);
+        setUsers(((await r.json()) as Items<DevUser>).items);
       })
       .catch(() => setUnavailable(true));
   }, []);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Badge, Link, MessageBar, MessageBarBody, Spinner, Switch, Text, Title2, makeStyles, tokens, type BadgeProps } from '@fluentui/react-components';
 import { get } from '../api.js';
 import { formatDate } from '../format.js';
-import type { FamilyRegisterRow } from '../types.js';
+import type { FamilyRegisterRow, Items } from '../types.js';
 
 const useStyles = makeStyles({
   table: { width: '100%', borderCollapse: 'collapse', backgroundColor: tokens.colorNeutralBackground1 },
@@ -36,7 +36,7 @@ export function FamilyRegister() {
     let current = true;
     setItems(null);
     setError(null);
-    get<{ items: FamilyRegisterRow[] }>(`/api/tab/registers/family${withdrawn ? '?withdrawn=1' : ''}`)
+    get<Items<FamilyRegisterRow>>(`/api/tab/registers/family${withdrawn ? '?withdrawn=1' : ''}`)
       .then((r) => current && setItems(r.items))
       .catch((e: Error) => current && setError(e.message));
     return () => {

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { MessageBar, MessageBarBody, Spinner, Text, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { get } from '../api.js';
-import type { Me, RoleChangeRow } from '../types.js';
+import { formatDateTime } from '../format.js';
+import type { Items, Me, RoleChangeRow } from '../types.js';
 
 const useStyles = makeStyles({
   table: { width: '100%', borderCollapse: 'collapse', backgroundColor: tokens.colorNeutralBackground1 },
@@ -9,9 +10,6 @@ const useStyles = makeStyles({
   // At phone width the table scrolls inside this box; the page itself never scrolls sideways.
   wrap: { overflowX: 'auto', maxWidth: '100%' },
 });
-
-/** School time, whatever the viewer's device says. */
-const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
 
 const COLUMNS = ['When', 'Changed by', 'Whose roles', 'From', 'To'];
 const list = (roles: string[]) => (roles.length ? roles.join(', ') : 'None');
@@ -27,7 +25,7 @@ export function RoleChanges({ me }: { me: Me }) {
 
   useEffect(() => {
     let current = true;
-    get<{ items: RoleChangeRow[] }>('/api/tab/settings/role-changes')
+    get<Items<RoleChangeRow>>('/api/tab/settings/role-changes')
       .then((r) => current && setItems(r.items))
       .catch((e: Error) => current && setError(e.message));
     return () => {
@@ -51,7 +49,7 @@ export function RoleChanges({ me }: { me: Me }) {
             <tbody>
               {items.map((r, i) => (
                 <tr key={`${r.at}-${i}`}>
-                  <td className={s.cell}><time dateTime={r.at}>{londonTime.format(new Date(r.at))}</time></td>
+                  <td className={s.cell}><time dateTime={r.at}>{formatDateTime(r.at)}</time></td>
                   <td className={s.cell}>{r.actor.name}</td>
                   <td className={s.cell}>
                     {r.member.name}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Checkbox, Field, Input, Link, MessageBar, MessageBarBody, Spinner, Text, Title2, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { get, send } from '../api.js';
-import type { Me, MemberRow } from '../types.js';
+import type { Me, MemberRow, Members } from '../types.js';
 import { PendingEnrolments } from '../components/pending-enrolments.js';
 
 const useStyles = makeStyles({
@@ -22,7 +22,7 @@ export function Settings({ me }: { me: Me }) {
 
   const [gaps, setGaps] = useState<string[]>([]);
   const load = () =>
-    get<{ items: MemberRow[]; gaps: string[] }>('/api/tab/settings/members')
+    get<Members>('/api/tab/settings/members')
       .then((r) => {
         setMembers(r.items);
         setGaps(r.gaps);

@@ -1,0 +1,154 @@
+/**
+ * The shapes of the tab API's answers: the handlers build them (checked with `satisfies`) and the Cases tab
+ * reads them (web/tab/types.ts imports this module with `import type`), so a change on one side that breaks
+ * the other fails the type-check. Types only: nothing here may be a value, or it would reach the tab bundle.
+ */
+import type { AccountRegisterRow } from '../domain/account-requests/account-request-service.js';
+import type { CaseKind, CaseStatus, OutboxKind, OutboxState, Severity } from '../domain/cases/types.js';
+import type { RegisterRow } from '../domain/declarations/declaration-service.js';
+import type { Role } from '../domain/directory/directory.js';
+
+export type { AccountRegisterRow };
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+/** GET /api/tab/me */
+export interface Me {
+  name: string;
+  aadObjectId: string;
+  roles: Role[];
+  school: { id: string; name: string; headTitle: string };
+  schools: Array<{ id: string; name: string }>;
+  can: { cases: boolean; settings: boolean; acknowledge: boolean; roleChanges: boolean };
+  vocabulary: { kinds: Option[]; categories: Option[]; statuses: Option[]; severities: Option[]; roles: Option[] };
+  signedInVia: 'sso' | 'dev';
+}
+
+/** One case in a list (GET /api/tab/cases). */
+export interface CaseSummary {
+  id: string;
+  reference: string;
+  kind: CaseKind;
+  kindLabel: string;
+  category: string;
+  categoryLabel: string;
+  status: CaseStatus;
+  statusLabel: string;
+  severity: Severity;
+  safeguarding: boolean;
+  aboutHead: boolean;
+  createdAt: string;
+  updatedAt: string;
+  assignee: { aadObjectId: string; name: string } | null;
+  acknowledged: { at: string; by: string } | null;
+  overdue: { alertUnacknowledged: boolean; untouched: boolean };
+}
+
+/** GET /api/tab/cases */
+export interface CasePage {
+  items: CaseSummary[];
+  continuationToken: string | null;
+}
+
+/** GET /api/tab/cases/stats */
+export interface Stats {
+  open: number;
+  bySeverity: Record<Severity, number>;
+  byKind: Record<CaseKind, number>;
+  unassigned: number;
+  alertsUnacknowledged: number;
+  untouched: number;
+  /** Each kind's categories are its own: an incident's category, a request's platform, a declaration's relationship. */
+  chart: {
+    months: string[];
+    kinds: Array<{ kind: CaseKind; label: string; total: number }>;
+    categories: Array<{ kind: CaseKind; kindLabel: string; category: string; label: string; counts: number[]; total: number }>;
+  };
+}
+
+/** GET /api/tab/cases/:id, and the answer to every change made to a case. */
+export interface CaseDetail {
+  /** `reporterTold`: what the reporter of an incident was told on sending (the same words as their reply and receipt). */
+  case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null; reporterTold: string | null };
+  answers: Array<{ key: string; label: string; value: string }>;
+  evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string }>;
+  /** `message`: for delivery events, which message ("Receipt to the reporter"). */
+  events: Array<{ at: string; type: string; actor: string | null; detail: string | null; from: string | null; to: string | null; message: string | null }>;
+  /** `text`: the state in words, with the Bot Connector's status and code when an attempt failed. */
+  deliveries: Array<{ recipient: string; kind: OutboxKind; kindLabel: string; state: OutboxState; attempts: number; status: number | null; code: string | null; text: string }>;
+  can: { acknowledge: boolean; nextStatuses: Array<{ status: CaseStatus; label: string }> };
+}
+
+/** A person to choose (assignees, an account's lead). */
+export interface Person {
+  aadObjectId: string;
+  name: string;
+  jobTitle: string | null;
+}
+
+/** One member in Settings (GET /api/tab/settings/members, PUT and POST answers). */
+export interface MemberRow extends Person {
+  roles: Role[];
+}
+
+/** GET /api/tab/settings/members */
+export interface Members {
+  items: MemberRow[];
+  gaps: string[];
+}
+
+/** One entry of GET /api/tab/settings/role-changes: roles as labels, names resolved. */
+export interface RoleChangeRow {
+  at: string;
+  kind: 'added' | 'changed';
+  actor: { aadObjectId: string; name: string };
+  member: { aadObjectId: string; name: string };
+  before: string[];
+  after: string[];
+  added: string[];
+  removed: string[];
+}
+
+/** One row of GET /api/tab/registers/family. */
+export type FamilyRegisterRow = RegisterRow;
+
+/** GET /api/tab/registers/accounts (a transfer or a closure answers with the rows alone). */
+export interface AccountRegister {
+  items: AccountRegisterRow[];
+  staff: Person[];
+}
+
+/** GET/POST /api/tab/cases/:id/approval */
+export interface ApprovalState {
+  status: string;
+  round: number;
+  step: number;
+  canDecide: boolean;
+  chain: Array<{ role: string; approver: string | null; state: string; skippedBecause: string | null; decidedAt: string | null }>;
+  decisions: Array<{ round: number; role: string; by: string; decision: string; at: string; reason: string | null }>;
+}
+
+/** One request to join the school (GET /api/tab/settings/enrolments). */
+export interface PendingEnrolment {
+  aadObjectId: string;
+  name: string;
+  email: string | null;
+  requestedAt: string;
+}
+
+/** One person of the development sign-in (GET /api/tab/dev/users). */
+export interface DevUser {
+  aadObjectId: string;
+  name: string;
+  school: string;
+  roles: Role[];
+  roleLabels: string[];
+}
+
+/** Every list answer of the tab API. */
+export interface Items<T> {
+  items: T[];
+}
