@@ -4,7 +4,7 @@ import { schoolStaff } from '../domain/account-requests/account-request.js';
 import { currentStep, roleLabel } from '../domain/account-requests/approval-chain.js';
 import { describeStatus, stageOf, type Decision } from '../domain/account-requests/account-request-service.js';
 import { NotFoundError, type TabContext } from './context.js';
-import { BadRequestError } from './list-query.js';
+import { BadRequestError } from './errors.js';
 import { AAD, bodyOf, caseIdOf, optionalText } from './input.js';
 import type * as Dto from './dto.js';
 

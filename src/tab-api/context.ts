@@ -5,14 +5,9 @@ import { isAdmin, type Member, type School } from '../domain/directory/directory
 import { isLocalRequest } from '../local-request.js';
 import type { AppServices } from '../services.js';
 import { AuthError, type Caller, type TokenVerifier } from './auth.js';
-import { BadRequestError } from './list-query.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
 
-export class ForbiddenError extends Error {
-  readonly code = 'FORBIDDEN';
-}
-export class NotFoundError extends Error {
-  readonly code = 'NOT_FOUND';
-}
+export { BadRequestError, ForbiddenError, NotFoundError };
 
 /** Who is calling, for which school, with what roles: resolved from the verified token on every request. */
 export interface TabContext {

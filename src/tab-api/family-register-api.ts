@@ -1,7 +1,7 @@
 import type { Request, Response } from 'restify';
 import type { AppServices } from '../services.js';
 import type { TabContext } from './context.js';
-import { BadRequestError } from './list-query.js';
+import { BadRequestError } from './errors.js';
 import type * as Dto from './dto.js';
 
 /** `?withdrawn=1` adds the withdrawn declarations; nothing else is accepted, so a typo is a 400, not a silent default. */

@@ -1,6 +1,5 @@
 import type { Request } from 'restify';
-import { NotFoundError } from './context.js';
-import { BadRequestError } from './list-query.js';
+import { BadRequestError, NotFoundError } from './errors.js';
 
 /** What the tab API accepts from a caller: every id, body and text field is checked here before use. */
 

@@ -2,10 +2,8 @@ import { odataString } from '../storage/keys.js';
 import type { CaseSummary } from '../domain/cases/types.js';
 import { CATEGORIES, KINDS, SEVERITIES, STATUSES } from './vocabulary.js';
 import { AAD } from './input.js';
+import { BadRequestError } from './errors.js';
 
-export class BadRequestError extends Error {
-  readonly code = 'BAD_REQUEST';
-}
 
 export interface ListQuery {
   /** OData clauses built only from values checked against the known vocabularies. */

@@ -12,7 +12,7 @@ import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
 import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './context.js';
-import { BadRequestError } from './list-query.js';
+import { BadRequestError } from './errors.js';
 import { settingsHandlers } from './settings-api.js';
 import { AAD } from './input.js';
 import type * as Dto from './dto.js';

@@ -3,7 +3,7 @@ import { roleGaps, ROLES, type Member, type Role } from '../domain/directory/dir
 import { canSeeRoleChanges, RoleChangeRefusedError } from '../domain/directory/role-changes.js';
 import type { AppServices } from '../services.js';
 import { ForbiddenError, NotFoundError, type TabContext } from './context.js';
-import { BadRequestError } from './list-query.js';
+import { BadRequestError } from './errors.js';
 import { ROLE_LABELS } from './vocabulary.js';
 import { AAD, aadParam } from './input.js';
 import type * as Dto from './dto.js';

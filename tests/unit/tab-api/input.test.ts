@@ -2,7 +2,7 @@ import type { Request } from 'restify';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../src/tab-api/context.js';
 import { aadParam, bodyOf, caseIdOf, optionalText, text } from '../../../src/tab-api/input.js';
-import { BadRequestError } from '../../../src/tab-api/list-query.js';
+import { BadRequestError } from '../../../src/tab-api/errors.js';
 
 const req = (params: Record<string, string>, body?: unknown) => ({ params, body }) as unknown as Request;
 const AAD = '00000000-0000-4000-8000-000000000001';
