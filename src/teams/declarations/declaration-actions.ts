@@ -82,7 +82,7 @@ export async function myDeclarationsCard(svc: DeclarationService, m: Member, mes
 
 /** What the declaration flow sends: the acknowledgement request (head or chair) and the decision notice (the declarer). */
 export function declarationRenderers(deps: Pick<AppServices, 'config' | 'directory'>): FlowRenderer[] {
-  const headTitle = async (schoolId: string) => (await deps.directory.school(schoolId))?.headTitle ?? 'Headteacher';
+  const headTitle = async (schoolId: string) => headTitleOf(await deps.directory.school(schoolId));
   return [
     { kind: 'acknowledgementRequest', caseKind: 'familyDeclaration', render: async (_i, c) => ({ card: acknowledgementCard(deps.config, c, await headTitle(c.schoolId)) }) },
     { kind: 'decisionNotice', caseKind: 'familyDeclaration', render: (i, c) => ({ card: decisionNotice(c, i.payload as unknown as DecisionPayload) }) },
