@@ -19,6 +19,8 @@ import { createAdapter } from './teams/adapter.js';
 import { SaferSocialBot } from './teams/bot.js';
 import { RootDialog } from './teams/root-dialog.js';
 import { createServer } from './server.js';
+import { readPolicyFiles } from './policy-files.js';
+import { PolicyService } from './domain/policy/policy-service.js';
 import { CaseRepository } from './storage/case-repository.js';
 import { TableOutboxStore } from './storage/outbox-store.js';
 import { CaseService } from './domain/cases/case-service.js';
@@ -63,6 +65,8 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const directory = new DirectoryService(directoryRepo);
   const enrolment = new EnrolmentService(new EnrolmentRepository(storage.table('directory')), directory);
   const clock = () => new Date();
+  const { profiles, baseline } = readPolicyFiles(config.policiesDir);
+  const policies = new PolicyService(profiles, baseline, directory);
   const roleChanges = new RoleChangeService(directory, new RoleChangeRepository(storage.table('roleChanges')), clock);
 
   const background = new Set<Promise<unknown>>();
@@ -91,7 +95,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   written.connect(dispatcher);
   const evidence = createEvidenceService({ config, storage, log, clock });
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));

@@ -31,6 +31,7 @@ const raw = z.object({
   TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,15}$|^$/, 'letters and digits only, starting with a letter').default(''),
 
   SCHOOLS_SEED_FILE: z.string().default('config/schools.seed.json'),
+  POLICIES_DIR: z.string().default('config/policies'),
   TEAMS_APP_ID: z.string().optional(),
   AAD_APP_CLIENT_ID: z.string().optional(),
   AAD_APP_TENANT_ID: z.string().optional(),
@@ -65,6 +66,8 @@ export interface AppConfig {
     | { readonly kind: 'connectionString'; readonly connectionString: string; readonly evidenceContainer: string; readonly tablePrefix: string }
     | { readonly kind: 'managedIdentity'; readonly accountName: string; readonly evidenceContainer: string; readonly tablePrefix: string };
   readonly seedFile: string;
+  /** The schools' policy profiles and the statutory baseline (config/policies). */
+  readonly policiesDir: string;
   readonly teamsAppId: string;
   /** `jwksUrl`: where the tab's Entra token signing keys come from (Microsoft's; tests serve their own on loopback). */
   readonly sso: { readonly clientId: string; readonly tenantId: string; readonly appIdUri: string; readonly jwksUrl: string };
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_NAME: one is required (UseDevelopmentStorage=true for Azurite)');
   }
   if (!existsSync(e.SCHOOLS_SEED_FILE)) problems.push(`SCHOOLS_SEED_FILE: no file at ${e.SCHOOLS_SEED_FILE}`);
+  if (!existsSync(e.POLICIES_DIR)) problems.push(`POLICIES_DIR: no folder at ${e.POLICIES_DIR}`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${e.PORT}`).replace(/\/$/, '');
@@ -184,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kind: 'connectionString', connectionString: e.STORAGE_CONNECTION_STRING, evidenceContainer: e.EVIDENCE_CONTAINER, tablePrefix: e.TABLE_PREFIX }
       : { kind: 'managedIdentity', accountName: e.STORAGE_ACCOUNT_NAME!, evidenceContainer: e.EVIDENCE_CONTAINER, tablePrefix: e.TABLE_PREFIX },
     seedFile: e.SCHOOLS_SEED_FILE,
+    policiesDir: e.POLICIES_DIR,
     teamsAppId: e.TEAMS_APP_ID ?? '',
     sso: {
       clientId,

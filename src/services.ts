@@ -9,6 +9,7 @@ import type { ConversationRefRepository } from './storage/conversation-refs.js';
 import type { OutboxDispatcher, Sender } from './domain/cases/outbox-dispatcher.js';
 import type { OutboxRenderer } from './teams/outbox-renderer.js';
 import type { EvidenceService } from './evidence/evidence-service.js';
+import type { PolicyService } from './domain/policy/policy-service.js';
 import type { RoleChangeService } from './domain/directory/role-changes.js';
 import type { EnrolmentService } from './domain/directory/enrolment.js';
 import type { DeclarationService } from './domain/declarations/declaration-service.js';
@@ -41,6 +42,8 @@ export interface AppServices {
   evidence: EvidenceService;
   /** Role changes and new members (Settings), each written to the append-only trail. */
   roleChanges: RoleChangeService;
+  /** Each school's policy (its profile over the statutory baseline): what every flow shows and routes by. */
+  policies: PolicyService;
   /** Requests to join a school of a trust, confirmed by its administrators (tab Settings). */
   enrolment: EnrolmentService;
   /** Track background work so shutdown and tests can wait for it. */
