@@ -90,6 +90,7 @@ export const indexEntity = (pk: string, rowKey: string, s: CaseSummary): Entity 
   acknowledgedAt: s.acknowledged?.at ?? '',
   acknowledgedBy: s.acknowledged?.by.name ?? '',
   submitterAad: s.submitterAad,
+  referralsOwed: s.referralsOwed ? JSON.stringify(s.referralsOwed) : '',
 });
 
 export function summaryFromIndex(schoolId: string, e: Record<string, unknown>): CaseSummary {
@@ -109,6 +110,7 @@ export function summaryFromIndex(schoolId: string, e: Record<string, unknown>): 
     assignee: e.assigneeAad ? { aadObjectId: String(e.assigneeAad), name: String(e.assigneeName) } : undefined,
     acknowledged: e.acknowledgedAt ? { at: String(e.acknowledgedAt), by: { aadObjectId: '', name: String(e.acknowledgedBy) } } : undefined,
     submitterAad: String(e.submitterAad),
+    ...(e.referralsOwed ? { referralsOwed: JSON.parse(String(e.referralsOwed)) as CaseSummary['referralsOwed'] } : {}),
   };
 }
 
@@ -133,10 +135,12 @@ export function caseEntity(c: CaseRecord): Entity {
     acknowledged: JSON.stringify(c.acknowledged ?? null),
   };
   chunk('a', c.answers, e);
+  if (c.referrals?.length) chunk('ref', c.referrals, e);
   return e;
 }
 
 export function caseFromEntity(schoolId: string, e: Record<string, unknown>): CaseRecord {
+  const referrals = unchunk<CaseRecord['referrals']>('ref', e);
   return {
     schoolId,
     id: String(e.id),
@@ -153,6 +157,7 @@ export function caseFromEntity(schoolId: string, e: Record<string, unknown>): Ca
     outcome: e.outcome ? String(e.outcome) : undefined,
     stage: JSON.parse(String(e.stage ?? 'null')) ?? undefined,
     acknowledged: JSON.parse(String(e.acknowledged ?? 'null')) ?? undefined,
+    ...(referrals ? { referrals } : {}),
   };
 }
 

@@ -233,6 +233,7 @@ export class CaseRepository implements CaseStore {
       answers: change.answers ?? before.answers,
       routing: change.routing ?? before.routing,
       category: change.category ?? before.category,
+      referrals: change.referrals ?? before.referrals,
       updatedAt: now,
     };
     const sb = summaryOf(before);

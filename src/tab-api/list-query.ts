@@ -3,7 +3,7 @@ import type { CaseSummary } from '../domain/cases/types.js';
 import { CATEGORIES, KINDS, SEVERITIES, STATUSES } from './vocabulary.js';
 import { AAD } from './input.js';
 import { BadRequestError } from './errors.js';
-
+import { addSchoolDays } from '../domain/school-days.js';
 
 export interface ListQuery {
   /** OData clauses built only from values checked against the known vocabularies. */
@@ -66,18 +66,6 @@ export function parseListQuery(q: Record<string, unknown>, me: string, isMember:
 const MINUTE = 60_000;
 export const ALERT_ACK_MINUTES = 15;
 export const UNTOUCHED_SCHOOL_DAYS = 5;
-
-/** `from` plus n school days (Monday to Friday; holidays are not known to the app). */
-export function addSchoolDays(from: Date, n: number): Date {
-  const d = new Date(from.getTime());
-  let left = n;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const day = d.getUTCDay();
-    if (day !== 0 && day !== 6) left--;
-  }
-  return d;
-}
 
 export interface OverdueFlags {
   /** A safeguarding alert nobody has acknowledged after 15 minutes. */

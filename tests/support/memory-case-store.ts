@@ -76,6 +76,7 @@ export class MemoryCaseStore implements CaseStore {
       answers: change.answers ?? b.answers,
       routing: change.routing ?? b.routing,
       category: change.category ?? b.category,
+      referrals: change.referrals ?? b.referrals,
       updatedAt: now,
     };
     d.events.push(...[change.event, ...(change.moreEvents ?? [])].map((ev) => ({ ...ev, at: now })));

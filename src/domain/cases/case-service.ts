@@ -11,6 +11,7 @@ import { STATUS_LABELS, type CaseRecord, type CaseStatus, type EvidenceRecord, t
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from './errors.js';
 import type { CaseDetail, CaseStore } from './ports.js';
 import { retryOnConflict } from './retry.js';
+import { MAX_REFERRALS, validReferral, type ReferralInput } from './referrals.js';
 import { summaryOf } from './summary.js';
 
 export { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError } from './errors.js';
@@ -156,6 +157,31 @@ export class CaseService {
       event: { type: 'statusChanged', actor: person(actor), detail: out, data: { from: c.status, to: status } },
       outbox: [{ kind: 'statusUpdate', recipient: c.submitter, payload: { status, statusLabel: STATUS_LABELS[status] } }],
     }, this.now());
+  }
+
+  /**
+   * Record a referral made outside the school (LADO, ICO, police…): by someone who may see the case (need-to-know,
+   * as for notes and assignment), on the case with its chronology event in one write, again if someone else
+   * changed the case meanwhile.
+   */
+  async recordReferral(actor: Member, caseId: string, input: ReferralInput): Promise<CaseRecord> {
+    const r = validReferral(input, this.clock());
+    return retryOnConflict(caseId, async () => {
+      const d = await this.getVisible(actor, caseId);
+      const before = d.case.referrals ?? [];
+      if (before.length >= MAX_REFERRALS) throw new InvalidChangeError(`a case can record at most ${MAX_REFERRALS} referrals`);
+      const now = this.now();
+      const referral = { ...r, recordedBy: person(actor), recordedAt: now };
+      return this.repo.update(actor.schoolId, caseId, d.etag, {
+        referrals: [...before, referral],
+        event: {
+          type: 'referred',
+          actor: person(actor),
+          detail: referral.note,
+          data: { body: referral.body, reference: referral.reference, at: referral.at, referredBy: referral.referredBy.name, referredByAad: referral.referredBy.aadObjectId },
+        },
+      }, now);
+    });
   }
 
   /**

@@ -41,6 +41,8 @@ export interface CaseChange {
   routing?: CaseRecord['routing'];
   /** A resubmitted account request may change its platform. */
   category?: string;
+  /** Referrals made outside the school: the whole list as it now is. */
+  referrals?: CaseRecord['referrals'];
   event: Omit<CaseEvent, 'at'>;
   outbox?: Array<Pick<OutboxItem, 'kind' | 'recipient' | 'payload'>>;
   /** Extra events (e.g. a queued-alert line per recipient). */

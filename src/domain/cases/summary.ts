@@ -1,7 +1,9 @@
+import { referralsOwed } from './referrals.js';
 import type { CaseRecord, CaseSummary } from './types.js';
 
 /** The part of a case its list rows carry, and that need-to-know decisions read. */
 export function summaryOf(c: CaseRecord): CaseSummary {
+  const owed = referralsOwed(c);
   return {
     schoolId: c.schoolId,
     id: c.id,
@@ -18,5 +20,6 @@ export function summaryOf(c: CaseRecord): CaseSummary {
     aboutHead: c.routing.aboutHead,
     queue: c.routing.queue,
     submitterAad: c.submitter.aadObjectId,
+    ...(owed ? { referralsOwed: owed } : {}),
   };
 }

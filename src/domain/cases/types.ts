@@ -52,6 +52,27 @@ export interface Routing {
   severity: Severity;
   /** Short reasons, for the tab ("indecent images", "pupil at risk"). */
   reasons: string[];
+  /** Referrals outside the school this case owes, and within what time (statutory guidance or the school's policy). */
+  external?: Array<{ body: ExternalBody; within: ReferralWithin }>;
+}
+
+/** Bodies outside the school a case may be referred to. Routing owes only the first five; a Prevent referral is recorded when made. */
+export type ReferralBody = 'lado' | 'ico' | 'police' | 'childrensSocialCare' | 'ceop' | 'prevent';
+export type ExternalBody = Exclude<ReferralBody, 'prevent'>;
+export type ReferralWithin = 'immediately' | 'oneWorkingDay' | '72hours' | 'unspecified';
+
+/** A referral made outside the school, as recorded on the case by the person who made it (or for them). */
+export interface ExternalReferral {
+  body: ReferralBody;
+  /** Who made the referral. */
+  referredBy: PersonRef;
+  /** When it was made (an instant, ISO). */
+  at: string;
+  /** The body's own reference number for it. */
+  reference: string;
+  note?: string;
+  recordedBy: PersonRef;
+  recordedAt: string;
 }
 
 export interface CaseRecord {
@@ -75,13 +96,23 @@ export interface CaseRecord {
   stage?: Record<string, unknown>;
   /** Safeguarding alert acknowledgement. */
   acknowledged?: { by: PersonRef; at: string };
+  /** Referrals made outside the school (LADO, ICO, police…), oldest first. */
+  referrals?: ExternalReferral[];
 }
 
 /** The row the list, "my submissions" and the open-case index carry: no answers, no names of pupils. */
 export type CaseSummary = Pick<
   CaseRecord,
   'schoolId' | 'id' | 'reference' | 'kind' | 'category' | 'status' | 'createdAt' | 'updatedAt' | 'assignee' | 'acknowledged'
-> & { severity: Severity; safeguarding: boolean; aboutHead: boolean; queue: Routing['queue']; submitterAad: string };
+> & {
+  severity: Severity;
+  safeguarding: boolean;
+  aboutHead: boolean;
+  queue: Routing['queue'];
+  submitterAad: string;
+  /** The statutory referrals the case owes and has not yet recorded, with when each is due (null: no set time). */
+  referralsOwed?: Array<{ body: ExternalBody; due: string | null }>;
+};
 
 export interface EvidenceRecord {
   id: string;
@@ -114,7 +145,9 @@ export type CaseEventType =
   | 'withdrawn'
   | 'exported'
   | 'leadTransferred'
-  | 'accountClosed';
+  | 'accountClosed'
+  /** A referral outside the school was recorded. */
+  | 'referred';
 
 export interface CaseEvent {
   at: string;
