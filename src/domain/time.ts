@@ -29,6 +29,21 @@ export function londonDateTime(t: Date | string): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
+/**
+ * The instant of a UK wall-clock time, `yyyy-mm-ddThh:mm` (as a form's date-and-time field gives it), or
+ * undefined when it is not one. In the hour the clocks skip it is read as GMT.
+ */
+export function fromLondonDateTime(wall: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(wall);
+  if (!m) return undefined;
+  const [y, mo, d, h, min] = m.slice(1).map(Number);
+  const utc = Date.UTC(y, mo - 1, d, h, min);
+  if (Number.isNaN(utc) || new Date(utc).getUTCMonth() !== mo - 1 || new Date(utc).getUTCDate() !== d || h > 23 || min > 59) return undefined;
+  // The offset at a guess, then at the instant that guess gives: right on both sides of a clock change.
+  const offsetAt = (t: number) => Date.parse(`${londonDateTime(new Date(t))}:00Z`) - Math.floor(t / 60_000) * 60_000;
+  return new Date(utc - offsetAt(utc - offsetAt(utc)));
+}
+
 /** An instant's date in the UK, `yyyy-mm-dd` (a go-live "today" is not in the past at 00:30 BST). */
 export function londonDate(t: Date | string): string {
   return londonDateTime(t).slice(0, 10);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDay, describeWhen, londonDate, londonDateTime, mediumDay, mediumTime, shortTime, weekdayAndDate } from '../../src/domain/time.js';
+import { fromLondonDateTime, describeDay, describeWhen, londonDate, londonDateTime, mediumDay, mediumTime, shortTime, weekdayAndDate } from '../../src/domain/time.js';
 
 // 2026-07-01T23:30Z is 00:30 on 2 July in London (BST); 2026-01-31T23:30Z is still 31 January (GMT).
 const SUMMER_NIGHT = '2026-07-01T23:30:00Z';
@@ -31,6 +31,19 @@ describe('school time: every date and time in UK time, whatever the server says'
     ['last week', 'last week'],
   ])('a stored "when" %s reads %s', (when, expected) => {
     expect(describeWhen(when)).toBe(expected);
+  });
+
+  it.each([
+    ['2026-01-31T23:30', '2026-01-31T23:30:00.000Z'],
+    ['2026-07-02T00:30', '2026-07-01T23:30:00.000Z'],
+    ['2026-03-29T02:30', '2026-03-29T01:30:00.000Z'],
+    ['2026-10-25T12:00', '2026-10-25T12:00:00.000Z'],
+  ])('the UK wall-clock time %s is the instant %s', (wall, iso) => {
+    expect(fromLondonDateTime(wall)?.toISOString()).toBe(iso);
+  });
+
+  it.each(['2026-02-30T10:00', '2026-03-01T24:00', '2026-03-01', 'soon'])('%s is not a UK date and time', (wall) => {
+    expect(fromLondonDateTime(wall)).toBeUndefined();
   });
 
   it('imports nothing, so the Cases tab can bundle it', async () => {

@@ -4,6 +4,7 @@
  * referral to that body is recorded), open, or overdue. Pure and table-tested.
  */
 import { addSchoolDays } from '../school-days.js';
+import { fromLondonDateTime } from '../time.js';
 import { InvalidChangeError } from './errors.js';
 import type { CaseRecord, ExternalBody, ExternalReferral, PersonRef, ReferralBody, ReferralWithin } from './types.js';
 
@@ -81,7 +82,7 @@ export function owedState(owed: ReadonlyArray<{ due: string | null }> | undefine
 export interface ReferralInput {
   body: string;
   referredBy: PersonRef;
-  /** When the referral was made (an ISO instant). */
+  /** When the referral was made: an instant with its zone, or a UK date and time `yyyy-mm-ddThh:mm`. */
   at: string;
   reference: string;
   note?: string;
@@ -97,8 +98,9 @@ export function validReferral(input: ReferralInput, now: Date): Omit<ExternalRef
   if (!reference) throw new InvalidChangeError('reference: required');
   if (reference.length > REFERENCE_MAX) throw new InvalidChangeError(`reference: at most ${REFERENCE_MAX} characters`);
   if (CONTROL.test(reference)) throw new InvalidChangeError('reference: one line of text');
-  const at = Date.parse(input.at);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(input.at) || Number.isNaN(at)) throw new InvalidChangeError('at: a date and time');
+  // A form's UK date and time (no zone), or an instant with its zone.
+  const at = fromLondonDateTime(input.at)?.getTime() ?? (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(input.at) ? Date.parse(input.at) : NaN);
+  if (Number.isNaN(at)) throw new InvalidChangeError('at: a date and time');
   if (at > now.getTime() + FUTURE_SKEW_MS) throw new InvalidChangeError('at: cannot be in the future');
   const note = input.note?.trim() || undefined;
   if (note && note.length > REFERRAL_NOTE_MAX) throw new InvalidChangeError('note: at most 4,000 characters');

@@ -97,12 +97,19 @@ describe('validating a referral', () => {
     });
   });
 
+  it('reads a date and time without a zone as UK time', () => {
+    expect(validReferral({ ...ok, at: '2026-03-06T14:45' }, NOW).at).toBe('2026-03-06T14:45:00.000Z');
+    expect(validReferral({ ...ok, at: '2026-07-06T14:45' }, new Date('2026-07-07T00:00:00Z')).at).toBe('2026-07-06T13:45:00.000Z');
+  });
+
   it.each([
     ['an unknown body', { body: 'ofsted' }, /body/],
     ['an empty reference', { reference: '   ' }, /reference: required/],
     ['a reference over 100 characters', { reference: 'x'.repeat(101) }, /at most 100/],
     ['a reference of two lines', { reference: 'a\nb' }, /one line/],
     ['a time that is not one', { at: 'yesterday' }, /at: a date/],
+    ['a day that does not exist', { at: '2026-02-30T10:00' }, /at: a date/],
+    ['a time without a zone and seconds', { at: '2026-03-06T14:45:00' }, /at: a date/],
     ['a time in the future', { at: '2026-03-06T16:00:00Z' }, /future/],
     ['a note over 4,000 characters', { note: 'x'.repeat(4001) }, /note/],
   ])('refuses %s', (_what, change, message) => {
