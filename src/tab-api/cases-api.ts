@@ -3,7 +3,7 @@ import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
-import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord } from '../domain/cases/types.js';
+import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
 import { isDsl, personRef, type Member } from '../domain/directory/directory.js';
 import type { CaseDetail } from '../domain/cases/ports.js';
 import { summaryOf } from '../domain/cases/summary.js';
@@ -12,9 +12,13 @@ import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './errors.js';
 import { overdueFlags, parseListQuery } from './list-query.js';
-import { bodyOf, caseIdOf, text } from './input.js';
+import { AAD, bodyOf, caseIdOf, optionalText, text } from './input.js';
 import type * as Dto from './dto.js';
-import { KIND_LABELS, KINDS, STATUSES, categoryLabelOf, presentAnswers } from './vocabulary.js';
+import { KIND_LABELS, KINDS, REFERRAL_BODY_NAMES, STATUSES, categoryLabelOf, presentAnswers } from './vocabulary.js';
+import { presentReferrals, referralFlag } from './referral-wording.js';
+import { REFERRAL_BODIES } from '../domain/cases/referrals.js';
+import type { SchoolPolicy } from '../domain/policy/school-policy.js';
+import { shortTime } from '../domain/time.js';
 import { deliveryText, messageKindLabel } from './delivery-wording.js';
 
 const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDelivered', 'alertFailed', 'recipientUnreachable']);
@@ -41,10 +45,11 @@ export function presentSummary(s: CaseSummary, now: Date): Dto.CaseSummary {
     assignee: s.assignee ? personRef(s.assignee) : null,
     acknowledged: s.acknowledged ? { at: s.acknowledged.at, by: s.acknowledged.by.name } : null,
     overdue: overdueFlags(s, now),
+    referralDue: referralFlag(s, now),
   };
 }
 
-function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Date): Dto.CaseDetail {
+function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Date, policy: SchoolPolicy): Dto.CaseDetail {
   const c = d.case;
   const receipt = d.outbox.find((o) => o.kind === 'receipt');
   const nobody = Array.isArray(receipt?.payload.nobodyToAlert) ? (receipt.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
@@ -53,7 +58,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       schoolId: c.schoolId, id: c.id, reference: c.reference, kind: c.kind, category: c.category, status: c.status,
       createdAt: c.createdAt, updatedAt: c.updatedAt, assignee: c.assignee, acknowledged: c.acknowledged,
       severity: c.routing.severity, safeguarding: c.routing.safeguarding, aboutHead: c.routing.aboutHead,
-      queue: c.routing.queue, submitterAad: c.submitter.aadObjectId,
+      queue: c.routing.queue, submitterAad: c.submitter.aadObjectId, referralsOwed: summaryOf(c).referralsOwed,
     },
     now,
   );
@@ -75,8 +80,8 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       detail: e.detail ?? null,
       from: typeof e.data?.from === 'string' ? STATUS_LABELS[e.data.from as CaseStatus] ?? null : null,
       to: typeof e.data?.to === 'string' ? STATUS_LABELS[e.data.to as CaseStatus] ?? null : null,
-      // Delivery events say which message they are about (a receipt is not an alert).
-      message: DELIVERY_EVENTS.has(e.type) ? messageKindLabel(e.data?.kind) : null,
+      // Delivery events say which message they are about (a receipt is not an alert); a referral, which body.
+      message: DELIVERY_EVENTS.has(e.type) ? messageKindLabel(e.data?.kind) : e.type === 'referred' ? referralEventText(e.data) : null,
     })),
     deliveries: d.outbox.map((o) => ({
       recipient: o.recipient.name,
@@ -92,7 +97,15 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       acknowledge: c.routing.safeguarding && !c.acknowledged && isDsl(viewer),
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
     },
+    referrals: presentReferrals(c, policy, now),
   };
+}
+
+/** "LADO, reference L-42, made by Dev Patel, Fri 6 Mar, 14:50": what a referral event records. */
+function referralEventText(data: Record<string, unknown> | undefined): string | null {
+  const body = REFERRAL_BODY_NAMES[data?.body as ReferralBody];
+  if (!body || typeof data?.reference !== 'string' || typeof data.at !== 'string') return null;
+  return `${body}, reference ${data.reference}, made by ${typeof data.referredBy === 'string' ? data.referredBy : 'someone'}, ${shortTime(data.at)}`;
 }
 
 export function caseHandlers(services: AppServices) {
@@ -176,7 +189,7 @@ export function caseHandlers(services: AppServices) {
 
     async detail(ctx: TabContext, req: Request, res: Response) {
       const d = await cases.view(ctx.member, caseIdOf(req));
-      res.send(200, presentDetail(d, ctx.member, ctx.school.headTitle, now()));
+      res.send(200, presentDetail(d, ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
     },
 
     async assignees(ctx: TabContext, req: Request, res: Response) {
@@ -225,14 +238,14 @@ export function caseHandlers(services: AppServices) {
       if (!assignee) throw new BadRequestError('assigneeAad: not a member of this school');
       await cases.assign(ctx.member, caseId, assignee);
       log.info({ caseId, actor: ctx.member.aadObjectId, assignee: aad }, 'case assigned');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
     },
 
     async note(ctx: TabContext, req: Request, res: Response) {
       const caseId = caseIdOf(req);
       await cases.note(ctx.member, caseId, text(bodyOf(req), 'text', true)!);
       log.info({ caseId, actor: ctx.member.aadObjectId }, 'case noted');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
     },
 
     async status(ctx: TabContext, req: Request, res: Response) {
@@ -242,7 +255,26 @@ export function caseHandlers(services: AppServices) {
       if (!(STATUSES as string[]).includes(status)) throw new BadRequestError('status: not a known value');
       await cases.changeStatus(ctx.member, caseId, status as CaseStatus, text(b, 'outcome', false));
       log.info({ caseId, actor: ctx.member.aadObjectId, status }, 'case status changed');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
+    },
+
+    async referral(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const b = bodyOf(req);
+      const body = text(b, 'body', true)!;
+      if (!(REFERRAL_BODIES as readonly string[]).includes(body)) throw new BadRequestError('body: not a known value');
+      const reference = text(b, 'reference', true)!;
+      const at = text(b, 'at', true)!;
+      const referredByAad = optionalText(b, 'referredByAad');
+      let referredBy = personRef(ctx.member);
+      if (referredByAad) {
+        const m = AAD.test(referredByAad) ? await directory.member(ctx.school.id, referredByAad) : undefined;
+        if (!m) throw new BadRequestError('referredByAad: not a member of this school');
+        referredBy = personRef(m);
+      }
+      await cases.recordReferral(ctx.member, caseId, { body, reference, at, note: optionalText(b, 'note'), referredBy });
+      log.info({ caseId, actor: ctx.member.aadObjectId, body }, 'referral recorded');
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
     },
 
     async acknowledge(ctx: TabContext, req: Request, res: Response) {
@@ -250,7 +282,7 @@ export function caseHandlers(services: AppServices) {
       // The domain has every DSL's alert card in Teams updated, as when it is acknowledged on the card.
       const r = await cases.acknowledgeAlert(ctx.member, caseId, 'tab');
       log.info({ caseId, actor: ctx.member.aadObjectId, first: r.first }, 'alert acknowledged');
-      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now()));
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
     },
   };
 }

@@ -45,6 +45,8 @@ export interface CaseSummary {
   assignee: { aadObjectId: string; name: string } | null;
   acknowledged: { at: string; by: string } | null;
   overdue: { alertUnacknowledged: boolean; untouched: boolean };
+  /** While a statutory referral is owed and not recorded: whether one is past its time, in words ("LADO referral due"). */
+  referralDue: { overdue: boolean; text: string } | null;
 }
 
 /** GET /api/tab/cases */
@@ -75,11 +77,31 @@ export interface CaseDetail {
   case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null; reporterTold: string | null };
   answers: Array<{ key: string; label: string; value: string }>;
   evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string }>;
-  /** `message`: for delivery events, which message ("Receipt to the reporter"). */
+  /** `message`: for delivery events, which message ("Receipt to the reporter"); for a referral, to whom and its reference. */
   events: Array<{ at: string; type: string; actor: string | null; detail: string | null; from: string | null; to: string | null; message: string | null }>;
   /** `text`: the state in words, with the Bot Connector's status and code when an attempt failed. */
   deliveries: Array<{ recipient: string; kind: OutboxKind; kindLabel: string; state: OutboxState; attempts: number; status: number | null; code: string | null; text: string }>;
   can: { acknowledge: boolean; nextStatuses: Array<{ status: CaseStatus; label: string }> };
+  referrals: CaseReferrals;
+}
+
+/** Referrals outside the school: the statutory deadlines the case owes, the referrals recorded, the bodies to choose. */
+export interface CaseReferrals {
+  /** `text`: the deadline in words with its source ("LADO referral due by Mon 9 Mar, 14:30 — within one working day (…)"). */
+  deadlines: Array<{
+    body: string;
+    bodyLabel: string;
+    within: string;
+    withinLabel: string;
+    due: string | null;
+    state: 'met' | 'open' | 'overdue';
+    stateLabel: string;
+    late: boolean;
+    source: string | null;
+    text: string;
+  }>;
+  recorded: Array<{ body: string; bodyLabel: string; reference: string; at: string; referredBy: string; note: string | null; recordedBy: string; recordedAt: string }>;
+  bodies: Option[];
 }
 
 /** A person to choose (assignees, an account's lead). */

@@ -43,6 +43,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/cases/:id/notes', ...json, route('cases', h.note));
     server.post('/api/tab/cases/:id/status', ...json, route('cases', h.status));
     server.post('/api/tab/cases/:id/acknowledge', route('cases', h.acknowledge));
+    server.post('/api/tab/cases/:id/referrals', ...json, route('cases', h.referral));
     const accounts = accountRegisterHandlers(services);
     server.get('/api/tab/registers/accounts', route('cases', accounts.list));
     server.post('/api/tab/registers/accounts/:id/transfer', ...json, route('cases', accounts.transfer));

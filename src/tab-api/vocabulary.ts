@@ -1,5 +1,6 @@
 import { AFFECTED, INCIDENT_CATEGORIES, PLATFORMS, RESPONSIBLE } from '../domain/cases/incident.js';
-import { STATUS_LABELS, type CaseKind, type CaseStatus, type Severity } from '../domain/cases/types.js';
+import { STATUS_LABELS, type CaseKind, type CaseStatus, type ReferralBody, type ReferralWithin, type Severity } from '../domain/cases/types.js';
+import type { DeadlineState } from '../domain/cases/referrals.js';
 import { ROLES, type Role } from '../domain/directory/directory.js';
 import { GROUPS, HOSTS, OPENNESS } from '../domain/account-requests/account-request.js';
 import { ACCOUNT_PLATFORMS } from '../domain/account-requests/minimum-age.js';
@@ -103,3 +104,29 @@ function formatValue(key: string, v: unknown, labels = VALUE_LABELS): string {
   }
   return '';
 }
+
+/** Bodies outside the school, as a sentence names them ("LADO referral due…"). */
+export const REFERRAL_BODY_LABELS: Record<ReferralBody, string> = {
+  lado: 'LADO',
+  ico: 'ICO',
+  police: 'Police',
+  childrensSocialCare: "Children's social care",
+  ceop: 'CEOP',
+  prevent: 'Prevent',
+};
+/** The same, in full, for the choice of body in the form. */
+export const REFERRAL_BODY_NAMES: Record<ReferralBody, string> = {
+  lado: 'LADO (local authority designated officer)',
+  ico: "ICO (Information Commissioner's Office)",
+  police: 'Police',
+  childrensSocialCare: "Children's social care",
+  ceop: 'CEOP (child exploitation and online protection)',
+  prevent: 'Prevent (Channel)',
+};
+export const REFERRAL_WITHIN_LABELS: Record<ReferralWithin, string> = {
+  immediately: 'immediately',
+  oneWorkingDay: 'within one working day',
+  '72hours': 'within 72 hours',
+  unspecified: 'no time set',
+};
+export const DEADLINE_STATE_LABELS: Record<DeadlineState, string> = { met: 'Made', open: 'Due', overdue: 'Overdue' };

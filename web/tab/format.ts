@@ -41,6 +41,7 @@ export const EVENT_LABELS: Record<string, string> = {
   exported: 'Exported',
   leadTransferred: 'Transferred the lead of the account',
   accountClosed: 'Recorded the closure of the account',
+  referred: 'Recorded a referral outside the school',
 };
 
 const DELIVERY_VERBS: Record<string, string> = {
@@ -54,5 +55,6 @@ const DELIVERY_VERBS: Record<string, string> = {
 export function eventText(e: { type: string; actor: string | null; message: string | null }): string {
   const verb = DELIVERY_VERBS[e.type];
   if (verb && e.message) return `${e.message} ${verb} ${e.actor ?? 'a recipient'}`;
+  if (e.type === 'referred' && e.message) return `${e.actor ?? 'The app'}: Recorded a referral to ${e.message}`;
   return `${e.actor ?? 'The app'}: ${EVENT_LABELS[e.type] ?? 'Something happened'}`;
 }

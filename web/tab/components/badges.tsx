@@ -14,6 +14,7 @@ export function CaseFlags({ c }: { c: CaseSummary }) {
       {c.aboutHead && <Badge appearance="outline" color="important">About the head</Badge>}
       {c.overdue.alertUnacknowledged && <Badge appearance="filled" color="danger">Alert not acknowledged</Badge>}
       {c.overdue.untouched && <Badge appearance="tint" color="warning">Untouched 5+ school days</Badge>}
+      {c.referralDue && <Badge appearance={c.referralDue.overdue ? 'filled' : 'tint'} color={c.referralDue.overdue ? 'danger' : 'warning'}>{c.referralDue.text}</Badge>}
     </>
   );
 }

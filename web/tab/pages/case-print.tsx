@@ -4,6 +4,7 @@ import { get } from '../api.js';
 import { formatDateTime, size } from '../format.js';
 import type { CaseDetail, Me } from '../types.js';
 import { Chronology, useCaseStyles } from './case-view.js';
+import { ReferralList } from '../components/referrals.js';
 
 const useStyles = makeStyles({
   page: { backgroundColor: tokens.colorNeutralBackground1, padding: tokens.spacingHorizontalXL, maxWidth: '800px', '@media print': { padding: 0, maxWidth: 'none' } },
@@ -51,6 +52,8 @@ export function CasePrint({ id, me }: { id: string; me: Me }) {
       {d.evidence.length ? (
         <ul>{d.evidence.map((e, i) => <li key={e.id}>Item {i + 1}: {e.contentType}, {size(e.size)}, received {formatDateTime(e.receivedAt)} (reference {e.id}). Available from the school on request.</li>)}</ul>
       ) : <p>None.</p>}
+      <h2>Referrals</h2>
+      <ReferralList r={d.referrals} />
       <h2>Chronology</h2>
       <Chronology d={d} />
     </article>

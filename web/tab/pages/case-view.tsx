@@ -6,6 +6,7 @@ import type { CaseDetail, Items, Me, Person } from '../types.js';
 import { CaseFlags, SeverityBadge } from '../components/badges.js';
 import { EvidenceGallery } from '../components/evidence-gallery.js';
 import { AccountApproval } from '../components/account-approval.js';
+import { ReferralsSection } from '../components/referrals.js';
 
 export const useCaseStyles = makeStyles({
   head: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS, marginBottom: tokens.spacingVerticalM },
@@ -93,6 +94,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
             <Title3 as="h2" id="evidence-title">Evidence</Title3>
             <EvidenceGallery caseId={c.id} evidence={d.evidence} />
           </section>
+          <ReferralsSection d={d} busy={busy} act={act} />
           <section className={s.panel} aria-labelledby="chronology-title">
             <Title3 as="h2" id="chronology-title">Chronology</Title3>
             <Chronology d={d} />
