@@ -84,3 +84,15 @@ export function pngBytes(width = 96, height = 64): Buffer {
   }
   return PNG.sync.write(png);
 }
+
+/**
+ * An allegation about a member of staff whose routing owes the LADO a referral within one working day, as
+ * the routing puts it on new cases (statutory guidance: KCSIE part four).
+ */
+export function seedLadoCase(repo: CaseRepository, c: Partial<SeedCase> & { submitterAad: string }) {
+  return seedCase(repo, {
+    category: 'staffMisuse',
+    ...c,
+    routing: { queue: 'head', severity: 'high', reasons: ['allegation about a member of staff'], external: [{ body: 'lado', within: 'oneWorkingDay' }], ...c.routing },
+  });
+}
