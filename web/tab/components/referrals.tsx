@@ -8,6 +8,8 @@ const useCaseStyles = makeStyles({
   panel: { backgroundColor: tokens.colorNeutralBackground1, padding: tokens.spacingHorizontalM, borderRadius: tokens.borderRadiusMedium, border: `1px solid ${tokens.colorNeutralStroke2}`, marginBottom: tokens.spacingVerticalL },
   action: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginTop: tokens.spacingVerticalM },
   detail: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', margin: 0 },
+  // A long body name must not widen the form past a phone's screen.
+  select: { minWidth: 0, maxWidth: '100%', width: '100%' },
 });
 
 const STATE_COLOUR = { met: 'success', open: 'warning', overdue: 'danger' } as const;
@@ -60,7 +62,7 @@ export function ReferralsSection({ d, busy, act }: { d: CaseDetail; busy: boolea
         }
       }}>
         <Field label="Referred to" required>
-          <Select value={body} onChange={(_, v) => setBody(v.value)}>
+          <Select className={s.select} select={{ className: s.select }} value={body} onChange={(_, v) => setBody(v.value)}>
             <option value="">Choose a body</option>
             {d.referrals.bodies.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
           </Select>
