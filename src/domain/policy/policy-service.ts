@@ -1,4 +1,4 @@
-import { isAdmin, type Member, type School } from '../directory/directory.js';
+import { isAdmin, isChair, isDsl, isHead, type Member, type School } from '../directory/directory.js';
 import type { PolicyProfile, StatutoryBaseline } from './profile.js';
 import { PolicyConflictError, type CurrentVersion, type PolicyChange, type PolicyStore, type PolicyVersionInfo } from './policy-store.js';
 import { SchoolPolicy } from './school-policy.js';
@@ -10,6 +10,9 @@ export class PolicySwitchRefusedError extends Error {
 
 /** Only an administrator changes which version of the school's policy the app works to. */
 export const canSwitchPolicy = (m: Pick<Member, 'roles'>): boolean => isAdmin(m);
+
+/** Who reads the policy as the app applies it, its versions and their trail: administrators, the head, the chair and the DSLs. */
+export const canSeePolicy = (m: Pick<Member, 'roles'>): boolean => isAdmin(m) || isHead(m) || isChair(m) || isDsl(m);
 
 interface Held {
   at: number;
