@@ -47,6 +47,9 @@ const c = process.stdout.isTTY
 class StartupError extends Error {}
 
 const children = new Set<GroupChild>();
+const DEMO_SEED_FILE = 'config/schools.demo.json';
+let seedFile = DEMO_SEED_FILE;
+
 /** One chat client per person asked for; the first is the one `as <who>` re-signs. */
 const clients: Playground[] = [];
 let shuttingDown = false;
@@ -58,7 +61,8 @@ async function main(): Promise<void> {
     allowPositionals: false,
   });
   const dotenv = definedOnly(existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {});
-  const seedFile = dotenv.SCHOOLS_SEED_FILE ?? 'config/schools.seed.json';
+  // The demo trust of the five schools whose policies the app holds; the tests keep config/schools.seed.json.
+  seedFile = dotenv.SCHOOLS_SEED_FILE ?? DEMO_SEED_FILE;
   const seed = readSeed(seedFile);
   if (args.help) {
     printHelp(seed);
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
     // Evidence "downloaded from Teams" comes from the chat clients themselves in development.
     ATTACHMENT_ALLOWED_HOSTS: chatPorts.flatMap((p) => [`127.0.0.1:${p}`, `localhost:${p}`]).join(','),
     OUTBOX_POLL_MS: '1000',
+    SCHOOLS_SEED_FILE: seedFile,
     ...dotenv,
   };
   const serverUrl = `http://${serverEnv.HOST === '0.0.0.0' ? '127.0.0.1' : serverEnv.HOST}:${serverEnv.PORT}`;
@@ -324,12 +329,14 @@ function step(s: string): void {
 const aliasOf = (p: SeedPerson) => firstNameOf(p).toLowerCase();
 
 function printPeople(seed: Seed): void {
-  console.log('People in the seed (config/schools.seed.json):');
+  console.log(`People in the seed (${seedFile}); a role picks its holder at the first school, role@school another's (dsl@wootton):`);
+  let school = '';
   for (const p of seed.people) {
+    if (p.schoolName !== school) console.log(c.bold(`  ${(school = p.schoolName)}`));
     const client = clients.find((pg) => pg.currentUser.aadObjectId === p.aadObjectId);
     const mark = client ? c.green('●') : ' ';
     const where = client ? `  ${client.url}` : '';
-    console.log(`  ${mark} ${aliasOf(p).padEnd(8)} ${p.name.padEnd(14)} ${p.jobTitle.padEnd(30)} ${c.dim(p.roles.join(', '))}${where}`);
+    console.log(`  ${mark} ${aliasOf(p).padEnd(8)} ${p.name.padEnd(16)} ${p.jobTitle.padEnd(30)} ${c.dim(p.roles.join(', '))}${where}`);
   }
 }
 
@@ -369,7 +376,8 @@ function printHelp(seed: Seed): void {
   console.log(`npm run dev [-- --as <who>]
 
 Starts Azurite, the server (restarted on change) and the Microsoft 365 Agents Playground.
-<who> is a first name, a role (staff, headteacher, dsl, deputyDsl, chair, admin, slt) or an Entra object id;
+<who> is a first name, a role (staff, headteacher, dsl, deputyDsl, chair, admin, slt), a role at a school
+(dsl@wootton) or an Entra object id;
 several, comma-separated (--as sam,dsl), start one chat client each on ports 56150, 56151, …
 Values in .env override the development defaults (see .env.example).
 `);

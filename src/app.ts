@@ -21,6 +21,8 @@ import { RootDialog } from './teams/root-dialog.js';
 import { createServer } from './server.js';
 import { readPolicyFiles } from './policy-files.js';
 import { PolicyService } from './domain/policy/policy-service.js';
+import { adoptProfileFile } from './domain/policy/policy-store.js';
+import { PolicyRepository } from './storage/policy-repository.js';
 import { CaseRepository } from './storage/case-repository.js';
 import { TableOutboxStore } from './storage/outbox-store.js';
 import { CaseService } from './domain/cases/case-service.js';
@@ -66,7 +68,18 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const enrolment = new EnrolmentService(new EnrolmentRepository(storage.table('directory')), directory);
   const clock = () => new Date();
   const { profiles, baseline } = readPolicyFiles(config.policiesDir);
-  const policies = new PolicyService(profiles, baseline, directory);
+  // Each school's profile is stored with it, versioned: the files add versions, never replace or delete one.
+  const policyRepo = new PolicyRepository(storage.table('policies'));
+  const schoolIds = (await directory.schools()).map((s) => s.id);
+  for (const id of schoolIds) {
+    const profile = profiles.get(id);
+    if (!profile) continue;
+    const outcome = await adoptProfileFile(policyRepo, profile, clock());
+    if (outcome === 'differs') log.warn({ schoolId: id, version: profile.version }, 'policy file differs from the stored version of the same number; raise its version to add it');
+    else if (outcome !== 'unchanged') log.info({ schoolId: id, version: profile.version, outcome }, 'policy profile from file');
+  }
+  const policies = new PolicyService(policyRepo, baseline, directory);
+  await policies.load(schoolIds);
   const roleChanges = new RoleChangeService(directory, new RoleChangeRepository(storage.table('roleChanges')), clock);
 
   const background = new Set<Promise<unknown>>();

@@ -2,13 +2,15 @@
  * Stage what App Service runs into .deploy/ (used by the deploy lifecycle of teamsapp.yml):
  *   dist/                         the esbuild output (`npm run build`); started with `node dist/server.js`
  *   config/schools.seed.json      copied from config/schools.seed.<env>.json (your school; git-ignored)
+ *   config/policies/*.json        the schools' policy profiles and the statutory baseline (POLICIES_DIR): the
+ *                                 server refuses to start without them
  *   package.json, package-lock.json, .npmrc
  *   node_modules/                 production dependencies only (`npm ci --omit=dev`)
  * Usage: npx tsx scripts/lib-package/stage-deploy.ts --env dev [--seed path] [--no-install]
  * The example seed (config/schools.seed.json) is never deployed: its people and tenant are fictional.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +38,9 @@ export function stageDeploy(opts: StageOptions): string {
         'your school and at least one person with the admin role (see docs/deploy.md)',
     );
   }
+  const policies = join(root, 'config', 'policies');
+  const profiles = existsSync(policies) ? readdirSync(policies).filter((f) => f.endsWith('.json')) : [];
+  if (profiles.length === 0) problems.push('config/policies/ holds no policy profiles: the server does not start without them');
   for (const f of ['package.json', 'package-lock.json']) if (!existsSync(join(root, f))) problems.push(`${f} is missing`);
   if (problems.length > 0) throw new Error(`Cannot stage the deployment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
@@ -43,6 +48,8 @@ export function stageDeploy(opts: StageOptions): string {
   mkdirSync(join(out, 'config'), { recursive: true });
   cpSync(join(root, 'dist'), join(out, 'dist'), { recursive: true });
   cpSync(seed, join(out, 'config', 'schools.seed.json'));
+  mkdirSync(join(out, 'config', 'policies'));
+  for (const f of profiles) cpSync(join(policies, f), join(out, 'config', 'policies', f));
   for (const f of ['package.json', 'package-lock.json', '.npmrc']) {
     if (existsSync(join(root, f))) cpSync(join(root, f), join(out, f));
   }

@@ -55,12 +55,14 @@ export function readSeed(file = 'config/schools.seed.json'): Seed {
 /**
  * A person by Entra object id, first name, full name or role ("dsl", "headteacher", "chair", …), case
  * insensitive. For a role, the person with the fewest other roles wins: `staff` is a class teacher, not the head.
+ * `role@school` ("dsl@wootton") picks the holder at the school whose name contains the second part.
  */
 export function findPerson(people: readonly SeedPerson[], who: string): SeedPerson | undefined {
-  const w = who.trim().toLowerCase();
-  const byName = people.find((p) => p.aadObjectId.toLowerCase() === w || p.name.toLowerCase() === w || firstNameOf(p).toLowerCase() === w);
+  const [w, at] = who.trim().toLowerCase().split('@') as [string, string | undefined];
+  const among = at ? people.filter((p) => p.schoolName.toLowerCase().replace(/[^a-z0-9]/g, '').includes(at.replace(/[^a-z0-9]/g, ''))) : people;
+  const byName = among.find((p) => p.aadObjectId.toLowerCase() === w || p.name.toLowerCase() === w || firstNameOf(p).toLowerCase() === w);
   if (byName) return byName;
-  const withRole = people.filter((p) => p.roles.some((r) => r.toLowerCase() === w));
+  const withRole = among.filter((p) => p.roles.some((r) => r.toLowerCase() === w));
   return withRole.sort((a, b) => a.roles.length - b.roles.length)[0];
 }
 
@@ -76,9 +78,29 @@ export const PLAYGROUND_BOT = { id: '28:safer-social-local', name: 'Safer Social
 /** The playground's config file accepts exactly five users besides the current one. */
 const OTHER_USERS = 5;
 
+/**
+ * The five people listed beside the signed-in one: taken in turn from each school, the person's own first,
+ * so a seed of several schools shows people of several (one school: the first five others, in file order).
+ */
+export function othersAcrossSchools(people: readonly SeedPerson[], currentUser: SeedPerson): SeedPerson[] {
+  const bySchool = new Map<string, SeedPerson[]>([[currentUser.schoolName, []]]);
+  for (const p of people) {
+    if (p.aadObjectId === currentUser.aadObjectId) continue;
+    const list = bySchool.get(p.schoolName) ?? [];
+    list.push(p);
+    bySchool.set(p.schoolName, list);
+  }
+  const queues = [...bySchool.values()];
+  const out: SeedPerson[] = [];
+  for (let round = 0; out.length < OTHER_USERS && queues.some((q) => q.length > round); round++) {
+    for (const q of queues) if (q[round] && out.length < OTHER_USERS) out.push(q[round]!);
+  }
+  return out;
+}
+
 /** `.m365agentsplayground.yml` (schema 0.1.1, read from the playground's code): the tenant and people of the seed. */
 export function playgroundConfigYaml(seed: Seed, currentUser: SeedPerson): string {
-  const others = seed.people.filter((p) => p.aadObjectId !== currentUser.aadObjectId).slice(0, OTHER_USERS);
+  const others = othersAcrossSchools(seed.people, currentUser);
   for (let i = others.length; i < OTHER_USERS; i++) {
     // Fillers only for a seed with fewer than six people; they are not in the directory.
     const n = String(i + 1).padStart(12, '0');
@@ -113,7 +135,7 @@ export function playgroundConfigYaml(seed: Seed, currentUser: SeedPerson): strin
     },
   };
   return (
-    '# Generated from config/schools.seed.json by scripts/lib/playground.ts at every start: edit the seed, not this file.\n' +
+    '# Generated from the school seed by scripts/lib/playground.ts at every start: edit the seed, not this file.\n' +
     stringify(config)
   );
 }

@@ -12,6 +12,7 @@ export const TABLE_NAMES = {
   directory: 'directory',
   drafts: 'drafts',
   roleChanges: 'rolechanges',
+  policies: 'policies',
 } as const;
 export type TableKey = keyof typeof TABLE_NAMES;
 

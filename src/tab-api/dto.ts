@@ -22,7 +22,7 @@ export interface Me {
   roles: Role[];
   school: { id: string; name: string; headTitle: string };
   schools: Array<{ id: string; name: string }>;
-  can: { cases: boolean; settings: boolean; acknowledge: boolean; roleChanges: boolean };
+  can: { cases: boolean; settings: boolean; acknowledge: boolean; roleChanges: boolean; policy: boolean };
   vocabulary: { kinds: Option[]; categories: Option[]; statuses: Option[]; severities: Option[]; roles: Option[] };
   signedInVia: 'sso' | 'dev';
 }
@@ -132,6 +132,53 @@ export interface RoleChangeRow {
   after: string[];
   added: string[];
   removed: string[];
+}
+
+/** Where a rule comes from: the school's own clause (as the policy prints it) or the statutory guidance. */
+export interface PolicyCitationRow {
+  from: 'policy' | 'baseline';
+  /** "Newall Green policy §11.2", or the guidance's title and section with who publishes it. */
+  label: string;
+  /** The policy's own words; for the guidance, our paraphrase (`paraphrase`). */
+  quote: string;
+  paraphrase: boolean;
+}
+
+/** One rule of the school's current policy, as the app applies it. */
+export interface PolicyRuleRow {
+  id: string;
+  group: string;
+  label: string;
+  /** The school's own policy speaks to this. */
+  inPolicy: boolean;
+  /** The app works to a rule here (the policy's, the statutory baseline's, or both). */
+  applies: boolean;
+  /** The rule in words, in the school's own terms. */
+  value: string[];
+  citations: PolicyCitationRow[];
+  /** What the statutory baseline added to or made stricter than the policy. */
+  strengthened: string[];
+  /** When the baseline's part applies. */
+  conditions: string[];
+  /** How the policy was read, where it needed reading. */
+  notes: string[];
+}
+
+/** GET /api/tab/settings/policy, and the answer to POST /api/tab/settings/policy/current. */
+export interface PolicyPage {
+  school: string;
+  /** false: no profile is held for this school; the app shows no policy of its own, only the statutory baseline. */
+  held: boolean;
+  policyName: string;
+  title: string | null;
+  date: string | null;
+  current: { version: number; setBy: string; at: string } | null;
+  terms: Array<{ label: string; value: string }>;
+  rules: PolicyRuleRow[];
+  versions: Array<{ version: number; notes: string[]; addedAt: string; current: boolean }>;
+  /** The trail of changes of the current version, newest first. */
+  changes: Array<{ at: string; by: string; from: number | null; to: number }>;
+  canSwitch: boolean;
 }
 
 /** One row of GET /api/tab/registers/family. */

@@ -14,6 +14,8 @@ import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './errors.js';
 import { settingsHandlers } from './settings-api.js';
+import { policyHandlers } from './policy-api.js';
+import { canSeePolicy } from '../domain/policy/policy-service.js';
 import { AAD } from './input.js';
 import type * as Dto from './dto.js';
 import { mountStaticFiles } from './static-files.js';
@@ -57,6 +59,9 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.put('/api/tab/settings/members/:aad', ...json, route('admin', settings.saveRoles));
     server.post('/api/tab/settings/members', ...json, route('admin', settings.addMember));
     server.get('/api/tab/settings/role-changes', route('member', settings.roleChangeTrail));
+    const policy = policyHandlers(services);
+    server.get('/api/tab/settings/policy', route('member', policy.show));
+    server.post('/api/tab/settings/policy/current', ...json, route('admin', policy.switchVersion));
     mountEnrolmentRoutes(server, services, route, json);
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.
     if (services.config.dangerouslyEnableDevSignIn && services.config.env !== 'production') mountDevSignIn(server, services, verifier, json);
@@ -70,7 +75,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
       roles: m.roles,
       school: { id: ctx.school.id, name: ctx.school.name, headTitle: ctx.school.headTitle },
       schools: ctx.memberships.map((x) => ({ id: x.school.id, name: x.school.name })),
-      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m), roleChanges: canSeeRoleChanges(m) },
+      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m), roleChanges: canSeeRoleChanges(m), policy: canSeePolicy(m) },
       vocabulary: {
         kinds: Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label })),
         categories: Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label })),

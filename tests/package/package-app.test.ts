@@ -1,7 +1,7 @@
 import { blockedConnections } from './network-guard.js';
 import { afterAll, describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppManifestUtils } from '@microsoft/app-manifest';
@@ -129,10 +129,16 @@ describe('env files', () => {
 });
 
 describe('deployment staging (teamsapp.yml deploy)', () => {
-  function fakeRoot(withSeed: boolean): string {
+  function fakeRoot(withSeed: boolean, withPolicies = true): string {
     const root = tmp('stage');
     mkdirSync(join(root, 'dist'));
     mkdirSync(join(root, 'config'));
+    if (withPolicies) {
+      mkdirSync(join(root, 'config', 'policies'));
+      writeFileSync(join(root, 'config', 'policies', 'westbrook.json'), '{"id":"westbrook"}');
+      writeFileSync(join(root, 'config', 'policies', 'statutory-baseline.json'), '{"id":"statutory-baseline"}');
+      writeFileSync(join(root, 'config', 'policies', 'README.md'), '# notes');
+    }
     writeFileSync(join(root, 'dist', 'server.js'), 'console.log("ok")\n');
     writeFileSync(join(root, 'config', 'schools.seed.json'), '{"example":true}');
     if (withSeed) writeFileSync(join(root, 'config', 'schools.seed.prod.json'), '{"school":"real"}');
@@ -148,6 +154,24 @@ describe('deployment staging (teamsapp.yml deploy)', () => {
     expect(readFileSync(join(out, 'config', 'schools.seed.json'), 'utf8')).toBe('{"school":"real"}');
     expect(existsSync(join(out, 'package.json'))).toBe(true);
     expect(existsSync(join(out, 'src'))).toBe(false);
+    // The policy profiles travel with the server (POLICIES_DIR defaults to config/policies).
+    expect(readFileSync(join(out, 'config', 'policies', 'westbrook.json'), 'utf8')).toBe('{"id":"westbrook"}');
+    expect(existsSync(join(out, 'config', 'policies', 'statutory-baseline.json'))).toBe(true);
+    expect(existsSync(join(out, 'config', 'policies', 'README.md'))).toBe(false);
+    expect(existsSync(join(out, 'config', 'schools.demo.json'))).toBe(false);
+  });
+
+  it('refuses to stage without the policy profiles, which the server cannot start without', () => {
+    expect(() => stageDeploy({ env: 'prod', root: fakeRoot(true, false), install: false })).toThrow(/config\/policies\/ holds no policy profiles/);
+  });
+
+  it('stages the repository\'s own profiles, every one of them', () => {
+    const root = fakeRoot(true, false);
+    cpSync(join(ROOT, 'config', 'policies'), join(root, 'config', 'policies'), { recursive: true });
+    const out = stageDeploy({ env: 'prod', root, install: false });
+    const want = readdirSync(join(ROOT, 'config', 'policies')).filter((f) => f.endsWith('.json')).sort();
+    expect(readdirSync(join(out, 'config', 'policies')).sort()).toEqual(want);
+    expect(want).toContain('statutory-baseline.json');
   });
 
   it('never deploys the fictional example seed', () => {

@@ -24,6 +24,7 @@ import { CaseView } from './pages/case-view.js';
 import { CasePrint } from './pages/case-print.js';
 import { Settings } from './pages/settings.js';
 import { RoleChanges } from './pages/role-changes.js';
+import { Policy } from './pages/policy.js';
 import { AccountsRegister } from './pages/accounts-register.js';
 import { FamilyRegister } from './pages/family-register.js';
 import { DevSignIn, devToken, clearDevToken } from './pages/dev-sign-in.js';
@@ -105,12 +106,13 @@ function Shell({ host }: { host: Host }) {
     <>
       <header className={s.header}>
         <Text weight="semibold" size={400}>Cases</Text>
-        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
+        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : d.value === 'policy' ? '#/policy' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
           {me.can.cases && <Tab value="cases">Open cases</Tab>}
           {me.can.cases && <Tab value="accounts">School accounts</Tab>}
           {me.can.cases && <Tab value="family">Family relationships</Tab>}
           {me.can.settings && <Tab value="settings">Settings</Tab>}
           {me.can.roleChanges && <Tab value="roleChanges">Role changes</Tab>}
+          {me.can.policy && <Tab value="policy">Policy</Tab>}
         </TabList>
         <span className={s.grow} />
         {me.schools.length > 1 && (
@@ -126,6 +128,8 @@ function Shell({ host }: { host: Host }) {
           me.can.settings ? <Settings me={me} /> : <Refused />
         ) : page === 'roleChanges' ? (
           me.can.roleChanges ? <RoleChanges me={me} /> : <Refused text="The record of role changes is for administrators, the chair of governors and safeguarding leads." />
+        ) : page === 'policy' ? (
+          me.can.policy ? <Policy me={me} /> : <Refused text="The policy page is for administrators, the head, the chair of governors and safeguarding leads." />
         ) : !me.can.cases ? (
           me.can.settings ? <Settings me={me} /> : <Refused />
         ) : page === 'case' ? (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes. */
+/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy. */
 export type Route =
   | { page: 'cases' }
   | { page: 'case'; id: string }
@@ -8,7 +8,8 @@ export type Route =
   | { page: 'accounts' }
   | { page: 'family' }
   | { page: 'settings' }
-  | { page: 'roleChanges' };
+  | { page: 'roleChanges' }
+  | { page: 'policy' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'registers' && parts[1] === 'family') return { page: 'family' };
   if (parts[0] === 'settings') return { page: 'settings' };
   if (parts[0] === 'role-changes') return { page: 'roleChanges' };
+  if (parts[0] === 'policy') return { page: 'policy' };
   return { page: 'cases' };
 }
 

@@ -17,6 +17,8 @@ export type {
   Members,
   Option,
   PendingEnrolment,
+  PolicyPage,
+  PolicyRuleRow,
   Person,
   RoleChangeRow,
   Stats,
