@@ -180,13 +180,13 @@ describe(`every message stays under Teams' limit (${TEAMS_MAX_MESSAGE_BYTES} byt
   it('declare a family relationship: form, summary, sent, the acknowledgement card, notices and the list to withdraw from', () => {
     const choices = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Choice number ${i}`, value: `choice${i}` }));
     const form = buildDeclarationFormCard({
-      headTitle: 'Principal', declaration: LONG, errors: ['Please give the pupil\'s name.', 'Please choose the relationship.'], relationshipChoices: choices(12), platformChoices: choices(14), relativesChoices: choices(3),
+      headTitle: 'Principal', intro: LONG, declaration: LONG, errors: ['Please give the pupil\'s name.', 'Please choose the relationship.'], relationshipChoices: choices(12), platformChoices: choices(14), relativesChoices: choices(3),
       pupilName: 'Alexandra Abernethy-Clarke', yearGroup: 'Year 11', relationship: 'niece', relationshipOther: '', platforms: 'choice1,choice2', platformsOther: '', otherRelatives: 'yes', otherRelativesDetail: LONG, anythingElse: LONG, confirmed: 'true',
     });
     check('declaration', 'form', proactive([form]));
     const facts = Array.from({ length: 9 }, (_, i) => ({ title: `Question ${i}`, value: LONG.slice(0, 300) }));
     check('declaration', 'summary', proactive([buildDeclarationSummaryCard({ facts, declaration: LONG, routeNote: LONG })]));
-    check('declaration', 'sent', proactive([buildDeclarationSentCard({ reference: 'GA-2026-0001', whoIsTold: LONG, headTitle: 'Principal' })]));
+    check('declaration', 'sent', proactive([buildDeclarationSentCard({ reference: 'GA-2026-0001', whoIsTold: LONG, contactLine: LONG })]));
     for (const state of ['pending', 'discussionRequested', 'acknowledged', 'withdrawn'] as const) {
       const card = buildAcknowledgementCard({ caseId: 'a'.repeat(16), schoolId: BIG_SCHOOL.id, reference: 'GA-2026-0001', declarerName: REQUESTER.name, declaredAt: 'Sun 22 Nov, 10:42', facts, policyNote: LONG, state, stateText: LONG, note: 'n'.repeat(4000), caseUrl: 'https://x.test/' });
       check('declaration', `acknowledgement card (${state})`, proactive([card]));
@@ -194,7 +194,7 @@ describe(`every message stays under Teams' limit (${TEAMS_MAX_MESSAGE_BYTES} byt
     check('declaration', 'decision notice', proactive([buildDecisionNoticeCard({ title: 'Declaration acknowledged', reference: 'GA-2026-0001', text: LONG, note: 'n'.repeat(4000) })]));
     const items = Array.from({ length: 30 }, (_, i) => ({ caseId: String(i).padStart(16, 'b'), reference: `GA-2026-${String(i).padStart(4, '0')}`, pupil: 'Alexandra Abernethy-Clarke', relationship: 'Niece or nephew', status: 'Acknowledged' }));
     check('declaration', 'my declarations (30 standing)', proactive([buildMyDeclarationsCard({ schoolId: BIG_SCHOOL.id, items, message: 'GA-2026-0001 has been withdrawn.' })]));
-    check('declaration', 'withdraw confirmation', proactive([buildWithdrawConfirmCard({ caseId: 'a'.repeat(16), schoolId: BIG_SCHOOL.id, reference: 'GA-2026-0001', headTitle: 'Principal' })]));
+    check('declaration', 'withdraw confirmation', proactive([buildWithdrawConfirmCard({ caseId: 'a'.repeat(16), schoolId: BIG_SCHOOL.id, reference: 'GA-2026-0001', text: LONG })]));
   });
 
   it('report an incident: every step, the summary and the answer after sending', async () => {
