@@ -94,11 +94,11 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const caseRepo = new CaseRepository(storage.table('cases'), written.publish);
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
-  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, directory }), ...accountRequestRenderers({ config, directory, refs })]);
+  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies })]);
   const alertCards = new AlertCardUpdater({ caseRepo, renderer, sender, refs, log, track });
   const cases = new CaseService(caseRepo, directory, clock, alertCards);
   const declarations = new DeclarationService(caseRepo, directory, clock);
-  const accountRequests = new AccountRequestService(caseRepo, directory, clock);
+  const accountRequests = new AccountRequestService(caseRepo, directory, policies, clock);
   const dispatcher = new OutboxDispatcher(new TableOutboxStore(storage.table('cases')), refs, sender, renderer.render, log, clock, {
     pollMs: config.outboxPollMs,
     maxAttempts: config.outboxMaxAttempts,

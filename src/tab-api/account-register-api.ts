@@ -1,7 +1,7 @@
 import type { Request, Response } from 'restify';
 import type { AppServices } from '../services.js';
 import { schoolStaff } from '../domain/account-requests/account-request.js';
-import { currentStep, roleLabel } from '../domain/account-requests/approval-chain.js';
+import { currentStep, mayDecide, roleLabel } from '../domain/account-requests/approval-chain.js';
 import { describeStatus, stageOf, type Decision } from '../domain/account-requests/account-request-service.js';
 import { NotFoundError, type TabContext } from './context.js';
 import { BadRequestError } from './errors.js';
@@ -22,20 +22,20 @@ export function accountRegisterHandlers(services: AppServices) {
     const c = await svc.visible(ctx.member, caseId);
     const st = stageOf(c);
     const now = currentStep(st.chain);
-    const headTitle = ctx.school.headTitle;
+    const { terms } = await svc.policyFor(ctx.school.id);
     return {
-      status: describeStatus(c, headTitle),
+      status: describeStatus(c, terms),
       round: st.round,
       step: now,
-      canDecide: c.status === 'awaitingApproval' && now >= 0 && st.chain[now].approver?.aadObjectId === ctx.member.aadObjectId && c.submitter.aadObjectId !== ctx.member.aadObjectId,
+      canDecide: c.status === 'awaitingApproval' && now >= 0 && mayDecide(st.chain[now], ctx.member.aadObjectId, c.submitter.aadObjectId),
       chain: st.chain.map((s, i) => ({
-        role: roleLabel(s.role, headTitle),
-        approver: s.approver?.name ?? null,
+        role: roleLabel(s.role, terms),
+        approver: s.approver?.name ?? (s.approvers ? 'any one member' : null),
         state: s.state === 'pending' && i === now && c.status === 'awaitingApproval' ? 'waiting' : s.state,
         skippedBecause: s.skippedBecause ?? null,
         decidedAt: s.decidedAt ?? null,
       })),
-      decisions: st.decisions.map((d) => ({ round: d.round, role: roleLabel(d.role, headTitle), by: d.by.name, decision: d.decision, at: d.at, reason: d.reason ?? null })),
+      decisions: st.decisions.map((d) => ({ round: d.round, role: roleLabel(d.role, terms), by: d.by.name, decision: d.decision, at: d.at, reason: d.reason ?? null })),
     };
   }
 

@@ -7,6 +7,8 @@ import { direct } from '../support/direct.js';
 import { hasChromium, launchBrowser, seriousFindings } from '../support/browser.js';
 import { seedCase } from '../support/tab-seed.js';
 import { AccountRequestService } from '../../src/domain/account-requests/account-request-service.js';
+import { PolicyService } from '../../src/domain/policy/policy-service.js';
+import { readPolicyFiles } from '../../src/policy-files.js';
 import { checkAccountRequest, schoolStaff, type AccountRequestAnswers } from '../../src/domain/account-requests/account-request.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
 
@@ -44,11 +46,12 @@ describe.skipIf(!available)('account requests in the Cases tab (real browser)', 
       if (!r.ok) throw new Error(JSON.stringify(r.errors));
       return r.answers;
     };
-    const svc = new AccountRequestService(db.caseRepo, db.directory);
+    const { profiles, baseline } = readPolicyFiles('config/policies');
+    const svc = new AccountRequestService(db.caseRepo, db.directory, new PolicyService(profiles, baseline, db.directory));
     approved = (await svc.submit({ school, requester: who(PEOPLE.staff.aad), submissionId: 'e2e-1', answers: form('Eco Club') })).case;
-    for (const [aad, step] of [[PEOPLE.deputy.aad, 0], [PEOPLE.dsl.aad, 1], [PEOPLE.head.aad, 2]] as const) await svc.decide(who(aad), approved.id, { round: 1, step, decision: 'approved' });
+    // Westbrook's policy: the Headteacher approves.
+    await svc.decide(who(PEOPLE.head.aad), approved.id, { round: 1, step: 0, decision: 'approved' });
     waiting = (await svc.submit({ school, requester: who(PEOPLE.teacher2.aad), submissionId: 'e2e-2', answers: form('Coding Club') })).case;
-    for (const [aad, step] of [[PEOPLE.deputy.aad, 0], [PEOPLE.dsl.aad, 1]] as const) await svc.decide(who(aad), waiting.id, { round: 1, step, decision: 'approved' });
     await seedCase(db.caseRepo, {
       kind: 'accountRequest', category: 'facebook', status: 'approved', routing: {}, submitterAad: PEOPLE.teacher2.aad,
       answers: { platform: 'facebook', accountName: 'Old PTA page', aim: 'PTA news', administrators: [], moderators: [], goLive: '2024-01-01', reviewDate: '2025-01-01' },

@@ -94,70 +94,54 @@ describe('request a school account: the form, the approval chain and the registe
     expect((await search(PEOPLE.staff, 'e', 'pupils.westbrook')).status).toBe(400);
   });
 
-  it('requests; the line manager gets an approval card with every answer; my submissions shows the stage', async () => {
+  // Westbrook's policy: the Headteacher approves (the three-step chain was Wootton's form, once imposed on every school).
+  it('requests; the Headteacher gets an approval card with every answer and Westbrook\'s clause; my submissions shows the stage', async () => {
     reference = await request(PEOPLE.staff);
     caseId = await caseIdOf(reference);
-    await connector.waitUntil(() => approvalCardsFor(PEOPLE.deputy, reference).length === 1, 10_000, "line manager's card");
-    const card = approvalCardsFor(PEOPLE.deputy, reference)[0];
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.head, reference).length === 1, 10_000, "the Headteacher's card");
+    const card = approvalCardsFor(PEOPLE.head, reference)[0];
     const json = JSON.stringify(card);
-    for (const text of [ACCOUNT, 'Show families the eco club projects', 'Sam Taylor, Priya Shah', 'Rachel Moore, Dev Patel', 'Third party: Meta', 'Instagram (minimum age 13)', 'I approve the aims and content']) expect(json).toContain(text);
+    for (const text of [ACCOUNT, 'Show families the eco club projects', 'Sam Taylor, Priya Shah', 'Rachel Moore, Dev Patel', 'Third party: Meta', 'Instagram (minimum age 13)', 'yours is the final approval', 'Westbrook policy, “Educational or Extra Curricular Use of Social Media”']) expect(json).toContain(text);
+    expect(json).not.toMatch(/Appendix|A\.5\.4|brand and logo/);
     expect(card.actions.filter((a: any) => a.type === 'Action.Execute').map((a: any) => a.verb)).toEqual(['accountApprove', 'accountChanges', 'accountReject']);
     expect(card.actions[0].data).toEqual({ caseId, schoolId: SCHOOL, round: 1, step: 0 });
-    expect(card.refresh.userIds).toEqual([`29:${PEOPLE.deputy.aad}`]);
+    expect(card.refresh.userIds).toEqual([`29:${PEOPLE.head.aad}`]);
     const d = await settled(caseId);
     expect(d.case).toMatchObject({ kind: 'accountRequest', category: 'instagram', status: 'awaitingApproval' });
-    expect(d.outbox.map((o) => [o.kind, o.recipient.name]).sort()).toEqual([['approvalRequest', 'Rachel Moore'], ['receipt', 'Sam Taylor']]);
-    for (const p of [PEOPLE.dsl, PEOPLE.head]) expect(approvalCardsFor(p, reference)).toHaveLength(0);
-    expect(await mySubmissions(PEOPLE.staff)).toContain('Awaiting line manager (Rachel Moore)');
+    expect(d.outbox.map((o) => [o.kind, o.recipient.name]).sort()).toEqual([['approvalRequest', 'Helen Carter'], ['receipt', 'Sam Taylor']]);
+    for (const p of [PEOPLE.dsl, PEOPLE.deputy]) expect(approvalCardsFor(p, reference)).toHaveLength(0);
+    expect(await mySubmissions(PEOPLE.staff)).toContain('Awaiting headteacher (Helen Carter)');
   });
 
   it('only the current approver may decide; others get an Adaptive Card error and nothing changes', async () => {
     const before = (await db.caseRepo.get(SCHOOL, caseId))!;
-    for (const [p, step] of [[PEOPLE.dsl, 0], [PEOPLE.head, 0], [PEOPLE.staff, 0], [PEOPLE.dsl, 1], [PEOPLE.head, 2]] as const) {
+    for (const [p, step] of [[PEOPLE.dsl, 0], [PEOPLE.deputy, 0], [PEOPLE.staff, 0], [PEOPLE.dsl, 1], [PEOPLE.head, 1]] as const) {
       const r = await decide(p, 'accountApprove', { caseId, round: 1, step });
       expect(r.status).toBe(400);
       expect(r.body.type).toBe('application/vnd.microsoft.error');
     }
-    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId, round: 1, step: 1 })).body.value.message).toContain('awaiting line manager (Rachel Moore)');
+    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId, round: 1, step: 0 })).body.value.message).toContain('Only the approver of the current stage');
     for (const data of [{ caseId, round: 'x', step: 0 }, { caseId: '../x', round: 1, step: 0 }, { caseId, round: 1, step: 0, schoolId: 'other' }]) {
-      expect((await decide(PEOPLE.deputy, 'accountApprove', data)).status).toBe(400);
+      expect((await decide(PEOPLE.head, 'accountApprove', data)).status).toBe(400);
     }
-    expect((await decide(PEOPLE.deputy, 'accountReject', { caseId, round: 1, step: 0, reason: ' ' })).body.value.message).toContain('reason');
+    expect((await decide(PEOPLE.head, 'accountReject', { caseId, round: 1, step: 0, reason: ' ' })).body.value.message).toContain('reason');
     expect((await db.caseRepo.get(SCHOOL, caseId))!.etag).toBe(before.etag);
   });
 
-  it('the whole chain: line manager, senior manager, headteacher; each card refreshes; the requester is told every outcome', async () => {
-    const lm = await decide(PEOPLE.deputy, 'accountApprove', { caseId, round: 1, step: 0 });
-    expect(lm.status).toBe(200);
-    expect(lm.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(JSON.stringify(lm.body.value)).toContain('Approved by Rachel Moore');
-    expect(JSON.stringify(lm.body.value)).toContain('Now: Awaiting senior manager (Dev Patel).');
-    expect(lm.body.value.actions.some((a: any) => a.type === 'Action.Execute')).toBe(false);
-    expect(lm.body.value.refresh.userIds).toEqual([`29:${PEOPLE.deputy.aad}`]);
-    // Twice is harmless.
-    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId, round: 1, step: 0 })).status).toBe(200);
-    await connector.waitUntil(() => bodies(PEOPLE.staff).some((b) => b.includes(`Request ${reference}: one approval given`) && b.includes('awaiting senior manager (Dev Patel)')), 10_000, 'first notice');
-    expect(await mySubmissions(PEOPLE.staff)).toContain('Awaiting senior manager (Dev Patel)');
-
-    await connector.waitUntil(() => approvalCardsFor(PEOPLE.dsl, reference).length === 1, 10_000, "senior manager's card");
-    const sm = approvalCardsFor(PEOPLE.dsl, reference)[0];
-    expect(JSON.stringify(sm)).toContain('use of school brand and logo');
-    expect(sm.actions[0].data).toEqual({ caseId, schoolId: SCHOOL, round: 1, step: 1 });
-    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId, round: 1, step: 1 })).status).toBe(200);
-
-    await connector.waitUntil(() => approvalCardsFor(PEOPLE.head, reference).length === 1, 10_000, "head's card");
-    const head = await decide(PEOPLE.head, 'accountApprove', { caseId, round: 1, step: 2 });
+  it('the Headteacher approves; the card refreshes; the requester is told', async () => {
+    const head = await decide(PEOPLE.head, 'accountApprove', { caseId, round: 1, step: 0 });
     expect(head.status).toBe(200);
+    expect(head.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(head.body.value)).toContain('Approved by Helen Carter');
     expect(JSON.stringify(head.body.value)).toContain('Now: Approved.');
+    expect(head.body.value.actions.some((a: any) => a.type === 'Action.Execute')).toBe(false);
+    // Twice is harmless.
+    expect((await decide(PEOPLE.head, 'accountApprove', { caseId, round: 1, step: 0 })).status).toBe(200);
     await connector.waitUntil(() => bodies(PEOPLE.staff).some((b) => b.includes(`Request ${reference} approved`)), 10_000, 'approved notice');
-
     const d = await settled(caseId);
     expect(d.case.status).toBe('approved');
-    const decided = d.events.filter((e) => e.type === 'decided');
-    expect(decided.map((e) => [e.actor?.name, e.data?.role, e.data?.decision])).toEqual([
-      ['Rachel Moore', 'lineManager', 'approved'], ['Dev Patel', 'seniorManager', 'approved'], ['Helen Carter', 'head', 'approved'],
-    ]);
-    expect(d.outbox.filter((o) => o.kind === 'decisionNotice').map((o) => o.recipient.name)).toEqual(['Sam Taylor', 'Sam Taylor', 'Sam Taylor']);
+    expect(d.events.filter((e) => e.type === 'decided').map((e) => [e.actor?.name, e.data?.role, e.data?.decision])).toEqual([['Helen Carter', 'head', 'approved']]);
+    expect(d.outbox.filter((o) => o.kind === 'decisionNotice').map((o) => o.recipient.name)).toEqual(['Sam Taylor']);
     expect(await mySubmissions(PEOPLE.staff)).toContain('Approved');
   });
 
@@ -200,33 +184,30 @@ describe('request a school account: the form, the approval chain and the registe
   it('a rejection needs a reason; the requester is told it; nobody else is asked', async () => {
     const ref2 = await request(PEOPLE.teacher2, { about: { accountName: 'Coding club videos', platform: 'youtube' } });
     const id2 = await caseIdOf(ref2);
-    await connector.waitUntil(() => approvalCardsFor(PEOPLE.deputy, ref2).length === 1, 10_000, "line manager's card");
-    const r = await decide(PEOPLE.deputy, 'accountReject', { caseId: id2, round: 1, step: 0, reason: 'Use the school website instead' });
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.head, ref2).length === 1, 10_000, "the Headteacher's card");
+    const r = await decide(PEOPLE.head, 'accountReject', { caseId: id2, round: 1, step: 0, reason: 'Use the school website instead' });
     expect(r.status).toBe(200);
-    expect(JSON.stringify(r.body.value)).toContain('Rejected by Rachel Moore');
+    expect(JSON.stringify(r.body.value)).toContain('Rejected by Helen Carter');
     await connector.waitUntil(() => bodies(PEOPLE.teacher2).some((b) => b.includes(`Request ${ref2} rejected`) && b.includes('Use the school website instead')), 10_000, 'rejection notice');
     const d = await settled(id2);
     expect(d.case).toMatchObject({ status: 'rejected', outcome: 'Rejected: Use the school website instead' });
-    expect(d.outbox.filter((o) => o.kind === 'approvalRequest').map((o) => o.recipient.name)).toEqual(['Rachel Moore']);
-    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId: id2, round: 1, step: 1 })).status).toBe(400);
-    expect(await mySubmissions(PEOPLE.teacher2)).toContain('Rejected by line manager (Rachel Moore)');
+    expect(d.outbox.filter((o) => o.kind === 'approvalRequest').map((o) => o.recipient.name)).toEqual(['Helen Carter']);
+    expect(await mySubmissions(PEOPLE.teacher2)).toContain('Rejected by headteacher (Helen Carter)');
   });
 
-  it('"ask for changes": the requester edits and resubmits; the chain restarts from the line manager', async () => {
+  it('"ask for changes": the requester edits and resubmits; the approval starts again', async () => {
     const ref3 = await request(PEOPLE.staff, { about: { accountName: 'Year 6 trip blog', platform: 'facebook' } });
     const id3 = await caseIdOf(ref3);
-    await connector.waitUntil(() => approvalCardsFor(PEOPLE.deputy, ref3).length === 1, 10_000, "line manager's card");
-    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId: id3, round: 1, step: 0 })).status).toBe(200);
-    await connector.waitUntil(() => approvalCardsFor(PEOPLE.dsl, ref3).length === 1, 10_000, "senior manager's card");
-    const ch = await decide(PEOPLE.dsl, 'accountChanges', { caseId: id3, round: 1, step: 1, reason: 'Please make it a closed group' });
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.head, ref3).length === 1, 10_000, "the Headteacher's card");
+    const ch = await decide(PEOPLE.head, 'accountChanges', { caseId: id3, round: 1, step: 0, reason: 'Please make it a closed group' });
     expect(ch.status).toBe(200);
-    expect(JSON.stringify(ch.body.value)).toContain('Changes asked for by Dev Patel');
+    expect(JSON.stringify(ch.body.value)).toContain('Changes asked for by Helen Carter');
     await connector.waitUntil(() => bodies(PEOPLE.staff).some((b) => b.includes(`Request ${ref3}: changes asked for`)), 10_000, 'changes notice');
     const notice = cardsTo(PEOPLE.staff).find((c: any) => JSON.stringify(c).includes(`Request ${ref3}: changes asked for`));
     expect(JSON.stringify(notice)).toContain('Please make it a closed group');
     const resubmit = notice.actions.find((a: any) => a.title === 'Edit and resubmit');
     expect(resubmit.data).toEqual({ verb: 'menu', choice: 'requestAccount', caseId: id3 });
-    expect(await mySubmissions(PEOPLE.staff)).toContain('Changes requested by senior manager (Dev Patel)');
+    expect(await mySubmissions(PEOPLE.staff)).toContain('Changes requested by headteacher (Helen Carter)');
     expect((await db.caseRepo.get(SCHOOL, id3))!.case.status).toBe('changesRequested');
 
     // "Edit and resubmit" opens the request filled in.
@@ -242,45 +223,27 @@ describe('request a school account: the form, the approval chain and the registe
     expect(d!.case.status).toBe('awaitingApproval');
     expect(d!.case.stage).toMatchObject({ round: 2 });
     expect(d!.events.filter((e) => e.type === 'resubmitted')).toHaveLength(1);
-    await connector.waitUntil(() => approvalCardsFor(PEOPLE.deputy, ref3).some((c: any) => c.actions[0].data.round === 2), 10_000, 'new line manager card');
-    // The old cards are harmless now.
-    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId: id3, round: 1, step: 1 })).status).toBe(200);
-    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId: id3, round: 1, step: 0 })).status).toBe(200);
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.head, ref3).some((c: any) => c.actions[0]?.data?.round === 2), 10_000, 'round 2 card');
+    // The old card is harmless now.
+    expect((await decide(PEOPLE.head, 'accountChanges', { caseId: id3, round: 1, step: 0, reason: 'Please make it a closed group' })).status).toBe(200);
     expect((await db.caseRepo.get(SCHOOL, id3))!.case.status).toBe('awaitingApproval');
-    for (const [p, step] of [[PEOPLE.deputy, 0], [PEOPLE.dsl, 1], [PEOPLE.head, 2]] as const) {
-      await connector.waitUntil(() => approvalCardsFor(p, ref3).some((c: any) => c.actions[0]?.data?.round === 2), 10_000, `round 2 card ${step}`);
-      expect((await decide(p, 'accountApprove', { caseId: id3, round: 2, step })).status).toBe(200);
-    }
+    expect((await decide(PEOPLE.head, 'accountApprove', { caseId: id3, round: 2, step: 0 })).status).toBe(200);
     d = await settled(id3);
     expect(d.case.status).toBe('approved');
-    expect(d.events.filter((e) => e.type === 'decided').map((e) => [e.data?.round, e.data?.decision])).toEqual([[1, 'approved'], [1, 'changesRequested'], [2, 'approved'], [2, 'approved'], [2, 'approved']]);
+    expect(d.events.filter((e) => e.type === 'decided').map((e) => [e.data?.round, e.data?.decision])).toEqual([[1, 'changesRequested'], [2, 'approved']]);
   });
 
-  it('the deputy head requesting with herself as line manager: her slot is skipped, she never approves her own; the head approves in the tab', async () => {
-    const ref4 = await request(PEOPLE.deputy, { about: { accountName: 'Staff wellbeing group', platform: 'whatsapp', audience: 'staff' }, people: { lineManager: PEOPLE.deputy.aad } });
+  it("the Headteacher's own request: the chair of governors approves it, never the Headteacher", async () => {
+    const ref4 = await request(PEOPLE.head, { about: { accountName: 'Staff wellbeing group', platform: 'whatsapp', audience: 'staff' }, people: { lineManager: PEOPLE.head.aad } });
     const id4 = await caseIdOf(ref4);
-    await connector.waitUntil(() => approvalCardsFor(PEOPLE.dsl, ref4).length === 1, 10_000, "senior manager's card");
-    expect(approvalCardsFor(PEOPLE.deputy, ref4)).toHaveLength(0);
-    const d0 = await settled(id4);
-    expect(d0.events.find((e) => e.type === 'created')?.detail).toContain('Line manager approval skipped: the requester cannot approve their own request');
-    expect((await decide(PEOPLE.deputy, 'accountApprove', { caseId: id4, round: 1, step: 0 })).status).toBe(400);
-    expect(await mySubmissions(PEOPLE.deputy)).toContain('Awaiting senior manager (Dev Patel)');
-    expect((await decide(PEOPLE.dsl, 'accountApprove', { caseId: id4, round: 1, step: 1 })).status).toBe(200);
-
-    // The head decides in the Cases tab; the server checks it is her turn.
-    const state = await (await tab(PEOPLE.head, `/api/tab/cases/${id4}/approval`)).json();
-    expect(state).toMatchObject({ canDecide: true, round: 1, step: 2, status: 'Awaiting headteacher (Helen Carter)' });
-    expect(state.chain.map((c: any) => c.state)).toEqual(['skipped', 'approved', 'waiting']);
-    expect((await (await tab(PEOPLE.dsl, `/api/tab/cases/${id4}/approval`)).json()).canDecide).toBe(false);
-    const post = (p: Person, body: unknown) => tab(p, `/api/tab/cases/${id4}/approval`, { method: 'POST', body: JSON.stringify(body) });
-    expect((await post(PEOPLE.dsl, { decision: 'approve', round: 1, step: 2 })).status).toBe(403);
-    expect((await post(PEOPLE.head, { decision: 'maybe', round: 1, step: 2 })).status).toBe(400);
-    const ok = await post(PEOPLE.head, { decision: 'approve', round: 1, step: 2 });
-    expect(ok.status).toBe(200);
-    expect((await ok.json()).status).toBe('Approved');
-    await connector.waitUntil(() => bodies(PEOPLE.deputy).some((b) => b.includes(`Request ${ref4} approved`)), 10_000, 'approved notice');
+    await connector.waitUntil(() => approvalCardsFor(PEOPLE.chair, ref4).length === 1, 10_000, "the chair's card");
+    expect(approvalCardsFor(PEOPLE.head, ref4)).toHaveLength(0);
+    expect((await decide(PEOPLE.head, 'accountApprove', { caseId: id4, round: 1, step: 0 })).status).toBe(400);
+    expect(await mySubmissions(PEOPLE.head)).toContain('Awaiting headteacher (George Wilson)');
+    expect((await decide(PEOPLE.chair, 'accountApprove', { caseId: id4, round: 1, step: 0 })).status).toBe(200);
+    await connector.waitUntil(() => bodies(PEOPLE.head).some((b) => b.includes(`Request ${ref4} approved`)), 10_000, 'approved notice');
     const d = await settled(id4);
-    expect(d.events.filter((e) => e.type === 'decided').map((e) => e.actor?.name)).toEqual(['Dev Patel', 'Helen Carter']);
+    expect(d.events.filter((e) => e.type === 'decided').map((e) => e.actor?.name)).toEqual(['George Wilson']);
   });
 
   it('never writes the content of a request to the logs', async () => {

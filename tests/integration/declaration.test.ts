@@ -80,7 +80,7 @@ describe('declare a family relationship: declaration, acknowledgement and regist
       expect(res.status).toBe(400);
       const body = await res.json();
       expect(body.type).toBe('application/vnd.microsoft.error');
-      expect(body.value.message).toContain('Only the headteacher');
+      expect(body.value.message).toContain('Only the Headteacher');
     }
     const empty = await invoke(PEOPLE.head, 'declarationAcknowledge', { caseId, schoolId: SCHOOL, note: '  ' });
     expect(empty.status).toBe(400);

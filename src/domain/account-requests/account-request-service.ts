@@ -1,5 +1,5 @@
 import type { DirectoryService } from '../directory/directory-service.js';
-import { headTitleOf, isSlt, personRef as person, type Member, type School } from '../directory/directory.js';
+import { isSlt, personRef as person, type Member, type School } from '../directory/directory.js';
 import { canView, visibilityFilter } from '../cases/access.js';
 import type { Clock } from '../cases/case-service.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../cases/errors.js';
@@ -9,7 +9,9 @@ import { summaryOf } from '../cases/summary.js';
 import { STATUS_LABELS, type CaseRecord, type PersonRef, type Routing } from '../cases/types.js';
 import { describePlatform, type AccountRequestAnswers } from './account-request.js';
 import { londonDate } from '../time.js';
-import { buildChain, chainComplete, currentStep, roleLabel, stageText, type ApprovalRole, type ApprovalStep } from './approval-chain.js';
+import { approversOf, buildChain, chainComplete, currentStep, mayDecide, roleLabel, stageText, type ApprovalRole, type ApprovalStep, type ChainTerms } from './approval-chain.js';
+import { accountPolicyOf, type AccountPolicy } from './account-policy.js';
+import type { SchoolPolicy } from '../policy/school-policy.js';
 
 const KIND = 'accountRequest' as const;
 const REASON_LIMIT = 4000;
@@ -26,7 +28,7 @@ export interface DecisionRecord {
   reason?: string;
 }
 
-/** Once approved: the account on the register, its lead, transfers and closure (seed 003). */
+/** Once approved: the account on the register, its lead, transfers and closure. */
 export interface RegisterState {
   lead: PersonRef;
   approvedAt: string;
@@ -93,17 +95,28 @@ export const answersOf = (c: CaseRecord) => c.answers as unknown as AccountReque
 
 const ROUTING: Routing = { safeguarding: false, aboutHead: false, queue: 'slt', severity: 'low', reasons: ['school social-media account request'] };
 
+/** A school's policy, by school id (the PolicyService). */
+export interface PolicyLookup {
+  forSchool(schoolId: string): Promise<Pick<SchoolPolicy, 'rule' | 'terms' | 'cite'>>;
+}
+
 /**
- * Requests for a school social-media account: submit, the three-step approval, changes and resubmission,
- * and the register of approved accounts. Every change is one atomic write with its chronology event and
- * the messages it owes (approval cards, the requester's notices).
+ * Requests for a school social-media account: submit, the approval chain the school's own policy sets,
+ * changes and resubmission, and the register of approved accounts. Every change is one atomic write with its
+ * chronology event and the messages it owes (approval cards, the requester's notices).
  */
 export class AccountRequestService {
   constructor(
     private readonly repo: CaseStore,
     private readonly directory: DirectoryService,
+    private readonly policies: PolicyLookup,
     private readonly clock: Clock = () => new Date(),
   ) {}
+
+  /** The school's rules for accounts, with their citations. */
+  async policyFor(schoolId: string): Promise<AccountPolicy> {
+    return accountPolicyOf(await this.policies.forSchool(schoolId));
+  }
 
   private now(): string {
     return this.clock().toISOString();
@@ -111,7 +124,8 @@ export class AccountRequestService {
 
   /** Who would approve, for the summary card before anything is saved. */
   async previewChain(requester: Member, lineManager: PersonRef): Promise<ApprovalStep[]> {
-    return buildChain(await this.directory.members(requester.schoolId), person(requester), lineManager);
+    const { chain } = await this.policyFor(requester.schoolId);
+    return buildChain(await this.directory.members(requester.schoolId), person(requester), lineManager, chain);
   }
 
   /** Save the request and send the first approver their card, in one transaction. Confirm twice: one case. */
@@ -135,7 +149,7 @@ export class AccountRequestService {
       stage: { ...stage },
       evidence: [],
       outbox: [
-        { kind: 'approvalRequest', recipient: chain[step].approver!, payload: { round: 1, step } satisfies ApprovalPayload },
+        ...approvalRequests(chain, 1, step),
         { kind: 'receipt', recipient: person(input.requester), payload: {} },
       ],
       createdEvent: skippedDetail(chain),
@@ -171,7 +185,7 @@ export class AccountRequestService {
         answers: { ...answers },
         stage: { ...st, round, chain },
         event: { type: 'resubmitted', actor: person(actor), data: { round, from: c.status, to: 'awaitingApproval' } },
-        outbox: [{ kind: 'approvalRequest', recipient: chain[step].approver!, payload: { round, step } satisfies ApprovalPayload }],
+        outbox: approvalRequests(chain, round, step),
       }, this.now());
       return { kind: 'created', case: updated };
     });
@@ -199,15 +213,17 @@ export class AccountRequestService {
       if (st.decisions.some((x) => x.round === input.round && x.step === input.step && x.by.aadObjectId === actor.aadObjectId)) return { case: c, first: false };
       const step = currentStep(st.chain);
       const here = st.chain[input.step];
-      const isApprover = here?.approver?.aadObjectId === actor.aadObjectId && actor.aadObjectId !== c.submitter.aadObjectId;
-      if (!isApprover) throw new NotAllowedError('only the approver of this stage can decide');
-      if (c.status !== 'awaitingApproval' || st.round !== input.round || step !== input.step) {
-        const headTitle = headTitleOf(await this.directory.school(c.schoolId));
-        const where = describeStatus(c, headTitle);
+      // The approver of this step: one person, or any one of the senior team while it is open; afterwards, who decided it.
+      const wasApprover = here?.approver?.aadObjectId === actor.aadObjectId || (here?.approvers ?? []).some((p) => p.aadObjectId === actor.aadObjectId);
+      if (!wasApprover || actor.aadObjectId === c.submitter.aadObjectId) throw new NotAllowedError('only the approver of this stage can decide');
+      const terms = (await this.policyFor(c.schoolId)).terms;
+      if (c.status !== 'awaitingApproval' || st.round !== input.round || step !== input.step || !mayDecide(here, actor.aadObjectId, c.submitter.aadObjectId)) {
+        const where = describeStatus(c, terms);
         throw new InvalidChangeError(`This request is ${where.charAt(0).toLowerCase()}${where.slice(1)}.`);
       }
       const now = this.now();
-      const chain = st.chain.map((s, j) => (j === step && input.decision === 'approved' ? { ...s, state: 'approved' as const, decidedAt: now } : s));
+      // The senior team's step records who of them decided it.
+      const chain = st.chain.map((s, j) => (j === step && input.decision === 'approved' ? { ...s, approver: s.approver ?? person(actor), state: 'approved' as const, decidedAt: now } : s));
       const record: DecisionRecord = { round: st.round, step, role: here.role, by: person(actor), decision: input.decision, at: now, ...(reason ? { reason } : {}) };
       const next = input.decision === 'approved' ? currentStep(chain) : -1;
       const status = input.decision === 'approved' ? (next >= 0 ? 'awaitingApproval' : 'approved') : input.decision;
@@ -217,7 +233,7 @@ export class AccountRequestService {
         role: here.role,
         at: now,
         ...(reason ? { reason } : {}),
-        ...(next >= 0 ? { next: stageText(chain[next], headTitleOf(await this.directory.school(c.schoolId))) } : {}),
+        ...(next >= 0 ? { next: stageText(chain[next], terms) } : {}),
       };
       const stage: AccountRequestStage = {
         ...st,
@@ -231,7 +247,7 @@ export class AccountRequestService {
         ...(status === 'approved' ? { outcome: 'Approved' } : status === 'rejected' ? { outcome: `Rejected: ${reason}` } : {}),
         event: { type: 'decided', actor: person(actor), detail: reason, data: { role: here.role, decision: input.decision, round: st.round, step, from: c.status, to: status } },
         outbox: [
-          ...(next >= 0 ? [{ kind: 'approvalRequest' as const, recipient: chain[next].approver!, payload: { round: st.round, step: next } satisfies ApprovalPayload }] : []),
+          ...(next >= 0 ? approvalRequests(chain, st.round, next) : []),
           { kind: 'decisionNotice' as const, recipient: c.submitter, payload: { ...notice } },
         ],
       }, now);
@@ -264,7 +280,7 @@ export class AccountRequestService {
     return rows.sort((a, b) => Number(b.reviewOverdue) - Number(a.reviewOverdue) || a.state.localeCompare(b.state) || a.reviewDate.localeCompare(b.reviewDate));
   }
 
-  /** Hand the account to a new lead (the lead is leaving, seed 003): recorded in the chronology. */
+  /** Hand the account to a new lead (the lead is leaving): recorded in the chronology. */
   async transferLead(actor: Member, caseId: string, to: Member, reason?: string): Promise<CaseRecord> {
     return this.changeRegister(actor, caseId, (reg, now) => {
       if (to.schoolId !== actor.schoolId || !to.roles.includes('staff')) throw new InvalidChangeError('The new lead must be a member of staff of the school.');
@@ -306,20 +322,27 @@ export class AccountRequestService {
   }
 }
 
+/** One approval card for each person who may decide the step (the senior team's step: each member). */
+function approvalRequests(chain: ApprovalStep[], round: number, step: number) {
+  return approversOf(chain[step]).map((recipient) => ({ kind: 'approvalRequest' as const, recipient, payload: { round, step } satisfies ApprovalPayload }));
+}
+
+const SKIPPED_NAMES: Record<ApprovalRole, string> = { head: 'Final', lineManager: 'Line manager', seniorManager: 'Senior manager', slt: 'Senior team' };
+
 /** The chronology's first line names any skipped step, so nobody wonders why a manager never saw it. */
 function skippedDetail(chain: ApprovalStep[]) {
   const skipped = chain.filter((s) => s.state === 'skipped');
   if (!skipped.length) return undefined;
-  return { detail: skipped.map((s) => `${s.role === 'head' ? 'Final' : s.role === 'lineManager' ? 'Line manager' : 'Senior manager'} approval skipped: ${s.skippedBecause}.`).join(' ') };
+  return { detail: skipped.map((s) => `${SKIPPED_NAMES[s.role]} approval skipped: ${s.skippedBecause}.`).join(' ') };
 }
 
 /** The request's status in words: "Awaiting line manager (Rachel Moore)", "Changes requested", "Approved". */
-export function describeStatus(c: CaseRecord, headTitle: string): string {
+export function describeStatus(c: CaseRecord, terms: ChainTerms): string {
   const st = stageOf(c);
-  if (c.status === 'awaitingApproval') return stageText(st.chain[currentStep(st.chain)], headTitle) || STATUS_LABELS[c.status];
+  if (c.status === 'awaitingApproval') return stageText(st.chain[currentStep(st.chain)], terms) || STATUS_LABELS[c.status];
   if (c.status === 'changesRequested' || c.status === 'rejected') {
     const last = st.decisions[st.decisions.length - 1];
-    return last ? `${STATUS_LABELS[c.status]} by ${roleLabel(last.role, headTitle)} (${last.by.name})` : STATUS_LABELS[c.status];
+    return last ? `${STATUS_LABELS[c.status]} by ${roleLabel(last.role, terms)} (${last.by.name})` : STATUS_LABELS[c.status];
   }
   if (c.status === 'approved' && st.register?.closedAt) return 'Approved; account closed';
   return STATUS_LABELS[c.status];

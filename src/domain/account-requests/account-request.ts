@@ -1,12 +1,13 @@
 /**
- * Requests for an official school social-media account (seed 003 "Process for creating new accounts";
- * seed 002 §8 and Appendices A and B): the vocabulary, the checks on the submitted form and the answers as
- * label/value rows. Pure functions, no SDK imports.
+ * Requests for an official school social-media account: the vocabulary, the checks on the submitted form
+ * (with the school's own minimums, account-policy.ts) and the answers as label/value rows. Pure functions,
+ * no SDK imports.
  */
 import type { Member } from '../directory/directory.js';
 import type { PersonRef } from '../cases/types.js';
 import { describeWhen } from '../time.js';
 import { ACCOUNT_PLATFORMS, checkPupilAge, isAccountPlatform, minimumAge, type AccountPlatform } from './minimum-age.js';
+import { NEUTRAL_ACCOUNT_POLICY, type AccountPolicy } from './account-policy.js';
 
 export const GROUPS = {
   pupils: "Pupils of the school",
@@ -31,13 +32,13 @@ export const LONG_LIMIT = 2000;
 export const AGE_MIN = 2;
 export const AGE_MAX = 19;
 
-/** What the requester asks for: every field of the spec and Appendix B. Staff names only; no pupils named. */
+/** What the requester asks for: every field of the spec. Staff names only; no pupils named. */
 export interface AccountRequestAnswers {
   platform: AccountPlatform;
   platformOther?: string;
   accountName: string;
   department?: string;
-  /** The aim and the pedagogical or business reason (policy 8.3). */
+  /** The aim and the pedagogical or business reason. */
   aim: string;
   content: string;
   audience: Group[];
@@ -81,7 +82,11 @@ export interface CheckContext {
   staff: Member[];
   /** Today in the school's time zone, YYYY-MM-DD. */
   today: string;
+  /** The school's own rules (minimum administrators and moderators, minimum age), with their citations. */
+  policy?: AccountPolicy;
 }
+
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five'];
 
 /** Administrators (and moderators) named at most: every approver's card lists them all. */
 export const MAX_NAMED = 10;
@@ -126,6 +131,7 @@ export function checkAccountRequest(raw: Record<string, unknown>, ctx: CheckCont
     return v.filter((g): g is Group => Object.hasOwn(GROUPS, g));
   };
   const staffById = new Map(ctx.staff.map((m) => [m.aadObjectId, m]));
+  const policy = ctx.policy ?? NEUTRAL_ACCOUNT_POLICY;
   const people = (f: 'administrators' | 'moderators', label: string): PersonRef[] => {
     const ids = list(raw[f]);
     const seen = new Set<string>();
@@ -141,7 +147,10 @@ export function checkAccountRequest(raw: Record<string, unknown>, ctx: CheckCont
       }
       seen.add(id);
     }
-    if (seen.size < 2) err(f, `Please name at least two ${label}, so that the account is covered when someone is away (policy A.5.4).`);
+    const least = policy.minimumNamed[f];
+    if (seen.size < least) {
+      err(f, `Please name at least ${COUNT_WORDS[least] ?? least} ${label}, so that the account is covered when someone is away${f === 'administrators' && policy.namedCitation ? ` ${policy.namedCitation}` : ''}.`);
+    }
     if (seen.size > MAX_NAMED) err(f, `Please name at most ${MAX_NAMED} ${label}.`);
     return [...seen].map((id) => ({ aadObjectId: id, name: staffById.get(id)!.name }));
   };
@@ -171,7 +180,7 @@ export function checkAccountRequest(raw: Record<string, unknown>, ctx: CheckCont
     if (pupilAgeFrom !== undefined && pupilAgeTo !== undefined && pupilAgeTo < pupilAgeFrom) err('pupilAgeTo', 'The oldest age must not be below the youngest.');
   }
   if (pupilsInvolved && platform && pupilAgeFrom !== undefined) {
-    const age = checkPupilAge(platform, pupilAgeFrom);
+    const age = checkPupilAge(platform, pupilAgeFrom, policy.ageNote);
     if (!age.ok) err(audience.includes('pupils') ? 'audience' : 'contributors', age.message);
   }
   const otherSchools = text('otherSchools', 'the names of the other schools', SHORT_LIMIT, audience.includes('otherPupils') || contributors.includes('otherPupils'));
@@ -292,7 +301,7 @@ export function describeGroups(groups: Group[], a: Partial<AccountRequestAnswers
 const names = (ps: PersonRef[]) => ps.map((p) => p.name).join(', ');
 const ukDate = (d: string) => (DATE.test(d) ? describeWhen(d) : d);
 
-/** The answers as label/value rows (summary card, approval card), in the order of Appendix B. */
+/** The answers as label/value rows (summary card, approval card), in the order of the form. */
 export function accountRequestFacts(a: AccountRequestAnswers): Array<{ title: string; value: string }> {
   const min = minimumAge(a.platform);
   return [

@@ -1,6 +1,7 @@
 /**
- * Platforms a school account may be requested on, and the minimum age their terms set (seed 002 §8.3 and
- * A.2.5: "comply with the site owner's minimum age requirements (this is often set at 13 years)"). Pure data.
+ * Platforms a school account may be requested on, and the minimum age their own terms set. Pure data. Every
+ * school is held to the platform's minimum (the platform's terms, not a school's rule); a school whose policy
+ * says so too has its clause shown beside it (account-policy.ts).
  * Keys are the platform keys the incident flow uses too, so the Cases tab's category filter knows them.
  */
 export const ACCOUNT_PLATFORMS = {
@@ -43,16 +44,16 @@ export function minimumAge(platform: string): number | undefined {
 export type AgeCheck = { ok: true; minimumAge?: number } | { ok: false; minimumAge: number; message: string };
 
 /**
- * Whether pupils as young as `youngest` may be on the platform. A school account must not draw pupils under
- * the platform's minimum age onto it (seed 002 §8.3).
+ * Whether pupils as young as `youngest` may be on the platform: a school account must not draw pupils under
+ * the platform's own minimum age onto it. `policyNote`: the school's own clause saying so, quoted, if it has one.
  */
-export function checkPupilAge(platform: string, youngest: number): AgeCheck {
+export function checkPupilAge(platform: string, youngest: number, policyNote = ''): AgeCheck {
   const min = minimumAge(platform);
   if (min === undefined || youngest >= min) return { ok: true, minimumAge: min };
   const name = isAccountPlatform(platform) ? ACCOUNT_PLATFORMS[platform] : platform;
   return {
     ok: false,
     minimumAge: min,
-    message: `${name} is for people aged ${min} and over, and this audience includes pupils aged ${youngest}. The policy does not allow a school account that breaks the platform's minimum age (policy 8.3).`,
+    message: `${name} is for people aged ${min} and over (its own terms), and this audience includes pupils aged ${youngest}.${policyNote ? ` ${policyNote}` : ''}`,
   };
 }

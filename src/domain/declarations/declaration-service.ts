@@ -63,7 +63,7 @@ export const stageOf = (c: CaseRecord): DeclarationStage => (c.stage ?? {}) as D
 export const answersOf = (c: CaseRecord) => c.answers as unknown as DeclarationAnswers;
 
 /**
- * Family relationship declarations (seed 001 §6.7–6.9): declare, acknowledge or ask to discuss, withdraw,
+ * Family relationship declarations: declare, acknowledge or ask to discuss, withdraw,
  * and the register. Every change is one atomic write with its chronology event and the messages it owes.
  */
 export class DeclarationService {

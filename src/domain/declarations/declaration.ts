@@ -1,6 +1,7 @@
 /**
- * Family relationship declarations (seed 001 §6.7–6.9): the vocabulary, the checks on a submitted form,
- * who acknowledges, and duplicate detection. Pure functions, no SDK imports.
+ * Family relationship declarations: the vocabulary, the checks on a submitted form, who acknowledges, and
+ * duplicate detection. What the school's own policy says about them is in declaration-policy.ts. Pure
+ * functions, no SDK imports.
  */
 import { isChair, isHead, personRef, type Member } from '../directory/directory.js';
 import type { Recipient } from '../cases/recipients.js';
@@ -52,11 +53,6 @@ export interface DeclarationAnswers {
   /** The staff member ticked the declaration. */
   confirmed: true;
 }
-
-/** The declaration the staff member confirms (shown on the form and the summary, stored with the case). */
-export const DECLARATION_TEXT = (headTitle: string) =>
-  `I confirm that this information is true and complete. I understand that social-media contact with this pupil is only ` +
-  `allowed once the ${headTitle} has acknowledged this relationship, and that I must follow the agreed protocols (policy 6.7–6.9).`;
 
 export type FormCheck = { ok: true; answers: DeclarationAnswers } | { ok: false; errors: string[] };
 

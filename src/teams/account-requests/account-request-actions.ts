@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { AppServices } from '../../services.js';
-import { headTitleOf, type Member } from '../../domain/directory/directory.js';
+import type { Member } from '../../domain/directory/directory.js';
+import { accountPolicyOf, type AccountPolicy } from '../../domain/account-requests/account-policy.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
 import type { CaseRecord, CaseSummary } from '../../domain/cases/types.js';
 import {
@@ -12,7 +13,7 @@ import {
   type Decision,
 } from '../../domain/account-requests/account-request-service.js';
 import { accountRequestFacts } from '../../domain/account-requests/account-request.js';
-import { currentStep, roleLabel, type ApprovalRole, type ApprovalStep } from '../../domain/account-requests/approval-chain.js';
+import { currentStep, roleLabel, type ApprovalRole, type ApprovalStep, type ChainTerms } from '../../domain/account-requests/approval-chain.js';
 import { caseLink, type FlowRenderer } from '../outbox-renderer.js';
 import { shortTime } from '../../domain/time.js';
 import { ACCOUNT_VERBS, buildAccountNoticeCard, buildApprovalCard, type AccountActionData } from './account-request-cards.js';
@@ -20,7 +21,13 @@ import type { CardAttachment } from '../card.js';
 import { actionData, actorFor, cardError, cardResponse } from '../card-actions.js';
 import type { InvokeHandler, SearchHandler } from '../bot.js';
 
-type Deps = Pick<AppServices, 'accountRequests' | 'caseRepo' | 'directory' | 'config' | 'refs' | 'log'>;
+type Deps = Pick<AppServices, 'accountRequests' | 'caseRepo' | 'directory' | 'policies' | 'config' | 'refs' | 'log'>;
+
+/** The school's rules for accounts, in its own words and clauses. */
+const accountPolicy = async (deps: Pick<Deps, 'policies'>, schoolId: string): Promise<AccountPolicy> => accountPolicyOf(await deps.policies.forSchool(schoolId));
+
+/** Teams refreshes a card automatically for at most 60 users. */
+const MAX_REFRESH_USERS = 60;
 
 /** The people picker's dataset: the school's staff. */
 export const staffDataset = (schoolId: string) => `staff.${schoolId}`;
@@ -32,33 +39,39 @@ function approvalData(ctx: TurnContext): AccountActionData | undefined {
   return actionData(ctx, (d) => {
     const round = Number(d.round);
     const step = Number(d.step);
-    if (!Number.isInteger(round) || round < 1 || round > 1000 || !Number.isInteger(step) || step < 0 || step > 2) return undefined;
+    if (!Number.isInteger(round) || round < 1 || round > 1000 || !Number.isInteger(step) || step < 0 || step > 3) return undefined;
     return { round, step, reason: typeof d.reason === 'string' ? d.reason : undefined };
   });
 }
 
-/** What each approver signs for, in the words of the Appendix B form. */
-function statement(role: ApprovalRole, headTitle: string): string {
-  if (role === 'lineManager') return 'As line manager: "I approve the aims and content of the proposed site."';
-  if (role === 'seniorManager') return 'As senior manager: "I approve the aims and content of the proposed site and the use of school brand and logo."';
-  return `As ${headTitle.toLowerCase()}, yours is the final approval; the account may be created once you approve.`;
+/** What this approver is asked, for their step of the chain. */
+function statement(chain: ApprovalStep[], step: number, terms: ChainTerms): string {
+  const s = chain[step];
+  const last = chain.slice(step + 1).every((x) => x.state === 'skipped');
+  const as = s ? `As ${s.role === 'slt' ? `a member of the ${roleLabel(s.role, terms)}` : roleLabel(s.role, terms)}` : 'As approver';
+  const who = s?.approvers ? ' Any one member may decide; the first decision stands.' : '';
+  return last ? `${as}, yours is the final approval: the account may be created once you approve.${who}` : `${as}, you are asked to approve the request before it goes on to the next approver.${who}`;
 }
 
-function chainRows(chain: ApprovalStep[], current: number, headTitle: string) {
+/** The names in the senior team's step, shortened so the card stays small. */
+const someNames = (ps: Array<{ name: string }>) => (ps.length <= 4 ? ps.map((p) => p.name).join(', ') : `${ps.slice(0, 4).map((p) => p.name).join(', ')} and ${ps.length - 4} more`);
+
+export function chainRows(chain: ApprovalStep[], current: number, terms: ChainTerms) {
   return chain.map((s, i) => ({
-    title: capitalise(roleLabel(s.role, headTitle)),
+    title: capitalise(roleLabel(s.role, terms)),
     value:
       s.state === 'approved'
         ? `${s.approver?.name}: approved${s.decidedAt ? ` ${shortTime(s.decidedAt)}` : ''}`
         : s.state === 'skipped'
           ? `Skipped (${s.skippedBecause})`
-          : `${s.approver?.name}${i === current ? ': waiting' : ''}`,
+          : `${s.approvers ? `Any one of ${someNames(s.approvers)}` : s.approver?.name}${i === current ? ': waiting' : ''}`,
   }));
 }
 
 /** The approval card as the request now stands, for the approver of `round`/`step` (sending, refreshing, the invoke response). */
-export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directory'>, c: CaseRecord, p: ApprovalPayload): Promise<CardAttachment> {
-  const headTitle = headTitleOf(await deps.directory.school(c.schoolId));
+export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'policies'>, c: CaseRecord, p: ApprovalPayload): Promise<CardAttachment> {
+  const policy = await accountPolicy(deps, c.schoolId);
+  const terms = policy.terms;
   const st = stageOf(c);
   const chain = st.chain;
   const now = currentStep(chain);
@@ -72,9 +85,11 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
   }
   if (!pending) {
     if (st.round > p.round) parts.push('The request has since been changed and resubmitted; a new card has been sent.');
-    else parts.push(`Now: ${describeStatus(c, headTitle)}.`);
+    else parts.push(`Now: ${describeStatus(c, terms)}.`);
   }
-  const ref = mine?.approver ? await deps.refs.findByAad(mine.approver.aadObjectId) : undefined;
+  // Everyone who may decide (or decided) this step sees their copy refresh.
+  const deciders = [...(mine?.approver ? [mine.approver] : []), ...(mine?.approvers ?? [])].filter((x, i, a) => a.findIndex((y) => y.aadObjectId === x.aadObjectId) === i);
+  const refs = await Promise.all(deciders.slice(0, MAX_REFRESH_USERS).map((x) => deps.refs.findByAad(x.aadObjectId)));
   return buildApprovalCard({
     caseId: c.id,
     schoolId: c.schoolId,
@@ -83,19 +98,20 @@ export async function approvalCard(deps: Pick<Deps, 'config' | 'refs' | 'directo
     reference: c.reference,
     requesterName: c.submitter.name,
     submittedAt: shortTime(c.createdAt),
-    statement: statement(mine?.role ?? 'head', headTitle),
+    statement: statement(chain, p.step, terms),
     facts: accountRequestFacts(answersOf(c)),
-    chain: chainRows(chain, now, headTitle),
+    chain: chainRows(chain, now, terms),
+    policyLines: [policy.approvalNote, ...policy.duties].filter(Boolean),
     state: pending ? 'pending' : 'done',
     stateText: parts.join(' '),
     caseUrl: caseLink(deps.config, c.id),
-    refreshUserIds: ref ? [ref.userId] : [],
+    refreshUserIds: refs.flatMap((r) => (r ? [r.userId] : [])),
   });
 }
 
-async function decisionNotice(deps: Pick<Deps, 'directory'>, c: CaseRecord, p: AccountDecisionPayload): Promise<CardAttachment> {
-  const headTitle = headTitleOf(await deps.directory.school(c.schoolId));
-  const who = `${p.by} (${roleLabel(p.role, headTitle)})`;
+async function decisionNotice(deps: Pick<Deps, 'policies'>, c: CaseRecord, p: AccountDecisionPayload): Promise<CardAttachment> {
+  const policy = await accountPolicy(deps, c.schoolId);
+  const who = `${p.by} (${roleLabel(p.role, policy.terms)})`;
   const when = shortTime(p.at);
   const name = answersOf(c).accountName ?? '';
   const base = { reference: c.reference, reason: '' };
@@ -110,7 +126,7 @@ async function decisionNotice(deps: Pick<Deps, 'directory'>, c: CaseRecord, p: A
       return buildAccountNoticeCard({
         ...base,
         title: `Request ${c.reference} approved`,
-        text: `${who} gave the final approval for "${name}" on ${when}. It is on the school's register of accounts: you may now create it. Store the login details securely, and make sure every administrator and moderator has read the policy.`,
+        text: `${who} gave the final approval for "${name}" on ${when}. It is on the school's register of accounts: you may now create it.${policy.duties.length ? ` ${policy.duties.join(' ')}` : ''}`,
       });
     case 'rejected':
       return buildAccountNoticeCard({ ...base, title: `Request ${c.reference} rejected`, text: `${who} rejected your request for "${name}" on ${when}.`, reason: p.reason ? `Reason: ${p.reason}` : '' });
@@ -118,7 +134,7 @@ async function decisionNotice(deps: Pick<Deps, 'directory'>, c: CaseRecord, p: A
       return buildAccountNoticeCard({
         ...base,
         title: `Request ${c.reference}: changes asked for`,
-        text: `${who} asks for changes to your request for "${name}" before deciding (${when}). Edit it and resubmit: it then goes to your line manager again.`,
+        text: `${who} asks for changes to your request for "${name}" before deciding (${when}). Edit it and resubmit: it then goes through the approvals again from the start.`,
         reason: p.reason ? `Changes wanted: ${p.reason}` : '',
         resubmit: { verb: 'menu', choice: 'requestAccount', caseId: c.id },
       });
@@ -126,11 +142,11 @@ async function decisionNotice(deps: Pick<Deps, 'directory'>, c: CaseRecord, p: A
 }
 
 /** "Awaiting line manager (Rachel Moore)" for "my submissions" (account requests only). */
-export const accountStatusFor = (deps: Pick<AppServices, 'caseRepo' | 'directory'>) => async (m: Member, s: CaseSummary): Promise<string | undefined> => {
+export const accountStatusFor = (deps: Pick<AppServices, 'caseRepo' | 'policies'>) => async (m: Member, s: CaseSummary): Promise<string | undefined> => {
   if (s.kind !== 'accountRequest') return undefined;
   const d = await deps.caseRepo.get(m.schoolId, s.id);
   if (!d || d.case.submitter.aadObjectId !== m.aadObjectId) return undefined;
-  return describeStatus(d.case, headTitleOf(await deps.directory.school(m.schoolId)));
+  return describeStatus(d.case, (await accountPolicy(deps, m.schoolId)).terms);
 };
 
 /** How a colleague is shown in a people picker (its static choices and its search results alike). */
@@ -156,7 +172,7 @@ export function staffSearchHandler(deps: Pick<Deps, 'directory'>): SearchHandler
 }
 
 /** What the account-request flow sends: the approval card (each approver in turn) and the requester's notices. */
-export function accountRequestRenderers(deps: Pick<Deps, 'config' | 'refs' | 'directory'>): FlowRenderer[] {
+export function accountRequestRenderers(deps: Pick<Deps, 'config' | 'refs' | 'policies'>): FlowRenderer[] {
   return [
     { kind: 'approvalRequest', caseKind: 'accountRequest', render: async (i, c) => ({ card: await approvalCard(deps, c, i.payload as unknown as ApprovalPayload) }) },
     { kind: 'decisionNotice', caseKind: 'accountRequest', render: async (i, c) => ({ card: await decisionNotice(deps, c, i.payload as unknown as AccountDecisionPayload) }) },
@@ -192,7 +208,8 @@ export function accountRequestInvokeHandlers(deps: Deps): Record<string, InvokeH
     const d = actor && (await deps.caseRepo.get(data.schoolId, data.caseId));
     // Only an approver of that step (now, or when the card was sent) sees it refreshed.
     const st = d && d.case.kind === 'accountRequest' ? stageOf(d.case) : undefined;
-    const theirs = st && (st.chain[data.step]?.approver?.aadObjectId === actor!.aadObjectId || st.decisions.some((x) => x.step === data.step && x.by.aadObjectId === actor!.aadObjectId));
+    const step = st?.chain[data.step];
+    const theirs = st && (step?.approver?.aadObjectId === actor!.aadObjectId || (step?.approvers ?? []).some((x) => x.aadObjectId === actor!.aadObjectId) || st.decisions.some((x) => x.step === data.step && x.by.aadObjectId === actor!.aadObjectId));
     if (!d || !theirs) return cardError('You cannot see this request.');
     return cardResponse(await approvalCard(deps, d.case, data));
   };

@@ -94,13 +94,19 @@ export interface AccountFormData {
   /** Data.Query dataset for the people picker: "staff.<schoolId>". */
   staffDataset: string;
   today: string;
+  /** Who must be named, with the school's own clause where it has one. */
+  peopleNote: string;
+  /** "Your line manager", "(the first to approve)" where the school's chain starts with them. */
+  lineManagerLabel: string;
+  /** Review and exit planning, with the school's own clause where it has one. */
+  datesNote: string;
   /** The form's values so far, as the inputs submit them. */
   [field: string]: unknown;
 }
 
 const aboutTemplate = cardShell(
   [
-    ...heading('Request a school social-media account (${progress})', 'The business case the leadership team considers (policy 8 and Appendix B). Nothing is sent until you confirm.'),
+    ...heading('Request a school social-media account (${progress})', 'The business case for the people who approve it. Nothing is sent until you confirm.'),
     choice('platform', 'Platform', 'platformChoices', { style: 'compact', isRequired: true, errorMessage: 'Please choose the platform.' }),
     text('platformOther', 'If "Other": which platform or site?', { maxLength: 200 }),
     text('accountName', 'Proposed name of the account', { maxLength: 200, isRequired: true, errorMessage: 'Please give the proposed name.' }),
@@ -127,13 +133,13 @@ const aboutTemplate = cardShell(
 
 const peopleTemplate = cardShell(
   [
-    ...heading('Who runs it (${progress})', 'Administrators and moderators must be staff of the school: at least two of each, so that the account is covered during absences (policy A.5.4).'),
+    ...heading('Who runs it (${progress})', '${peopleNote}'),
     staffPicker('administrators', 'Administrators (at least two)', true),
     staffPicker('moderators', 'Moderators (at least two)', true),
     text('vetting', 'Who will vet external contributors?', { maxLength: 200, isRequired: true, errorMessage: 'Please say who will vet contributors.' }),
     choice('host', 'Who will host the account?', 'hostChoices', { style: 'expanded', isRequired: true, errorMessage: 'Please choose one.' }),
     text('hostName', 'If a third party: the host (for example Meta, Google)', { maxLength: 200 }),
-    staffPicker('lineManager', 'Your line manager (the first to approve)', false),
+    staffPicker('lineManager', '${lineManagerLabel}', false),
     long('consent', 'If pupils contribute: how will you inform parents or carers and obtain consent?'),
     long('security', 'Security measures to keep unwanted or unsuitable people from contributing or joining', { isRequired: true, errorMessage: 'Please describe the security measures.' }),
   ],
@@ -142,7 +148,7 @@ const peopleTemplate = cardShell(
 
 const datesTemplate = cardShell(
   [
-    ...heading('Dates and review (${progress})', 'A site must not be neglected: plan from the outset how long it will last and how you will judge it (policy A.1.6–A.1.7).'),
+    ...heading('Dates and review (${progress})', '${datesNote}'),
     field({ type: 'Input.Date', id: 'goLive', label: 'Proposed go-live date', value: '${goLive}', min: '${today}', isRequired: true, errorMessage: 'Please give the go-live date.' }),
     field({ type: 'Input.Date', id: 'reviewDate', label: 'Planned review or closure date', value: '${reviewDate}', min: '${today}', isRequired: true, errorMessage: 'Please give the review date.' }),
     long('exitStrategy', 'Exit strategy (what happens to the account at the end)', { isRequired: true, errorMessage: 'Please give the exit strategy.' }),
@@ -164,6 +170,8 @@ export interface AccountSummaryData {
   facts: Array<{ title: string; value: string }>;
   /** Who will approve, in order ("Line manager: Rachel Moore"). */
   chain: Array<{ title: string; value: string }>;
+  /** The school's own clauses on approval, review and monitoring, quoted; empty where its policy is silent. */
+  policyLines: string[];
   resubmitting: boolean;
 }
 
@@ -171,9 +179,10 @@ const summaryTemplate = cardShell(
   [
     { type: 'TextBlock', text: 'Check your request', weight: 'Bolder', size: 'Medium', wrap: true },
     { type: 'FactSet', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
-    { type: 'TextBlock', text: 'Who approves it, in order (policy Appendix B)', weight: 'Bolder', wrap: true, separator: true },
+    { type: 'TextBlock', text: 'Who approves it, in order', weight: 'Bolder', wrap: true, separator: true },
     { type: 'FactSet', facts: [{ $data: '${chain}', title: '${title}', value: '${value}' }] },
-    { type: 'TextBlock', text: 'Do not create the account until it is approved. Everyone running it must have read the policy and had the training.', wrap: true, isSubtle: true, size: 'Small' },
+    { $data: '${policyLines}', type: 'TextBlock', text: '${$data}', wrap: true, isSubtle: true, size: 'Small' },
+    { type: 'TextBlock', text: 'Do not create the account until it is approved.', wrap: true, isSubtle: true, size: 'Small' },
   ],
   [
     { type: 'Action.Submit', title: '${if(resubmitting, "Resubmit", "Confirm")}', style: 'positive', data: { verb: 'requestAccount', step: 'summary', action: 'confirm' } },
@@ -215,6 +224,8 @@ export interface ApprovalCardData extends Omit<AccountActionData, 'reason'> {
   statement: string;
   facts: Array<{ title: string; value: string }>;
   chain: Array<{ title: string; value: string }>;
+  /** The school's own clauses on approval, review and monitoring, quoted. */
+  policyLines: string[];
   state: 'pending' | 'done';
   /** After a decision: "✅ You approved this on …", "Rejected by … : …", "Now awaiting …". */
   stateText: string;
@@ -230,6 +241,7 @@ const approvalBody = [
   { type: 'FactSet', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
   { type: 'TextBlock', text: 'Approvals', weight: 'Bolder', wrap: true, separator: true },
   { type: 'FactSet', facts: [{ $data: '${chain}', title: '${title}', value: '${value}' }] },
+  { $data: '${policyLines}', type: 'TextBlock', text: '${$data}', wrap: true, isSubtle: true, size: 'Small' },
   { type: 'TextBlock', $when: '${stateText != ""}', text: '${stateText}', wrap: true, weight: 'Bolder' },
 ];
 const refresh = { action: { type: 'Action.Execute', verb: ACCOUNT_VERBS.refresh, data: actionData }, userIds: '${refreshUserIds}' };

@@ -26,7 +26,9 @@ import {
 } from '../../domain/account-requests/account-request.js';
 import { ACCOUNT_PLATFORMS } from '../../domain/account-requests/minimum-age.js';
 import { londonDate } from '../../domain/time.js';
-import { currentStep, roleLabel, stageText, type ApprovalStep } from '../../domain/account-requests/approval-chain.js';
+import { currentStep, stageText } from '../../domain/account-requests/approval-chain.js';
+import { accountPolicyOf, type AccountPolicy } from '../../domain/account-requests/account-policy.js';
+import type { PolicyService } from '../../domain/policy/policy-service.js';
 import { answersOf, stageOf, type AccountRequestService } from '../../domain/account-requests/account-request-service.js';
 import {
   buildAccountFormCard,
@@ -36,7 +38,7 @@ import {
   type RequestAccountSubmit,
   type RequestStep,
 } from './account-request-cards.js';
-import { staffDataset, staffTitle } from './account-request-actions.js';
+import { chainRows, staffDataset, staffTitle } from './account-request-actions.js';
 import { pickerSuggestions } from '../../domain/account-requests/people-suggestions.js';
 import { normaliseText } from '../commands.js';
 import { FlowDialog, type FlowState } from '../flow-dialog.js';
@@ -46,6 +48,8 @@ export const REQUEST_ACCOUNT_DIALOG = 'requestAccount';
 
 export interface RequestAccountDeps {
   requests: Pick<AccountRequestService, 'submit' | 'resubmit' | 'forRequester' | 'previewChain'>;
+  /** The requester's school's own policy: its approvers, minimums and clauses. */
+  policies: Pick<PolicyService, 'of'>;
   /** Everyone in the school's directory (the pickers list its staff). */
   members: (schoolId: string) => Promise<Member[]>;
   clock: Clock;
@@ -72,10 +76,12 @@ const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 const isFormPage = (s: RequestStep): s is FormPage => s !== 'summary';
 
 /**
- * Request an official school social-media account (spec flow 2; seed 003, seed 002 §8 and Appendix B):
- * the business case on three cards (a teacher fills it in once, on a laptop, and wants to see it whole),
- * each problem shown under its field, a summary naming who will approve, then the case is saved and the
- * first approver gets their card. "Edit and resubmit" on an approver's request for changes reopens it.
+ * Request an official school social-media account (spec flow 2): the business case on three cards (a
+ * teacher fills it in once, on a laptop, and wants to see it whole), each problem shown under its field, a
+ * summary naming who will approve, in the order the school's own policy sets, then the case is saved and the
+ * first approver gets their card. Minimums, the minimum age and the review and monitoring duties are checked
+ * and shown with the school's own clauses (account-policy.ts), and without any where its policy is silent.
+ * "Edit and resubmit" on an approver's request for changes reopens it.
  */
 export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> {
   protected override readonly unfinishedName = 'account request';
@@ -114,8 +120,16 @@ export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> 
     await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card.content)] });
   }
 
+  /** The requester's school's rules for accounts. */
+  private policy(ctx: TurnContext): AccountPolicy {
+    return accountPolicyOf(this.deps.policies.of(getActor(ctx).school));
+  }
+
   private async formCard(ctx: TurnContext, s: RequestState, page: FormPage) {
     const actor = getActor(ctx);
+    const policy = this.policy(ctx);
+    const n = policy.minimumNamed;
+    const least = n.administrators === n.moderators ? `at least ${n.administrators} of each` : `at least ${n.administrators} administrators and ${n.moderators} moderators`;
     const staff = schoolStaff(await this.deps.members(actor.school.id));
     const chosen = (['administrators', 'moderators', 'lineManager'] as const).flatMap((f) => (s.form[f] ?? '').split(',').slice(0, MAX_NAMED));
     const values: Record<string, unknown> = {};
@@ -136,13 +150,22 @@ export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> 
       staffChoices: pickerSuggestions(staff, actor.member, chosen).map((m) => ({ value: m.aadObjectId, title: staffTitle(m) })),
       staffDataset: staffDataset(actor.school.id),
       today: londonDate(this.deps.clock()),
+      peopleNote: `Administrators and moderators must be staff of the school: ${least}, so that the account is covered during absences.${policy.namedCitation ? ` ${policy.namedCitation}` : ''}`,
+      lineManagerLabel: policy.chain[0] === 'lineManager' ? 'Your line manager (the first to approve)' : 'Your line manager',
+      datesNote: 'Plan from the outset how long the account will last and how you will judge it.',
     });
   }
 
   private async summaryCard(ctx: TurnContext, s: RequestState) {
     const actor = getActor(ctx);
     const chain = await this.deps.requests.previewChain(actor.member, s.answers!.lineManager);
-    return buildAccountSummaryCard({ facts: accountRequestFacts(s.answers!), chain: chainRows(chain, actor.school.headTitle), resubmitting: !!s.resubmit });
+    const policy = this.policy(ctx);
+    return buildAccountSummaryCard({
+      facts: accountRequestFacts(s.answers!),
+      chain: chainRows(chain, -1, policy.terms),
+      policyLines: [policy.approvalNote, ...policy.duties].filter(Boolean),
+      resubmitting: !!s.resubmit,
+    });
   }
 
   // ---- answering ----
@@ -163,7 +186,7 @@ export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> 
       s.form[f] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
     }
     const actor = getActor(ctx);
-    const checked = checkAccountRequest(s.form, { staff: schoolStaff(await this.deps.members(actor.school.id)), today: londonDate(this.deps.clock()) });
+    const checked = checkAccountRequest(s.form, { staff: schoolStaff(await this.deps.members(actor.school.id)), today: londonDate(this.deps.clock()), policy: this.policy(ctx) });
     const errors = checked.ok ? {} : errorsUpTo(checked.errors, page);
     if (Object.keys(errors).length) {
       s.errors = errors;
@@ -213,18 +236,18 @@ export class RequestAccountDialog extends FlowDialog<RequestStep, RequestState> 
     const card = buildAccountSentCard({
       title: s.resubmit ? 'Request resubmitted' : 'Request sent',
       reference: c.reference,
-      whoIsAsked: first ? `${capitalise(stageText(first, actor.school.headTitle).replace(/^Awaiting /, 'Your '))} has been asked to approve it first.` : '',
+      whoIsAsked: first ? whoIsAsked(first, this.policy(ctx)) : '',
     });
     await ctx.sendActivity({ text: `${s.resubmit ? 'Request resubmitted' : 'Request sent'}. Your reference is ${c.reference}.`, attachments: [CardFactory.adaptiveCard(card.content)] });
     return dc.endDialog({ reference: c.reference, caseId: c.id });
   }
 }
 
-function chainRows(chain: ApprovalStep[], headTitle: string) {
-  return chain.map((st) => ({
-    title: capitalise(roleLabel(st.role, headTitle)),
-    value: st.state === 'skipped' ? `Skipped (${st.skippedBecause})` : (st.approver?.name ?? ''),
-  }));
+/** "Your line manager (Rachel Moore) has been asked to approve it first."; the senior team: "The SLT (any one member) …". */
+function whoIsAsked(first: Parameters<typeof stageText>[0], policy: AccountPolicy): string {
+  const who = stageText(first, policy.terms).replace(/^Awaiting /, '');
+  const lead = first!.role === 'lineManager' ? `Your ${who}` : `The ${who}`;
+  return `${capitalise(lead)} has been asked to approve it${policy.chain.length > 1 ? ' first' : ''}.`;
 }
 
 function lastReason(c: CaseRecord): string {
@@ -233,9 +256,10 @@ function lastReason(c: CaseRecord): string {
 }
 
 /** The dialog as the app builds it (src/teams/flows.ts). */
-export function createRequestAccountDialog(services: Pick<AppServices, 'accountRequests' | 'directory' | 'clock' | 'log'>): RequestAccountDialog {
+export function createRequestAccountDialog(services: Pick<AppServices, 'accountRequests' | 'directory' | 'policies' | 'clock' | 'log'>): RequestAccountDialog {
   return new RequestAccountDialog({
     requests: services.accountRequests,
+    policies: services.policies,
     members: (schoolId) => services.directory.members(schoolId),
     clock: services.clock,
     log: services.log,

@@ -1,5 +1,7 @@
 import type { AppServices } from '../../services.js';
-import { headTitleOf, type Member } from '../../domain/directory/directory.js';
+import type { Member } from '../../domain/directory/directory.js';
+import { declarationWording } from '../../domain/declarations/declaration-policy.js';
+import type { SchoolPolicy } from '../../domain/policy/school-policy.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/case-service.js';
 import type { CaseRecord } from '../../domain/cases/types.js';
 import { STATUS_LABELS } from '../../domain/cases/types.js';
@@ -21,14 +23,14 @@ import type { TurnContext } from 'botbuilder';
 import { actionData, actorFor, cardError, cardResponse } from '../card-actions.js';
 import type { InvokeHandler } from '../bot.js';
 
-type Deps = Pick<AppServices, 'declarations' | 'caseRepo' | 'directory' | 'config' | 'log'>;
+type Deps = Pick<AppServices, 'declarations' | 'caseRepo' | 'directory' | 'policies' | 'config' | 'log'>;
 
 /** The declaration card's data: the case, and the note and confirmation it may carry. */
 const declarationData = (ctx: TurnContext): DeclarationActionData | undefined =>
   actionData(ctx, (d) => ({ note: typeof d.note === 'string' ? d.note : undefined, confirm: d.confirm === 'yes' ? ('yes' as const) : undefined }));
 
 /** The acknowledgement card as the declaration now stands (for sending and for the invoke response). */
-export function acknowledgementCard(config: Deps['config'], c: CaseRecord, headTitle: string): CardAttachment {
+export function acknowledgementCard(config: Deps['config'], c: CaseRecord, policy: SchoolPolicy): CardAttachment {
   const st = stageOf(c);
   const state: AcknowledgementCardData['state'] =
     c.status === 'acknowledged' ? 'acknowledged' : c.status === 'withdrawn' ? 'withdrawn' : c.status === 'discussionRequested' ? 'discussionRequested' : 'pending';
@@ -47,9 +49,7 @@ export function acknowledgementCard(config: Deps['config'], c: CaseRecord, headT
     declarerName: c.submitter.name,
     declaredAt: shortTime(c.createdAt),
     facts: [{ title: 'Reference', value: c.reference }, ...declarationFacts(answersOf(c))],
-    policyNote: c.routing.aboutHead
-      ? `This is the ${headTitle}'s own declaration, so it comes to the chair of governors to acknowledge. Policy 6.7–6.9: contact is allowed only once the relationship has been identified and acknowledged.`
-      : `Policy 6.7–6.9: social-media contact with a pupil who is family is allowed only once the relationship has been identified to and acknowledged by the ${headTitle}.`,
+    policyNote: declarationWording(policy, { aboutHead: c.routing.aboutHead }).acknowledgerNote,
     state,
     stateText,
     note: state === 'acknowledged' ? (st.acknowledgementNote ?? '') : state === 'discussionRequested' ? (st.discussionMessage ?? '') : '',
@@ -57,14 +57,15 @@ export function acknowledgementCard(config: Deps['config'], c: CaseRecord, headT
   });
 }
 
-function decisionNotice(c: CaseRecord, p: DecisionPayload): CardAttachment {
+function decisionNotice(c: CaseRecord, p: DecisionPayload, policy: SchoolPolicy): CardAttachment {
   const ack = p.decision === 'acknowledged';
+  const w = declarationWording(policy);
   return buildDecisionNoticeCard({
     title: ack ? `Declaration ${c.reference} acknowledged` : `Declaration ${c.reference}: a conversation first`,
     reference: c.reference,
     text: ack
-      ? `${p.by} acknowledged your family relationship declaration on ${shortTime(p.at)}. It is on the school's register of family relationships; follow the agreed protocols.`
-      : `${p.by} would like to discuss your family relationship declaration with you before acknowledging it. Until then, please do not have contact with the pupil on social media.`,
+      ? `${p.by} acknowledged your family relationship declaration on ${shortTime(p.at)}. ${w.acknowledgedText}`
+      : `${p.by} would like to discuss your family relationship declaration with you before acknowledging it. ${w.discussionText}`.trim(),
     note: p.note ? (ack ? `Note of the discussion: ${p.note}` : `Message: ${p.note}`) : '',
   });
 }
@@ -81,11 +82,10 @@ export async function myDeclarationsCard(svc: DeclarationService, m: Member, mes
 }
 
 /** What the declaration flow sends: the acknowledgement request (head or chair) and the decision notice (the declarer). */
-export function declarationRenderers(deps: Pick<AppServices, 'config' | 'directory'>): FlowRenderer[] {
-  const headTitle = async (schoolId: string) => headTitleOf(await deps.directory.school(schoolId));
+export function declarationRenderers(deps: Pick<AppServices, 'config' | 'policies'>): FlowRenderer[] {
   return [
-    { kind: 'acknowledgementRequest', caseKind: 'familyDeclaration', render: async (_i, c) => ({ card: acknowledgementCard(deps.config, c, await headTitle(c.schoolId)) }) },
-    { kind: 'decisionNotice', caseKind: 'familyDeclaration', render: (i, c) => ({ card: decisionNotice(c, i.payload as unknown as DecisionPayload) }) },
+    { kind: 'acknowledgementRequest', caseKind: 'familyDeclaration', render: async (_i, c) => ({ card: acknowledgementCard(deps.config, c, await deps.policies.forSchool(c.schoolId)) }) },
+    { kind: 'decisionNotice', caseKind: 'familyDeclaration', render: async (i, c) => ({ card: decisionNotice(c, i.payload as unknown as DecisionPayload, await deps.policies.forSchool(c.schoolId)) }) },
   ];
 }
 
@@ -95,19 +95,20 @@ export function declarationRenderers(deps: Pick<AppServices, 'config' | 'directo
  */
 export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
   const svc = deps.declarations;
-  const headTitle = async (schoolId: string) => headTitleOf(await deps.directory.school(schoolId));
+  const policy = (schoolId: string) => deps.policies.forSchool(schoolId);
 
   /** Run a decision; coded errors become Adaptive Card error responses (never a thrown exception). */
   const decide = (run: (actor: Member, d: DeclarationActionData) => Promise<CaseRecord>): InvokeHandler => async (ctx) => {
     const data = declarationData(ctx);
     if (!data) return cardError('This card is out of date or damaged. Please open the case in the Cases tab.');
     const actor = await actorFor(deps.directory, ctx, data.schoolId);
-    const refused = 'Only the headteacher (or the chair of governors, for the headteacher\'s own declaration) can acknowledge this declaration.';
+    const { headTitle, chairTitle } = (await policy(data.schoolId)).terms;
+    const refused = `Only the ${headTitle} (or the ${chairTitle ?? 'chair of governors'}, for the ${headTitle}'s own declaration) can acknowledge this declaration.`;
     if (!actor) return cardError(refused);
     try {
       const c = await run(actor, data);
       deps.log.info({ caseId: c.id, status: c.status }, 'declaration decision');
-      return cardResponse(acknowledgementCard(deps.config, c, await headTitle(c.schoolId)));
+      return cardResponse(acknowledgementCard(deps.config, c, await policy(c.schoolId)));
     } catch (e) {
       if (e instanceof NotAllowedError) return cardError(refused);
       if (e instanceof CaseNotFoundError) return cardError('That declaration could not be found.');
@@ -128,7 +129,8 @@ export function declarationInvokeHandlers(deps: Deps): Record<string, InvokeHand
       if (data.confirm !== 'yes') {
         const d = await deps.caseRepo.get(actor.schoolId, data.caseId);
         if (!d || d.case.kind !== 'familyDeclaration' || d.case.submitter.aadObjectId !== actor.aadObjectId) throw new CaseNotFoundError(data.caseId);
-        return cardResponse(buildWithdrawConfirmCard({ caseId: d.case.id, schoolId: actor.schoolId, reference: d.case.reference, headTitle: await headTitle(actor.schoolId) }));
+        const text = declarationWording(await policy(actor.schoolId)).withdrawText;
+        return cardResponse(buildWithdrawConfirmCard({ caseId: d.case.id, schoolId: actor.schoolId, reference: d.case.reference, text }));
       }
       const { case: c } = await svc.withdraw(actor, data.caseId);
       deps.log.info({ caseId: c.id }, 'declaration withdrawn');

@@ -36,6 +36,8 @@ type Choice = { title: string; value: string };
 
 export interface DeclarationFormData {
   headTitle: string;
+  /** What the school's policy says about family relationships, with its citation (declaration-policy.ts). */
+  intro: string;
   declaration: string;
   errors: string[];
   relationshipChoices: Choice[];
@@ -59,7 +61,7 @@ const formTemplate = cardShell(
     { type: 'TextBlock', text: 'Declare a family relationship with a pupil', weight: 'Bolder', size: 'Medium', wrap: true },
     {
       type: 'TextBlock',
-      text: 'Social-media contact with a pupil is allowed only when the pupil is family and the ${headTitle} has acknowledged the relationship (policy 6.7–6.9). This record protects you.',
+      text: '${intro}',
       wrap: true,
       isSubtle: true,
       size: 'Small',
@@ -154,19 +156,15 @@ export function buildDeclarationSummaryCard(data: DeclarationSummaryData): CardA
 export interface DeclarationSentData {
   reference: string;
   whoIsTold: string;
-  headTitle: string;
+  /** Whether contact may continue meanwhile, as the school's policy says; '' where it says nothing. */
+  contactLine: string;
 }
 
 const sentTemplate = cardShell([
   { type: 'TextBlock', text: 'Declaration sent', weight: 'Bolder', size: 'Medium', wrap: true, color: 'Good' },
   { type: 'TextBlock', text: 'Your reference is **${reference}**.', wrap: true },
   { type: 'TextBlock', text: '${whoIsTold}', wrap: true },
-  {
-    type: 'TextBlock',
-    text: 'Until it is acknowledged, please do not start or continue contact with this pupil on social media (policy 6.8).',
-    wrap: true,
-    color: 'Attention',
-  },
+  { type: 'TextBlock', $when: '${contactLine != ""}', text: '${contactLine}', wrap: true, color: 'Attention' },
   { type: 'TextBlock', text: 'You will get a message here when it is acknowledged. Type **my submissions** to see it or withdraw it.', wrap: true, isSubtle: true },
 ]);
 
@@ -268,17 +266,14 @@ export function buildMyDeclarationsCard(data: MyDeclarationsData): CardAttachmen
 
 export interface WithdrawConfirmData extends Pick<DeclarationActionData, 'caseId' | 'schoolId'> {
   reference: string;
-  headTitle: string;
+  /** What withdrawing means under the school's policy. */
+  text: string;
 }
 
 const withdrawConfirmTemplate = cardShell(
   [
     { type: 'TextBlock', text: 'Withdraw ${reference}?', weight: 'Bolder', wrap: true },
-    {
-      type: 'TextBlock',
-      text: 'Once withdrawn, the relationship is no longer acknowledged: social-media contact with this pupil would need a new declaration, acknowledged by the ${headTitle}.',
-      wrap: true,
-    },
+    { type: 'TextBlock', text: '${text}', wrap: true },
   ],
   [
     { type: 'Action.Execute', title: 'Yes, withdraw', style: 'destructive', verb: DECLARATION_VERBS.withdraw, data: { caseId: '${caseId}', schoolId: '${schoolId}', confirm: 'yes' } },

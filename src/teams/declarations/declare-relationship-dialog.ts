@@ -6,9 +6,10 @@ import type { AppServices } from '../../services.js';
 import { STATUS_LABELS, type CaseRecord } from '../../domain/cases/types.js';
 import { isHead } from '../../domain/directory/directory.js';
 import type { DeclarationService } from '../../domain/declarations/declaration-service.js';
+import type { PolicyService } from '../../domain/policy/policy-service.js';
+import { declarationWording, type DeclarationWording } from '../../domain/declarations/declaration-policy.js';
 import {
   CONNECTED_PLATFORMS,
-  DECLARATION_TEXT,
   OTHER_RELATIVES,
   RELATIONSHIPS,
   checkDeclarationForm,
@@ -30,6 +31,8 @@ export const DECLARE_RELATIONSHIP_DIALOG = 'declareRelationship';
 
 export interface DeclareDeps {
   declarations: Pick<DeclarationService, 'declare' | 'existingFor'>;
+  /** The declarer's school's own policy: what it says about family relationships, in its words. */
+  policies: Pick<PolicyService, 'of'>;
   log: Logger;
   newSubmissionId?: () => string;
 }
@@ -52,9 +55,12 @@ const EDIT_WORDS = new Set(['edit', 'change', 'change answers']);
 const choices = (o: Record<string, string>) => Object.entries(o).map(([value, title]) => ({ value, title }));
 
 /**
- * Declare a family relationship with a pupil (spec flow 3; seed 001 §6.7–6.9): one form, a summary to
- * confirm, edit ("back" works too) or cancel, then the case is saved and the headteacher — or the chair
- * of governors for the headteacher's own — is asked to acknowledge it. The pupil's name is never logged.
+ * Declare a family relationship with a pupil (spec flow 3): one form, a summary to confirm, edit ("back"
+ * works too) or cancel, then the case is saved and the headteacher — or the chair of governors for the
+ * headteacher's own — is asked to acknowledge it. What the form, the declaration and the "sent" card say
+ * about the duty to declare and about contact comes from the declarer's own school's policy
+ * (declaration-policy.ts): a policy that asks for no declaration, or makes no exception for family, is
+ * told as such, and the relationship can still be recorded. The pupil's name is never logged.
  */
 export class DeclareRelationshipDialog extends FlowDialog<DeclareStep, DeclareState> {
   protected override readonly unfinishedName = 'declaration';
@@ -69,12 +75,13 @@ export class DeclareRelationshipDialog extends FlowDialog<DeclareStep, DeclareSt
   // ---- asking ----
 
   protected async ask(ctx: TurnContext, s: DeclareState): Promise<void> {
-    const headTitle = getActor(ctx).school.headTitle;
+    const w = this.wording(ctx);
     const card =
       s.step === 'form'
         ? buildDeclarationFormCard({
-            headTitle,
-            declaration: DECLARATION_TEXT(headTitle),
+            headTitle: this.deps.policies.of(getActor(ctx).school).terms.headTitle,
+            intro: w.intro,
+            declaration: w.declaration,
             errors: s.errors,
             relationshipChoices: choices(RELATIONSHIPS),
             platformChoices: choices(CONNECTED_PLATFORMS),
@@ -92,11 +99,17 @@ export class DeclareRelationshipDialog extends FlowDialog<DeclareStep, DeclareSt
           })
         : buildDeclarationSummaryCard({
             facts: declarationFacts(s.answers!),
-            declaration: DECLARATION_TEXT(headTitle),
-            routeNote: `When you confirm, ${whoAcknowledges(ctx)} is asked to acknowledge it.`,
+            declaration: w.declaration,
+            routeNote: `When you confirm, ${w.acknowledger} is asked to acknowledge it.`,
           });
     s.errors = [];
     await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card.content)] });
+  }
+
+  /** What the declarer's school's policy says, in its words; the chair acknowledges the head's own. */
+  private wording(ctx: TurnContext): DeclarationWording {
+    const a = getActor(ctx);
+    return declarationWording(this.deps.policies.of(a.school), { aboutHead: isHead(a.member) });
   }
 
   // ---- answering ----
@@ -145,7 +158,8 @@ export class DeclareRelationshipDialog extends FlowDialog<DeclareStep, DeclareSt
     const r = await this.deps.declarations.declare({ school: actor.school, declarer: actor.member, submissionId: s.submissionId, answers: s.answers! });
     this.deps.log.info({ caseId: r.case.id, submissionId: s.submissionId, result: r.kind }, 'family declaration submitted');
     if (r.kind === 'duplicate') return this.alreadyDeclared(dc, r.case);
-    const card = buildDeclarationSentCard({ reference: r.case.reference, whoIsTold: `${capitalise(whoAcknowledges(ctx))} has been asked to acknowledge it.`, headTitle: actor.school.headTitle });
+    const w = this.wording(ctx);
+    const card = buildDeclarationSentCard({ reference: r.case.reference, whoIsTold: `${capitalise(w.acknowledger)} has been asked to acknowledge it.`, contactLine: w.contactLine });
     await ctx.sendActivity({ text: `Declaration sent. Your reference is ${r.case.reference}.`, attachments: [CardFactory.adaptiveCard(card.content)] });
     return dc.endDialog({ reference: r.case.reference, caseId: r.case.id });
   }
@@ -159,14 +173,9 @@ export class DeclareRelationshipDialog extends FlowDialog<DeclareStep, DeclareSt
   }
 }
 
-/** "the Headteacher", or "the chair of governors" when the declarer is the headteacher. */
-function whoAcknowledges(ctx: TurnContext): string {
-  const a = getActor(ctx);
-  return isHead(a.member) ? 'the chair of governors' : `the ${a.school.headTitle}`;
-}
 const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** The dialog as the app builds it (src/teams/flows.ts). */
-export function createDeclareRelationshipDialog(services: Pick<AppServices, 'declarations' | 'log'>): DeclareRelationshipDialog {
-  return new DeclareRelationshipDialog({ declarations: services.declarations, log: services.log });
+export function createDeclareRelationshipDialog(services: Pick<AppServices, 'declarations' | 'policies' | 'log'>): DeclareRelationshipDialog {
+  return new DeclareRelationshipDialog({ declarations: services.declarations, policies: services.policies, log: services.log });
 }

@@ -3,7 +3,10 @@ import { expectValidCard, TEAMS_DYNAMIC_SEARCH } from '../../support/adaptive-ca
 import { pino } from 'pino';
 import { RequestAccountDialog } from '../../../src/teams/account-requests/request-account-dialog.js';
 import { dialogClient, nav, play, say, submit, type Say, type Turn } from '../../support/dialog-harness.js';
-import { buildChain } from '../../../src/domain/account-requests/approval-chain.js';
+import { buildChain, type ApprovalRole } from '../../../src/domain/account-requests/approval-chain.js';
+import { approvalChainOf } from '../../../src/domain/account-requests/account-policy.js';
+import { readPolicyFiles } from '../../../src/policy-files.js';
+import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 import { checkAccountRequest, type AccountRequestAnswers } from '../../../src/domain/account-requests/account-request.js';
 import type { SubmitResult } from '../../../src/domain/account-requests/account-request-service.js';
 import type { CaseRecord, PersonRef } from '../../../src/domain/cases/types.js';
@@ -15,8 +18,12 @@ const m = (aad: string, name: string, roles: Member['roles'], lineManager?: stri
 const SAM = m('sam', 'Sam Taylor', ['staff'], 'rachel');
 const MEMBERS = [SAM, m('helen', 'Helen Carter', ['staff', 'slt', 'headteacher']), m('dev', 'Dev Patel', ['staff', 'slt', 'dsl']), m('rachel', 'Rachel Moore', ['staff', 'slt']), m('george', 'George Wilson', ['chair']), m('priya', 'Priya Shah', ['staff'], 'rachel')];
 const CLOCK = () => new Date('2026-03-14T15:00:00Z');
+const { profiles, baseline } = readPolicyFiles('config/policies');
+const policies = new PolicyService(profiles, baseline, { school: async () => undefined });
+const schoolOf = (id: string, name: string, headTitle = 'Headteacher'): School => ({ id, name, referencePrefix: 'SM', headTitle });
 
 class FakeRequests {
+  constructor(private readonly chain: ApprovalRole[] = approvalChainOf(policies.of(SCHOOL).rule('accounts.approval'))) {}
   saved: Array<{ submissionId: string; answers: AccountRequestAnswers }> = [];
   resubmitted: Array<{ caseId: string; answers: AccountRequestAnswers }> = [];
   existing?: CaseRecord;
@@ -24,11 +31,11 @@ class FakeRequests {
     return {
       schoolId: 'westbrook', id: 'a'.repeat(16), reference: `SM-2026-${String(n).padStart(4, '0')}`, kind: 'accountRequest', category: answers.platform, status,
       routing: { safeguarding: false, aboutHead: false, queue: 'slt', severity: 'low', reasons: [] }, submitter: requester, answers: { ...answers },
-      stage: { round: 1, chain: buildChain(MEMBERS, requester, answers.lineManager), decisions: [] }, createdAt: '2026-03-14T15:00:00Z', updatedAt: '2026-03-14T15:00:00Z',
+      stage: { round: 1, chain: buildChain(MEMBERS, requester, answers.lineManager, this.chain), decisions: [] }, createdAt: '2026-03-14T15:00:00Z', updatedAt: '2026-03-14T15:00:00Z',
     };
   }
   async previewChain(requester: Member, lm: PersonRef) {
-    return buildChain(MEMBERS, requester, lm);
+    return buildChain(MEMBERS, requester, lm, this.chain);
   }
   async submit(input: { requester: Member; submissionId: string; answers: AccountRequestAnswers }): Promise<SubmitResult> {
     const i = this.saved.findIndex((s) => s.submissionId === input.submissionId);
@@ -51,12 +58,12 @@ class FakeRequests {
   }
 }
 
-const actorOf = (member: Member) => ({ tenantId: 't', aadObjectId: member.aadObjectId, school: SCHOOL, member });
+const actorOf = (member: Member, school: School = SCHOOL) => ({ tenantId: 't', aadObjectId: member.aadObjectId, school, member });
 
-function makeClient(member: Member = SAM) {
-  const requests = new FakeRequests();
-  const dialog = new RequestAccountDialog({ requests, members: async () => MEMBERS, clock: CLOCK, log: pino({ level: 'silent' }), newSubmissionId: () => 'sub1' });
-  return { client: dialogClient({ requestAccount: dialog }, 'requestAccount', actorOf(member)), requests };
+function makeClient(member: Member = SAM, school: School = SCHOOL) {
+  const requests = new FakeRequests(approvalChainOf(policies.of(school).rule('accounts.approval')));
+  const dialog = new RequestAccountDialog({ requests, policies, members: async () => MEMBERS, clock: CLOCK, log: pino({ level: 'silent' }), newSubmissionId: () => 'sub1' });
+  return { client: dialogClient({ requestAccount: dialog }, 'requestAccount', actorOf(member, school)), requests };
 }
 
 const PAGES = {
@@ -70,14 +77,14 @@ const page = (p: keyof typeof PAGES, over: Record<string, unknown> = {}) => subm
 const summary = (action: 'confirm' | 'edit') => submit({ verb: 'requestAccount', step: 'summary', action });
 
 describe('RequestAccountDialog: three cards, a summary, confirm', () => {
-  it('requests in five turns; the summary names the approvers; the line manager is asked first', async () => {
+  it('requests in five turns; the summary names the approver Westbrook\'s policy sets, the Headteacher, with its clause', async () => {
     const { client, requests } = makeClient();
     await play(client, [
       ['request account', ['Request a school social-media account (1 of 3)', '"id":"platform"', '"id":"aim"', '"id":"audience"', '"id":"pupilAgeFrom"', '"id":"openness"', '"id":"promotion"']],
       [page('about'), ['Who runs it (2 of 3)', '"id":"administrators"', '"dataset":"staff.westbrook"', '"isMultiSelect":true', '"value":"rachel"', '"title":"Priya Shah"']],
       [page('people'), ['Dates and review (3 of 3)', '"id":"goLive"', '"min":"2026-03-14"']],
-      [page('dates'), ['Check your request', 'Westbrook Eco Club', 'Instagram (minimum age 13)', 'Sam Taylor, Priya Shah', 'Rachel Moore, Dev Patel', '20 April 2026', '"title":"Senior manager","value":"Dev Patel"', '"title":"Headteacher","value":"Helen Carter"']],
-      [summary('confirm'), ['Request sent. Your reference is SM-2026-0001', 'Your line manager (Rachel Moore) has been asked to approve it first']],
+      [page('dates'), ['Check your request', 'Westbrook Eco Club', 'Instagram (minimum age 13)', 'Sam Taylor, Priya Shah', 'Rachel Moore, Dev Patel', '20 April 2026', '"title":"Headteacher","value":"Helen Carter"', '!Senior manager', 'Westbrook policy, “Educational or Extra Curricular Use of Social Media”: “The Headteacher may require']],
+      [summary('confirm'), ['Request sent. Your reference is SM-2026-0001', 'The headteacher (Helen Carter) has been asked to approve it.']],
     ]);
     expect(requests.saved).toHaveLength(1);
     expect(requests.saved[0].answers).toMatchObject({ platform: 'instagram', administrators: [{ aadObjectId: 'sam' }, { aadObjectId: 'priya' }], lineManager: { aadObjectId: 'rachel', name: 'Rachel Moore' }, goLive: '2026-04-20' });
@@ -164,7 +171,7 @@ describe('RequestAccountDialog: three cards, a summary, confirm', () => {
     const checked = checkAccountRequest(VALID, { staff: MEMBERS.filter((x) => x.roles.includes('staff')), today: '2026-03-14' });
     if (!checked.ok) throw new Error('fixture');
     requests.changesRequested(checked.answers);
-    const dialog = new RequestAccountDialog({ requests, members: async () => MEMBERS, clock: CLOCK, log: pino({ level: 'silent' }) });
+    const dialog = new RequestAccountDialog({ requests, policies, members: async () => MEMBERS, clock: CLOCK, log: pino({ level: 'silent' }) });
     // As the bot starts it: the notice's "Edit and resubmit" is the menu choice with the request's id.
     const client2 = dialogClient({ requestAccount: dialog }, 'requestAccount', actorOf(SAM));
     await play(client2, [
@@ -179,6 +186,49 @@ describe('RequestAccountDialog: three cards, a summary, confirm', () => {
   });
 });
 
+describe('each school gets its own approvers, minimums and clauses', () => {
+  const run = async (school: School) => {
+    const { client } = makeClient(SAM, school);
+    const out: string[] = [];
+    for (const input of ['request account', page('about'), page('people'), page('dates'), summary('confirm')] as Say[]) out.push(await say(client, input));
+    return out;
+  };
+
+  it('Wootton: line manager, senior manager, then its Principal; its A.5.4 on administrators', async () => {
+    const [, people, , sum, sent] = await run(schoolOf('wootton', 'Wootton Upper School', 'Principal'));
+    expect(people).toContain('Your line manager (the first to approve)');
+    expect(people).toContain('(Wootton policy §A.5.4)');
+    for (const t of ['"title":"Line manager","value":"Rachel Moore"', '"title":"Senior manager","value":"Dev Patel"', '"title":"Principal","value":"Helen Carter"', 'Wootton policy, “APPROVAL”']) expect(sum).toContain(t);
+    expect(sent).toContain('Your line manager (Rachel Moore) has been asked to approve it first.');
+    for (const other of ['Westbrook policy', 'Moor Nook', 'Beechwood', 'Newall Green']) expect(people + sum + sent).not.toContain(other);
+  });
+
+  it('Moor Nook: any one member of its SLT decides; its clauses on naming two, monitoring and handover', async () => {
+    const [about, people, , sum, sent] = await run(schoolOf('moor-nook', 'Moor Nook Community Primary School'));
+    expect(people).toContain('Moor Nook Community policy, “Process for creating new accounts”');
+    expect(people).toContain('"label":"Your line manager"');
+    expect(sum).toContain('"title":"SLT","value":"Any one of Helen Carter, Dev Patel, Rachel Moore"');
+    expect(sum).toContain('Following consideration by the SLT an application will be approved or rejected.');
+    expect(sum).toContain('within 24 hours');
+    expect(sent).toContain('The SLT (any one member) has been asked to approve it.');
+    expect(about + people + sum).not.toMatch(/Appendix|§/);
+  });
+
+  it('Beechwood: its headteacher; its §7 on the minimum age', async () => {
+    const { client } = makeClient(SAM, schoolOf('beechwood', 'Beechwood Primary School'));
+    await say(client, 'request account');
+    const refused = await say(client, page('about', { audience: 'pupils', pupilAgeFrom: 9, pupilAgeTo: 11 }));
+    expect(refused).toContain('Instagram is for people aged 13 and over (its own terms), and this audience includes pupils aged 9. Beechwood policy §7:');
+  });
+
+  it('Westbrook, silent on the minimum age: the platform\'s own terms, no clause', async () => {
+    const { client } = makeClient();
+    await say(client, 'request account');
+    const refused = await say(client, page('about', { audience: 'pupils', pupilAgeFrom: 9, pupilAgeTo: 11 }));
+    expect(refused).toContain('Instagram is for people aged 13 and over (its own terms), and this audience includes pupils aged 9.');
+    expect(refused).not.toMatch(/policy §|8\.3/);
+  });
+});
 
 describe('request form cards are valid Adaptive Cards 1.5', () => {
   it('every card as the dialog sends it, empty and with errors; the pickers have the static staff list and the dynamic query', async () => {

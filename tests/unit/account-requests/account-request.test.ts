@@ -3,7 +3,7 @@ import { expectValidCard } from '../../support/adaptive-card.js';
 import { ACCOUNT_PLATFORMS, MINIMUM_AGES, checkPupilAge, minimumAge } from '../../../src/domain/account-requests/minimum-age.js';
 import { answersToForm, checkAccountRequest, errorsUpTo } from '../../../src/domain/account-requests/account-request.js';
 import { londonDate } from '../../../src/domain/time.js';
-import { buildChain, currentStep, stageText } from '../../../src/domain/account-requests/approval-chain.js';
+import { buildChain, currentStep, mayDecide, stageText } from '../../../src/domain/account-requests/approval-chain.js';
 import { ACCOUNT_VERBS, buildAccountNoticeCard, buildApprovalCard } from '../../../src/teams/account-requests/account-request-cards.js';
 import type { Member } from '../../../src/domain/directory/directory.js';
 import { VALID } from './account-request-fixtures.js';
@@ -103,44 +103,70 @@ describe('checking the request form', () => {
   });
 });
 
-describe('the approval chain (Appendix B)', () => {
+/** The longest chain a policy sets (Wootton's: line manager, senior manager, the head). */
+const THREE = ['lineManager', 'seniorManager', 'head'] as const;
+
+describe('the approval chain: line manager, senior manager, head', () => {
   const people = (chain: ReturnType<typeof buildChain>) => chain.map((s) => [s.role, s.approver?.name ?? null, s.state]);
 
   it('a teacher: line manager, then the first other SLT member, then the head', () => {
-    const chain = buildChain(MEMBERS, ref(SAM), ref(RACHEL));
+    const chain = buildChain(MEMBERS, ref(SAM), ref(RACHEL), THREE);
     expect(people(chain)).toEqual([['lineManager', 'Rachel Moore', 'pending'], ['seniorManager', 'Dev Patel', 'pending'], ['head', 'Helen Carter', 'pending']]);
-    expect(stageText(chain[currentStep(chain)], 'Headteacher')).toBe('Awaiting line manager (Rachel Moore)');
+    expect(stageText(chain[currentStep(chain)], { headTitle: 'Headteacher' })).toBe('Awaiting line manager (Rachel Moore)');
   });
 
   it('the deputy head naming herself as line manager: her own slot is skipped, never self-approved', () => {
-    const chain = buildChain(MEMBERS, ref(RACHEL), ref(RACHEL));
+    const chain = buildChain(MEMBERS, ref(RACHEL), ref(RACHEL), THREE);
     expect(people(chain)).toEqual([['lineManager', 'Rachel Moore', 'skipped'], ['seniorManager', 'Dev Patel', 'pending'], ['head', 'Helen Carter', 'pending']]);
     expect(chain[0].skippedBecause).toContain('cannot approve their own');
     expect(currentStep(chain)).toBe(1);
   });
 
   it('a line manager who is the head approves once, at the end', () => {
-    const chain = buildChain(MEMBERS, ref(RACHEL), ref(HELEN));
+    const chain = buildChain(MEMBERS, ref(RACHEL), ref(HELEN), THREE);
     expect(people(chain)).toEqual([['lineManager', 'Helen Carter', 'skipped'], ['seniorManager', 'Dev Patel', 'pending'], ['head', 'Helen Carter', 'pending']]);
   });
 
   it("the head's own request: the chair of governors gives the final approval", () => {
-    const chain = buildChain(MEMBERS, ref(HELEN), ref(HELEN));
+    const chain = buildChain(MEMBERS, ref(HELEN), ref(HELEN), THREE);
     expect(people(chain)).toEqual([['lineManager', 'Helen Carter', 'skipped'], ['seniorManager', 'Dev Patel', 'pending'], ['head', 'George Wilson', 'pending']]);
   });
 
   it('no other senior manager: that step is skipped with the reason', () => {
-    const chain = buildChain([SAM, HELEN, PRIYA], ref(SAM), ref(PRIYA));
+    const chain = buildChain([SAM, HELEN, PRIYA], ref(SAM), ref(PRIYA), THREE);
     expect(people(chain)).toEqual([['lineManager', 'Priya Shah', 'pending'], ['seniorManager', null, 'skipped'], ['head', 'Helen Carter', 'pending']]);
   });
 });
 
 
+describe('the approval chain: the senior team, or the head alone', () => {
+  it('the senior team: one step for every member but the requester; any one of them decides it', () => {
+    const chain = buildChain(MEMBERS, ref(SAM), ref(RACHEL), ['slt']);
+    expect(chain).toHaveLength(1);
+    expect(chain[0]).toMatchObject({ role: 'slt', state: 'pending' });
+    expect(chain[0].approvers!.map((p) => p.name)).toEqual(['Helen Carter', 'Dev Patel', 'Rachel Moore']);
+    expect(stageText(chain[0], { headTitle: 'Headteacher', seniorTeam: 'SLT' })).toBe('Awaiting SLT (any one member)');
+    for (const who of [HELEN, DEV, RACHEL]) expect(mayDecide(chain[0], who.aadObjectId, SAM.aadObjectId)).toBe(true);
+    for (const who of [SAM, PRIYA, GEORGE]) expect(mayDecide(chain[0], who.aadObjectId, SAM.aadObjectId)).toBe(false);
+  });
+
+  it('a senior leader asking the senior team never decides their own', () => {
+    const chain = buildChain(MEMBERS, ref(DEV), ref(RACHEL), ['slt']);
+    expect(chain[0].approvers!.map((p) => p.name)).toEqual(['Helen Carter', 'Rachel Moore']);
+    expect(mayDecide(chain[0], DEV.aadObjectId, DEV.aadObjectId)).toBe(false);
+  });
+
+  it('the head alone; for the head\'s own request, the chair', () => {
+    expect(buildChain(MEMBERS, ref(SAM), ref(RACHEL), ['head']).map((s) => [s.role, s.approver?.name, s.state])).toEqual([['head', 'Helen Carter', 'pending']]);
+    expect(buildChain(MEMBERS, ref(HELEN), ref(HELEN), ['head']).map((s) => [s.role, s.approver?.name, s.state])).toEqual([['head', 'George Wilson', 'pending']]);
+  });
+});
+
 describe('account request cards', () => {
   const base = {
     caseId: '0123456789abcdef', schoolId: 'westbrook', round: 2, step: 1, reference: 'SM-2026-0001', requesterName: 'Sam Taylor', submittedAt: 'Sat 14 Mar, 15:00',
     statement: 'As senior manager', facts: [{ title: 'Platform', value: 'Instagram' }], chain: [{ title: 'Line manager', value: 'Rachel Moore: approved' }],
-    stateText: '', caseUrl: 'https://example.test/tab', refreshUserIds: ['29:dev'],
+    stateText: '', caseUrl: 'https://example.test/tab', refreshUserIds: ['29:dev'], policyLines: ['Your school\'s policy: …'],
   };
   it('approval card: three Action.Execute verbs carrying case, round and step (numbers); refresh for the approver', () => {
     const pending = buildApprovalCard({ ...base, state: 'pending' }).content;

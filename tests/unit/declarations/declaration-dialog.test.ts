@@ -7,6 +7,8 @@ import { routeDeclaration, type DeclarationAnswers } from '../../../src/domain/d
 import type { DeclareResult } from '../../../src/domain/declarations/declaration-service.js';
 import type { CaseRecord } from '../../../src/domain/cases/types.js';
 import type { Member, School } from '../../../src/domain/directory/directory.js';
+import { readPolicyFiles } from '../../../src/policy-files.js';
+import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 import {
   DECLARATION_VERBS,
   buildAcknowledgementCard,
@@ -17,6 +19,16 @@ import {
 } from '../../../src/teams/declarations/declaration-cards.js';
 
 const SCHOOL: School = { id: 'westbrook', name: 'Westbrook Primary School', referencePrefix: 'SM', headTitle: 'Headteacher' };
+const { profiles, baseline } = readPolicyFiles('config/policies');
+const policies = new PolicyService(profiles, baseline, { school: async () => undefined });
+const SCHOOLS: Record<string, School> = {
+  westbrook: SCHOOL,
+  'newall-green': { id: 'newall-green', name: 'Newall Green Primary School', referencePrefix: 'NG', headTitle: 'Headteacher' },
+  wootton: { id: 'wootton', name: 'Wootton Upper School', referencePrefix: 'WU', headTitle: 'Principal' },
+  'moor-nook': { id: 'moor-nook', name: 'Moor Nook Community Primary School', referencePrefix: 'MN', headTitle: 'Headteacher' },
+  beechwood: { id: 'beechwood', name: 'Beechwood Primary School', referencePrefix: 'BW', headTitle: 'Headteacher' },
+  kimberley: { id: 'kimberley', name: 'Kimberley Primary School', referencePrefix: 'KP', headTitle: 'Headteacher' },
+};
 const STAFF: Member = { schoolId: 'westbrook', aadObjectId: 'aad-staff', name: 'Sam Taylor', roles: ['staff'] };
 const HEAD: Member = { schoolId: 'westbrook', aadObjectId: 'aad-head', name: 'Helen Carter', roles: ['staff', 'slt', 'headteacher'] };
 
@@ -41,10 +53,10 @@ class FakeDeclarations {
   }
 }
 
-function makeClient(member: Member = STAFF) {
+function makeClient(member: Member = STAFF, school: School = SCHOOL) {
   const declarations = new FakeDeclarations();
-  const declare = new DeclareRelationshipDialog({ declarations, log: pino({ level: 'silent' }), newSubmissionId: () => 'sub1' });
-  const client = dialogClient({ declare }, 'declare', { tenantId: 't', aadObjectId: member.aadObjectId, school: SCHOOL, member });
+  const declare = new DeclareRelationshipDialog({ declarations, policies, log: pino({ level: 'silent' }), newSubmissionId: () => 'sub1' });
+  const client = dialogClient({ declare }, 'declare', { tenantId: 't', aadObjectId: member.aadObjectId, school, member: { ...member, schoolId: school.id } });
   return { client, declarations };
 }
 
@@ -56,9 +68,9 @@ describe('DeclareRelationshipDialog: one form, a summary, confirm', () => {
   it('declares in three turns: form, summary, confirm', async () => {
     const { client, declarations } = makeClient();
     await play(client, [
-      ['declare', ['Declare a family relationship with a pupil', '"id":"pupilName"', '"isRequired":true', 'acknowledged the relationship']],
+      ['declare', ['Declare a family relationship with a pupil', '"id":"pupilName"', '"isRequired":true', 'so that the Headteacher knows about it', '!policy']],
       [form(), ['Check your declaration', 'Amy Taylor', 'Aunt or uncle', 'Facebook, WhatsApp', 'the Headteacher is asked to acknowledge', '"action":"confirm"']],
-      [summary('confirm'), ['Declaration sent. Your reference is SM-2026-0001', 'The Headteacher has been asked to acknowledge it', 'do not start or continue contact']],
+      [summary('confirm'), ['Declaration sent. Your reference is SM-2026-0001', 'The Headteacher has been asked to acknowledge it', '!do not start or continue contact', '!policy']],
     ]);
     expect(declarations.saved).toHaveLength(1);
     expect(declarations.saved[0].answers).toMatchObject({ pupilName: 'Amy Taylor', yearGroup: 'Year 5', relationship: 'auntUncle', confirmed: true });
@@ -141,6 +153,67 @@ describe('DeclareRelationshipDialog: one form, a summary, confirm', () => {
   });
 });
 
+describe('each school is told its own policy on family relationships, in its own words', () => {
+  const run = async (schoolId: string, member: Member = STAFF) => {
+    const { client } = makeClient(member, SCHOOLS[schoolId]);
+    const formOut = await say(client, 'declare');
+    const summaryOut = await say(client, form());
+    const sentOut = await say(client, summary('confirm'));
+    return { formOut, summaryOut, sentOut, all: formOut + summaryOut + sentOut };
+  };
+
+  it('Newall Green (must declare; contact only once acknowledged): its own clause and words', async () => {
+    const { formOut, sentOut, all } = await run('newall-green');
+    expect(formOut).toContain('asks you to tell the Headteacher');
+    expect(formOut).toContain('Newall Green policy §6.8 (“Responsibilities when using social media”): “adults must notify the Headteacher of any family relationship');
+    expect(formOut).toContain('allowed only once the Headteacher has acknowledged');
+    expect(sentOut).toContain('Until it is acknowledged, please do not start or continue contact with this pupil on social media (Newall Green policy §6.8');
+    for (const other of ['Wootton', 'Beechwood', 'Moor Nook', 'Westbrook']) expect(all).not.toContain(other);
+  });
+
+  it('Beechwood (family exception, no declaration): recorded voluntarily, contact not stopped, its §4', async () => {
+    const { formOut, sentOut, all } = await run('beechwood');
+    expect(formOut).toContain('does not ask you to declare a family relationship with a pupil, and it does not stop contact with pupils who are family');
+    expect(formOut).toContain('Beechwood policy §4: “Beechwood Primary School does not expect staff members to discontinue contact');
+    expect(formOut).toContain('You can still record it here, so that the headteacher knows');
+    expect(sentOut).toContain('does not ask you to stop contact with a pupil who is family (Beechwood policy §4');
+    expect(all).not.toContain('do not start or continue contact');
+    expect(all).not.toContain('only once the headteacher has acknowledged');
+    for (const other of ['Newall Green', 'Wootton', 'Moor Nook', '6.8']) expect(all).not.toContain(other);
+  });
+
+  it('Wootton (family exception, no declaration): its 6.2 and its Principal', async () => {
+    const { formOut, summaryOut, sentOut, all } = await run('wootton');
+    expect(formOut).toContain('Wootton policy §6.2: “unless the pupils are family members”');
+    expect(formOut).toContain('so that the Principal knows');
+    expect(summaryOut).toContain('the Principal is asked to acknowledge');
+    expect(sentOut).toContain('The Principal has been asked to acknowledge it');
+    expect(all).not.toContain('do not start or continue contact');
+    for (const other of ['Newall Green', 'Beechwood', 'Moor Nook']) expect(all).not.toContain(other);
+  });
+
+  it('Moor Nook (no family exception): what its policy says about contact with pupils, and the relationship can still be recorded', async () => {
+    const { formOut, sentOut, all } = await run('moor-nook');
+    expect(formOut).toContain('does not allow contact with pupils on personal social media, and makes no exception for family');
+    expect(formOut).toContain('Moor Nook Community policy, “Pupil/Students”: “Staff are not permitted to follow or engage with current or prior pupils');
+    expect(formOut).toContain('You can still record the relationship here');
+    expect(formOut).toContain('does not allow contact with pupils on personal social media, family included');
+    expect(sentOut).toContain('family included (Moor Nook Community policy, “Pupil/Students”)');
+    for (const other of ['Newall Green', 'Beechwood', 'Wootton', '§']) expect(all).not.toContain(other);
+  });
+
+  it('a school whose policy is not held: neutral wording, no policy cited', async () => {
+    const { all } = await run('kimberley');
+    expect(all).toContain('so that the Headteacher knows about it');
+    expect(all).not.toMatch(/policy/i);
+  });
+
+  it("Newall Green's head: its Chair of Governors acknowledges", async () => {
+    const { summaryOut, sentOut } = await run('newall-green', HEAD);
+    expect(summaryOut).toContain('the Chair of Governors is asked to acknowledge');
+    expect(sentOut).toContain('The Chair of Governors has been asked to acknowledge it');
+  });
+});
 
 describe('declaration cards are valid Adaptive Cards 1.5 with the right verbs and data', () => {
   it('form and summary (as the dialog sends them)', async () => {
@@ -159,7 +232,7 @@ describe('declaration cards are valid Adaptive Cards 1.5 with the right verbs an
 
   const base = {
     caseId: '0123456789abcdef', schoolId: 'westbrook', reference: 'SM-2026-0001', declarerName: 'Sam Taylor', declaredAt: 'Sat 14 Mar, 15:00',
-    facts: [{ title: 'Pupil', value: 'Amy Taylor' }], policyNote: 'Policy 6.7–6.9', caseUrl: 'https://example.test/tab', note: '', stateText: '',
+    facts: [{ title: 'Pupil', value: 'Amy Taylor' }], policyNote: 'A note from the policy', caseUrl: 'https://example.test/tab', note: '', stateText: '',
   };
   it('acknowledgement request: Acknowledge and Ask to discuss are Action.Execute with the case; after, who and when', () => {
     const pending = buildAcknowledgementCard({ ...base, state: 'pending' }).content;
@@ -182,10 +255,11 @@ describe('declaration cards are valid Adaptive Cards 1.5 with the right verbs an
     const mine = buildMyDeclarationsCard({ schoolId: 'westbrook', message: '', items: [{ caseId: '0123456789abcdef', reference: 'SM-2026-0001', pupil: 'Amy Taylor', relationship: 'Aunt or uncle', status: 'Acknowledged' }] }).content;
     expectValidCard(mine);
     expect(JSON.stringify(mine)).toContain(JSON.stringify({ type: 'Action.Execute', title: 'Withdraw', verb: DECLARATION_VERBS.withdraw, data: { caseId: '0123456789abcdef', schoolId: 'westbrook' } }));
-    const confirm = buildWithdrawConfirmCard({ caseId: '0123456789abcdef', schoolId: 'westbrook', reference: 'SM-2026-0001', headTitle: 'Headteacher' }).content;
+    const confirm = buildWithdrawConfirmCard({ caseId: '0123456789abcdef', schoolId: 'westbrook', reference: 'SM-2026-0001', text: 'Once withdrawn…' }).content;
     expectValidCard(confirm);
     expect((confirm.actions as any[])[0]).toMatchObject({ verb: DECLARATION_VERBS.withdraw, data: { confirm: 'yes' } });
     expectValidCard(buildDecisionNoticeCard({ title: 't', reference: 'SM-2026-0001', text: 'x', note: '' }).content);
-    expectValidCard(buildDeclarationSentCard({ reference: 'SM-2026-0001', whoIsTold: 'x', headTitle: 'Headteacher' }).content);
+    expectValidCard(buildDeclarationSentCard({ reference: 'SM-2026-0001', whoIsTold: 'x', contactLine: 'Until it is acknowledged…' }).content);
+    expect(JSON.stringify(buildDeclarationSentCard({ reference: 'SM-2026-0001', whoIsTold: 'x', contactLine: '' }).content)).not.toContain('Attention');
   });
 });

@@ -9,6 +9,13 @@ import { MySubmissionsDialog } from '../../../src/teams/my-submissions/my-submis
 import { dialogClient, submit, type Say } from '../../support/dialog-harness.js';
 import { BIG_SCHOOL, schoolMembers, trustSchools } from '../../support/large-directory.js';
 import { buildChain } from '../../../src/domain/account-requests/approval-chain.js';
+import { readPolicyFiles } from '../../../src/policy-files.js';
+import { PolicyService } from '../../../src/domain/policy/policy-service.js';
+
+/** The longest chain a policy sets (line manager, senior manager, head): the biggest approval cards. */
+const LONGEST_CHAIN = ['lineManager', 'seniorManager', 'head'] as const;
+const { profiles, baseline } = readPolicyFiles('config/policies');
+const policies = new PolicyService(profiles, baseline, { school: async () => undefined });
 import { accountRequestFacts, type AccountRequestAnswers } from '../../../src/domain/account-requests/account-request.js';
 import type { SubmitResult } from '../../../src/domain/account-requests/account-request-service.js';
 import type { CaseRecord, CaseSummary, PersonRef } from '../../../src/domain/cases/types.js';
@@ -95,11 +102,11 @@ class FakeRequests {
     return {
       schoolId: BIG_SCHOOL.id, id: 'a'.repeat(16), reference: 'GA-2026-0001', kind: 'accountRequest', category: answers.platform, status: 'awaitingApproval',
       routing: { safeguarding: false, aboutHead: false, queue: 'slt', severity: 'low', reasons: [] }, submitter: requester, answers: { ...answers },
-      stage: { round: 1, chain: buildChain(MEMBERS, requester, answers.lineManager), decisions: [] }, createdAt: CLOCK().toISOString(), updatedAt: CLOCK().toISOString(),
+      stage: { round: 1, chain: buildChain(MEMBERS, requester, answers.lineManager, LONGEST_CHAIN), decisions: [] }, createdAt: CLOCK().toISOString(), updatedAt: CLOCK().toISOString(),
     };
   }
   async previewChain(requester: Member, lm: PersonRef) {
-    return buildChain(MEMBERS, requester, lm);
+    return buildChain(MEMBERS, requester, lm, LONGEST_CHAIN);
   }
   async submit(input: { requester: Member; answers: AccountRequestAnswers }): Promise<SubmitResult> {
     return { kind: 'created', case: this.record(input.requester, input.answers) };
@@ -116,7 +123,7 @@ const actor = { tenantId: 't', aadObjectId: REQUESTER.aadObjectId, school: BIG_S
 
 describe(`every message stays under Teams' limit (${TEAMS_MAX_MESSAGE_BYTES} bytes) with 1,500 staff and 50 schools`, () => {
   it('request an account: every card, a correction included, and the answer after confirm', async () => {
-    const dialog = new RequestAccountDialog({ requests: new FakeRequests(), members: async () => MEMBERS, clock: CLOCK, log: pino({ level: 'silent' }) });
+    const dialog = new RequestAccountDialog({ requests: new FakeRequests(), policies, members: async () => MEMBERS, clock: CLOCK, log: pino({ level: 'silent' }) });
     const client = dialogClient({ requestAccount: dialog }, 'requestAccount', actor);
     const turns: Array<[string, Say]> = [
       ['about card', 'request account'],
@@ -150,11 +157,11 @@ describe(`every message stays under Teams' limit (${TEAMS_MAX_MESSAGE_BYTES} byt
       moderators: MEMBERS.slice(800, 810).map((m) => ({ aadObjectId: m.aadObjectId, name: m.name })),
       lineManager: { aadObjectId: MEMBERS[1].aadObjectId, name: MEMBERS[1].name },
     } as AccountRequestAnswers;
-    const chain = buildChain(MEMBERS, { aadObjectId: REQUESTER.aadObjectId, name: REQUESTER.name }, answers.lineManager).map((s) => ({ title: s.role, value: `${s.approver?.name ?? ''}: approved Sun 22 Nov, 10:42` }));
+    const chain = buildChain(MEMBERS, { aadObjectId: REQUESTER.aadObjectId, name: REQUESTER.name }, answers.lineManager, LONGEST_CHAIN).map((s) => ({ title: s.role, value: `${s.approver?.name ?? ''}: approved Sun 22 Nov, 10:42` }));
     for (const state of ['pending', 'done'] as const) {
       const card = buildApprovalCard({
         caseId: 'a'.repeat(16), schoolId: BIG_SCHOOL.id, round: 3, step: 2, reference: 'GA-2026-0001', requesterName: REQUESTER.name, submittedAt: 'Sun 22 Nov, 10:42',
-        statement: 'As senior manager: "I approve the aims and content of the proposed site and the use of school brand and logo."', facts: accountRequestFacts(answers), chain, state,
+        statement: 'As senior manager, you are asked to approve the request before it goes on to the next approver.', facts: accountRequestFacts(answers), chain, state, policyLines: [LONG.slice(0, 500), LONG.slice(0, 500)],
         stateText: `Rejected by ${MEMBERS[0].name}, Sun 22 Nov, 10:42. ${LONG}`, caseUrl: `https://teams.microsoft.com/l/entity/${'0'.repeat(36)}/cases?context=${'%7B'.repeat(20)}`, refreshUserIds: [`29:1${'z'.repeat(120)}`],
       });
       check('account request', `approval card (${state})`, proactive([card]));
@@ -180,13 +187,13 @@ describe(`every message stays under Teams' limit (${TEAMS_MAX_MESSAGE_BYTES} byt
   it('declare a family relationship: form, summary, sent, the acknowledgement card, notices and the list to withdraw from', () => {
     const choices = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Choice number ${i}`, value: `choice${i}` }));
     const form = buildDeclarationFormCard({
-      headTitle: 'Principal', declaration: LONG, errors: ['Please give the pupil\'s name.', 'Please choose the relationship.'], relationshipChoices: choices(12), platformChoices: choices(14), relativesChoices: choices(3),
+      headTitle: 'Principal', intro: LONG, declaration: LONG, errors: ['Please give the pupil\'s name.', 'Please choose the relationship.'], relationshipChoices: choices(12), platformChoices: choices(14), relativesChoices: choices(3),
       pupilName: 'Alexandra Abernethy-Clarke', yearGroup: 'Year 11', relationship: 'niece', relationshipOther: '', platforms: 'choice1,choice2', platformsOther: '', otherRelatives: 'yes', otherRelativesDetail: LONG, anythingElse: LONG, confirmed: 'true',
     });
     check('declaration', 'form', proactive([form]));
     const facts = Array.from({ length: 9 }, (_, i) => ({ title: `Question ${i}`, value: LONG.slice(0, 300) }));
     check('declaration', 'summary', proactive([buildDeclarationSummaryCard({ facts, declaration: LONG, routeNote: LONG })]));
-    check('declaration', 'sent', proactive([buildDeclarationSentCard({ reference: 'GA-2026-0001', whoIsTold: LONG, headTitle: 'Principal' })]));
+    check('declaration', 'sent', proactive([buildDeclarationSentCard({ reference: 'GA-2026-0001', whoIsTold: LONG, contactLine: LONG })]));
     for (const state of ['pending', 'discussionRequested', 'acknowledged', 'withdrawn'] as const) {
       const card = buildAcknowledgementCard({ caseId: 'a'.repeat(16), schoolId: BIG_SCHOOL.id, reference: 'GA-2026-0001', declarerName: REQUESTER.name, declaredAt: 'Sun 22 Nov, 10:42', facts, policyNote: LONG, state, stateText: LONG, note: 'n'.repeat(4000), caseUrl: 'https://x.test/' });
       check('declaration', `acknowledgement card (${state})`, proactive([card]));
@@ -194,7 +201,7 @@ describe(`every message stays under Teams' limit (${TEAMS_MAX_MESSAGE_BYTES} byt
     check('declaration', 'decision notice', proactive([buildDecisionNoticeCard({ title: 'Declaration acknowledged', reference: 'GA-2026-0001', text: LONG, note: 'n'.repeat(4000) })]));
     const items = Array.from({ length: 30 }, (_, i) => ({ caseId: String(i).padStart(16, 'b'), reference: `GA-2026-${String(i).padStart(4, '0')}`, pupil: 'Alexandra Abernethy-Clarke', relationship: 'Niece or nephew', status: 'Acknowledged' }));
     check('declaration', 'my declarations (30 standing)', proactive([buildMyDeclarationsCard({ schoolId: BIG_SCHOOL.id, items, message: 'GA-2026-0001 has been withdrawn.' })]));
-    check('declaration', 'withdraw confirmation', proactive([buildWithdrawConfirmCard({ caseId: 'a'.repeat(16), schoolId: BIG_SCHOOL.id, reference: 'GA-2026-0001', headTitle: 'Principal' })]));
+    check('declaration', 'withdraw confirmation', proactive([buildWithdrawConfirmCard({ caseId: 'a'.repeat(16), schoolId: BIG_SCHOOL.id, reference: 'GA-2026-0001', text: LONG })]));
   });
 
   it('report an incident: every step, the summary and the answer after sending', async () => {

@@ -13,7 +13,7 @@ const useStyles = makeStyles({
 
 const day = (d: string) => (d ? formatDate(`${d}T12:00:00Z`) : '');
 
-/** The register of school accounts (seed 003): review dates flagged when passed; SLT transfer the lead or record a closure. */
+/** The register of school accounts: review dates flagged when passed; SLT transfer the lead or record a closure. */
 export function AccountsRegister() {
   const s = useStyles();
   const [items, setItems] = useState<AccountRegisterRow[] | null>(null);

@@ -22,7 +22,7 @@ const STATUS_COLOUR: Record<string, BadgeProps['color']> = {
 const COLUMNS = ['Staff member', 'Pupil', 'Year group', 'Relationship', 'Platforms', 'Status', 'Declared', 'Acknowledged'];
 
 /**
- * The register of family relationships with pupils (policy 6.7–6.9): what the viewer may see of the staff's
+ * The register of family relationships with pupils: what the viewer may see of the staff's
  * declarations, acknowledged or waiting; withdrawn ones when asked for.
  */
 export function FamilyRegister() {
