@@ -44,7 +44,7 @@ export interface AccountPolicy {
   /** Why these approvers: "Wootton policy, “APPROVAL”: “…”". */
   approvalNote: string;
   minimumNamed: { administrators: number; moderators: number };
-  /** The policy's clause on naming administrators, as "(Moor Nook Community policy, “…”)"; '' when silent. */
+  /** The policy's clause on naming administrators, as "(Moor Nook policy, “…”)"; '' when silent. */
   namedCitation: string;
   /** The policy's rule on the platform's minimum age, quoted; '' when silent. */
   ageNote: string;

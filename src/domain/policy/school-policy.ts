@@ -81,7 +81,8 @@ export class SchoolPolicy {
   /** The policy's short name as staff would say it: "Newall Green policy". */
   get policyName(): string {
     const name = this.profile?.policy.schoolName ?? this.school.name;
-    return `${name.replace(/\s+(Primary|Secondary|Infant|Junior|High|Community|C of E|Church of England)?\s*(School|Academy|College)\b.*$/i, '').trim() || name} policy`;
+    const short = name.replace(/(\s+(Primary|Secondary|Infant|Junior|High|Upper|Middle|Community|Nursery|C of E|Church of England))*\s+(School|Academy|College)\b.*$/i, '').trim();
+    return `${short || name} policy`;
   }
 
   /**

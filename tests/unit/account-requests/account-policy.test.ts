@@ -30,7 +30,7 @@ describe('each school approves an account as its own policy says', () => {
 
   it('the approvers are cited from the school\'s own policy; nothing is cited where it is silent', () => {
     expect(accountPolicyOf(policy('wootton')).approvalNote).toMatch(/^Wootton policy, “APPROVAL”: “The relevant managers must read this form/);
-    expect(accountPolicyOf(policy('moor-nook')).approvalNote).toMatch(/^Moor Nook Community policy, “Process for creating new accounts”: “Following consideration by the SLT/);
+    expect(accountPolicyOf(policy('moor-nook')).approvalNote).toMatch(/^Moor Nook policy, “Process for creating new accounts”: “Following consideration by the SLT/);
     expect(accountPolicyOf(policy('newall-green')).approvalNote).toMatch(/^Newall Green policy §9\.1: /);
     expect(accountPolicyOf(policy('no-profile-held')).approvalNote).toBe('');
   });
@@ -39,7 +39,7 @@ describe('each school approves an account as its own policy says', () => {
     ['westbrook', 2, 2, ''],
     ['newall-green', 2, 2, ''],
     ['wootton', 2, 2, '(Wootton policy §A.5.4)'],
-    ['moor-nook', 2, 2, '(Moor Nook Community policy, “Process for creating new accounts”)'],
+    ['moor-nook', 2, 2, '(Moor Nook policy, “Process for creating new accounts”)'],
     ['beechwood', 2, 2, ''],
   ])('%s: at least %i administrators and %i moderators, cited %s', (school, administrators, moderators, cited) => {
     const p = accountPolicyOf(policy(school));
@@ -70,8 +70,8 @@ describe('each school approves an account as its own policy says', () => {
 
   it('review and monitoring duties, each with its own clause, only where the policy has them', () => {
     expect(accountPolicyOf(policy('moor-nook')).duties).toEqual([
-      expect.stringMatching(/^Your school's policy: close or transfer it when its lead leaves\. Moor Nook Community policy, “Administrator\/Moderator”/),
-      expect.stringMatching(/^Your school's policy: monitor the account regularly; answer comments, queries and complaints within 24 hours\. Moor Nook Community policy, “Monitoring”/),
+      expect.stringMatching(/^Your school's policy: close or transfer it when its lead leaves\. Moor Nook policy, “Administrator\/Moderator”/),
+      expect.stringMatching(/^Your school's policy: monitor the account regularly; answer comments, queries and complaints within 24 hours\. Moor Nook policy, “Monitoring”/),
     ]);
     expect(accountPolicyOf(policy('wootton')).duties).toEqual([
       expect.stringMatching(/exit strategy.*Wootton policy §A\.1\.6/),

@@ -205,7 +205,7 @@ describe('each school gets its own approvers, minimums and clauses', () => {
 
   it('Moor Nook: any one member of its SLT decides; its clauses on naming two, monitoring and handover', async () => {
     const [about, people, , sum, sent] = await run(schoolOf('moor-nook', 'Moor Nook Community Primary School'));
-    expect(people).toContain('Moor Nook Community policy, “Process for creating new accounts”');
+    expect(people).toContain('Moor Nook policy, “Process for creating new accounts”');
     expect(people).toContain('"label":"Your line manager"');
     expect(sum).toContain('"title":"SLT","value":"Any one of Helen Carter, Dev Patel, Rachel Moore"');
     expect(sum).toContain('Following consideration by the SLT an application will be approved or rejected.');

@@ -195,10 +195,10 @@ describe('each school is told its own policy on family relationships, in its own
   it('Moor Nook (no family exception): what its policy says about contact with pupils, and the relationship can still be recorded', async () => {
     const { formOut, sentOut, all } = await run('moor-nook');
     expect(formOut).toContain('does not allow contact with pupils on personal social media, and makes no exception for family');
-    expect(formOut).toContain('Moor Nook Community policy, “Pupil/Students”: “Staff are not permitted to follow or engage with current or prior pupils');
+    expect(formOut).toContain('Moor Nook policy, “Pupil/Students”: “Staff are not permitted to follow or engage with current or prior pupils');
     expect(formOut).toContain('You can still record the relationship here');
     expect(formOut).toContain('does not allow contact with pupils on personal social media, family included');
-    expect(sentOut).toContain('family included (Moor Nook Community policy, “Pupil/Students”)');
+    expect(sentOut).toContain('family included (Moor Nook policy, “Pupil/Students”)');
     for (const other of ['Newall Green', 'Beechwood', 'Wootton', '§']) expect(all).not.toContain(other);
   });
 

@@ -33,7 +33,7 @@ describe('what each school\'s policy makes of a family relationship with a pupil
 
   it('only a school whose policy restricts contact is told to hold off, with its own clause', () => {
     expect(declarationWording(policy('newall-green')).contactLine).toMatch(/^Until it is acknowledged.*\(Newall Green policy §6\.8 \(“Responsibilities when using social media”\)\)\.$/);
-    expect(declarationWording(policy('moor-nook')).contactLine).toContain('family included (Moor Nook Community policy, “Pupil/Students”)');
+    expect(declarationWording(policy('moor-nook')).contactLine).toContain('family included (Moor Nook policy, “Pupil/Students”)');
     expect(declarationWording(policy('beechwood')).contactLine).toBe("Your school's policy does not ask you to stop contact with a pupil who is family (Beechwood policy §4).");
     expect(declarationWording(policy('wootton', 'Principal')).contactLine).toBe("Your school's policy does not ask you to stop contact with a pupil who is family (Wootton policy §6.2).");
     expect(declarationWording(policy('westbrook')).contactLine).toBe('');
