@@ -1,4 +1,5 @@
 /** Cases: the three kinds of submission, their routing, chronology, evidence and alerts. No SDK imports. */
+import type { DEADLINES, EXTERNAL_BODIES, Role as PolicyRole } from '../policy/profile.js';
 
 export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration';
 export type Severity = 'high' | 'medium' | 'low';
@@ -52,6 +53,20 @@ export interface Routing {
   severity: Severity;
   /** Short reasons, for the tab ("indecent images", "pupil at risk"). */
   reasons: string[];
+  /**
+   * Who the school's policy (made no weaker than the statutory baseline) says is told, beyond the app's own
+   * routing above: never `head` when the concern is about the head. Absent on cases saved before profiles.
+   */
+  policyTell?: PolicyRole[];
+  /** A report that a member of staff may have harmed a child (KCSIE allegations): the head is the case manager. */
+  allegation?: boolean;
+  /** Referrals outside the school the route requires (the LADO within one working day, the ICO within 72 hours). */
+  external?: ExternalReferral[];
+}
+
+export interface ExternalReferral {
+  body: (typeof EXTERNAL_BODIES)[number];
+  within: (typeof DEADLINES)[number];
 }
 
 export interface CaseRecord {
