@@ -94,7 +94,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const caseRepo = new CaseRepository(storage.table('cases'), written.publish);
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
-  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies })]);
+  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies })], policies);
   const alertCards = new AlertCardUpdater({ caseRepo, renderer, sender, refs, log, track });
   const cases = new CaseService(caseRepo, directory, clock, alertCards);
   const declarations = new DeclarationService(caseRepo, directory, clock);
@@ -112,7 +112,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
-  const rootDialog = new RootDialog(createFlows(services));
+  const rootDialog = new RootDialog(createFlows(services), policies);
   const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
   const bot = new SaferSocialBot({
     conversationState,

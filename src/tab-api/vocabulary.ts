@@ -1,4 +1,4 @@
-import { AFFECTED, INCIDENT_CATEGORIES, PLATFORMS, RESPONSIBLE } from '../domain/cases/incident.js';
+import { AFFECTED, INCIDENT_CATEGORIES, LEGACY_INCIDENT_CATEGORIES, PLATFORMS, RESPONSIBLE } from '../domain/cases/incident.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type ReferralBody, type ReferralWithin, type Severity } from '../domain/cases/types.js';
 import type { DeadlineState } from '../domain/cases/referrals.js';
 import { ROLES, type Role } from '../domain/directory/directory.js';
@@ -19,12 +19,12 @@ export const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
 export const STATUSES = Object.keys(STATUS_LABELS) as CaseStatus[];
 
 /** Incident categories and (for account requests) platforms: the category a case may carry. */
-export const CATEGORY_LABELS: Record<string, string> = { ...PLATFORMS, ...INCIDENT_CATEGORIES };
+export const CATEGORY_LABELS: Record<string, string> = { ...PLATFORMS, ...INCIDENT_CATEGORIES, ...LEGACY_INCIDENT_CATEGORIES };
 export const CATEGORIES = Object.keys(CATEGORY_LABELS);
 
 /** What a case's category is for each kind: an incident's category, a request's platform, a declaration's relationship. */
 export const CATEGORY_LABELS_BY_KIND: Record<CaseKind, Record<string, string>> = {
-  incident: INCIDENT_CATEGORIES,
+  incident: { ...INCIDENT_CATEGORIES, ...LEGACY_INCIDENT_CATEGORIES },
   accountRequest: ACCOUNT_PLATFORMS,
   familyDeclaration: RELATIONSHIPS,
 };
@@ -65,7 +65,7 @@ const KIND_VALUE_LABELS: Partial<Record<CaseKind, Record<string, Record<string, 
 const DATE_ANSWERS = new Set(['when', 'goLive', 'reviewDate']);
 
 const VALUE_LABELS: Record<string, Record<string, string>> = {
-  category: INCIDENT_CATEGORIES,
+  category: { ...INCIDENT_CATEGORIES, ...LEGACY_INCIDENT_CATEGORIES },
   affected: AFFECTED,
   responsible: RESPONSIBLE,
   platform: PLATFORMS,

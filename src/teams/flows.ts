@@ -13,6 +13,7 @@ export function createFlows(services: AppServices): Required<FlowRegistry> {
   return {
     report: new ReportIncidentDialog({
       cases: services.cases,
+      policies: services.policies,
       evidence: services.evidence,
       bearer: (ctx) => attachmentBearer(ctx, services.config),
       clock: services.clock,

@@ -17,7 +17,8 @@ export const MENU_LABELS: Record<Exclude<MenuChoice, 'help' | 'cancel'>, string>
 export interface WelcomeCardData {
   firstName: string;
   schoolName: string;
-  headTitle: string;
+  /** The school's own rule on reporting misuse, quoted with its clause; none where its policy has none. */
+  reportingRule?: string;
 }
 
 const submit = (title: string, choice: MenuChoice, style?: string) => ({
@@ -33,7 +34,15 @@ const welcomeTemplate = cardShell(
     { type: 'TextBlock', text: 'Hello ${firstName}. What do you need to do?', wrap: true },
     {
       type: 'TextBlock',
-      text: '"Any misuse of social media should be reported to the ${headTitle}." Everything you send here goes only to the people at ${schoolName} who need to act on it.',
+      text: '${reportingRule}',
+      $when: '${reportingRule != \'\'}',
+      wrap: true,
+      isSubtle: true,
+      size: 'Small',
+    },
+    {
+      type: 'TextBlock',
+      text: 'Everything you send here goes only to the people at ${schoolName} who need to act on it.',
       wrap: true,
       isSubtle: true,
       size: 'Small',
@@ -49,7 +58,7 @@ const welcomeTemplate = cardShell(
 
 /** The welcome/menu card: the three flows of the spec and "my submissions". */
 export function buildWelcomeCard(data: WelcomeCardData): CardAttachment {
-  return renderCard(welcomeTemplate, data);
+  return renderCard(welcomeTemplate, { ...data, reportingRule: data.reportingRule ?? '' });
 }
 
 export const HELP_TEXT =

@@ -2,7 +2,10 @@ import type { AppConfig } from '../config.js';
 import { shortTime } from '../domain/time.js';
 import type { DirectoryService } from '../domain/directory/directory-service.js';
 import { alertPayload } from '../domain/cases/case-service.js';
-import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
+import { whoIsTold, type NobodyToAlert, type ToldTerms } from '../domain/cases/who-is-told.js';
+import { chairNoticeQuote } from '../domain/cases/report-advice.js';
+import type { PolicyService } from '../domain/policy/policy-service.js';
+import type { Role as PolicyRole } from '../domain/policy/profile.js';
 import { headTitleOf } from '../domain/directory/directory.js';
 import type { OutboundMessage, RefLookup, Render } from '../domain/cases/outbox-dispatcher.js';
 import { STATUS_LABELS, type CaseKind, type CaseRecord, type OutboxItem, type OutboxKind } from '../domain/cases/types.js';
@@ -46,33 +49,47 @@ export class OutboxRenderer {
     private readonly directory: DirectoryService,
     private readonly refs: RefLookup,
     flows: readonly FlowRenderer[] = [],
+    /** Each school's policy: its words for the people told, and the clause the chair's notice quotes. */
+    private readonly policies?: Pick<PolicyService, 'forSchool'>,
   ) {
     for (const f of flows) this.byCaseKind.set(`${f.kind}|${f.caseKind}`, f.render);
     this.kinds.set('dslAlert', (_i, c) => this.dslAlert(c));
-    this.kinds.set('sltNotice', (_i, c) => ({ card: this.notice(c, 'New case for the senior leadership team', 'Open the Cases tab to assign and triage it.') }));
-    this.kinds.set('chairNotice', (_i, c) => ({
-      card: this.notice(
-        c,
-        'A concern about the headteacher',
-        'Policy: "If concerns relate to the Headteacher then the Chair of Governors should be informed immediately." This case is hidden from the headteacher.',
-      ),
-    }));
+    this.kinds.set('sltNotice', async (i, c) => {
+      const role = typeof i.payload.role === 'string' ? (i.payload.role as PolicyRole) : undefined;
+      if (!role) return { card: this.notice(c, `New case for the ${(await this.terms(c.schoolId)).seniorTeam ?? 'senior leadership team'}`, 'Open the Cases tab to assign and triage it.') };
+      // Told because the school's policy names them (the head, the senior team, the reporter's line manager).
+      const title = role === 'lineManager' ? 'A report from someone you line-manage' : 'A new report your school\'s policy says you are told of';
+      return { card: this.notice(c, title, 'Open the Cases tab to see it, if your role lets you.') };
+    });
+    this.kinds.set('chairNotice', async (_i, c) => {
+      const policy = this.policies ? await this.policies.forSchool(c.schoolId) : undefined;
+      const headTitle = policy?.terms.headTitle ?? headTitleOf(await this.directory.school(c.schoolId));
+      const quote = policy && c.kind === 'incident' ? chairNoticeQuote(policy, c) : undefined;
+      const hidden = `This case is hidden from the ${headTitle}.`;
+      return { card: this.notice(c, `A concern about the ${headTitle}`, quote ? `${quote} ${hidden}` : hidden) };
+    });
     this.kinds.set('receipt', async (i, c) => {
       const nobody = Array.isArray(i.payload.nobodyToAlert) ? (i.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
       // The same words as the reply on sending (src/teams/incident/report-incident-dialog.ts).
-      const headTitle = c.kind === 'incident' ? headTitleOf(await this.directory.school(c.schoolId), 'headteacher') : 'headteacher';
+      const terms: ToldTerms = c.kind === 'incident' ? await this.terms(c.schoolId) : { headTitle: 'headteacher' };
       return {
         card: buildReceiptCard({
           reference: c.reference,
           kindLabel: KIND_LABELS[c.kind],
           raisedAt: shortTime(c.createdAt),
-          next: whoIsTold(c, headTitle, { nobody }),
+          next: whoIsTold(c, terms, { nobody }),
         }),
       };
     });
     this.kinds.set('statusUpdate', (i, c) => ({
       text: `Update on ${c.reference}: it is now **${STATUS_LABELS[(i.payload.status as CaseRecord['status']) ?? c.status]}**.`,
     }));
+  }
+
+  /** The school's words for the people told: its policy's, or the directory's head title. */
+  private async terms(schoolId: string): Promise<ToldTerms> {
+    if (this.policies) return (await this.policies.forSchool(schoolId)).terms;
+    return { headTitle: headTitleOf(await this.directory.school(schoolId), 'headteacher') };
   }
 
   readonly render: Render = async (item, c) => {

@@ -12,6 +12,8 @@ import { parseCommand, type Command } from './commands.js';
 import { buildWelcomeCard, HELP_TEXT, MENU_LABELS } from './menu-card.js';
 import { firstName } from '../domain/directory/directory.js';
 import { getActor } from './turn-context-keys.js';
+import type { PolicyService } from '../domain/policy/policy-service.js';
+import { reportingRuleQuote } from '../domain/cases/report-advice.js';
 
 export const ROOT_DIALOG = 'root';
 const ROOT_WATERFALL = 'root-waterfall';
@@ -31,7 +33,11 @@ interface RootOptions {
  * flow, nothing saved) and "help" (explains, then repeats the current question).
  */
 export class RootDialog extends ComponentDialog {
-  constructor(private readonly flows: FlowRegistry) {
+  constructor(
+    private readonly flows: FlowRegistry,
+    /** Each school's policy, for the reporting rule the menu quotes (none: the menu quotes nothing). */
+    private readonly policies?: Pick<PolicyService, 'of'>,
+  ) {
     super(ROOT_DIALOG);
     for (const d of Object.values(flows)) if (d) this.addDialog(d);
     this.addDialog(new WaterfallDialog(ROOT_WATERFALL, [this.startFlowStep.bind(this), this.afterFlowStep.bind(this)]));
@@ -50,7 +56,7 @@ export class RootDialog extends ComponentDialog {
     if (command === 'cancel') {
       await dc.cancelAllDialogs();
       await dc.context.sendActivity('Cancelled. Nothing was saved.');
-      await sendWelcome(dc);
+      await sendWelcome(dc, this.policies);
       return { status: DialogTurnStatus.complete };
     }
     if (command === 'help') {
@@ -66,7 +72,7 @@ export class RootDialog extends ComponentDialog {
     const command = (step.options as RootOptions | undefined)?.command;
     const flow = command && Object.hasOwn(MENU_LABELS, command) ? this.flows[command as keyof FlowRegistry] : undefined;
     if (flow) return step.beginDialog(flow.id);
-    await sendWelcome(step);
+    await sendWelcome(step, this.policies);
     return step.endDialog();
   }
 
@@ -76,8 +82,9 @@ export class RootDialog extends ComponentDialog {
   }
 }
 
-export async function sendWelcome(dc: DialogContext): Promise<void> {
+export async function sendWelcome(dc: DialogContext, policies?: Pick<PolicyService, 'of'>): Promise<void> {
   const actor = getActor(dc.context);
-  const card = buildWelcomeCard({ firstName: firstName(actor.member.name), schoolName: actor.school.name, headTitle: actor.school.headTitle });
+  const reportingRule = policies ? reportingRuleQuote(policies.of(actor.school)) : undefined;
+  const card = buildWelcomeCard({ firstName: firstName(actor.member.name), schoolName: actor.school.name, reportingRule });
   await dc.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card.content)] });
 }

@@ -45,7 +45,7 @@ describe('the conversation reference follows every activity', () => {
     // Already welcomed: the reinstall is not answered with a second welcome.
     expect(moved.messagesTo(conversationOf(PEOPLE.dsl))).toHaveLength(0);
 
-    const { case: c } = await h.db.submit(PEOPLE.staff.aad, { category: 'indecentImages' });
+    const { case: c } = await h.db.submit(PEOPLE.staff.aad, { category: 'indecentImagesOfChildren' });
     await moved.waitUntil(() => alertsTo(moved, PEOPLE.dsl, c.reference).length === 1, 10_000, 'alert at the new service URL');
     await h.settled(c.id);
     expect(alertsTo(h.connector, PEOPLE.dsl, c.reference)).toHaveLength(0);
@@ -60,7 +60,7 @@ describe('the conversation reference follows every activity', () => {
     const ack = await h.server.post('/api/messages', makeInvoke(PEOPLE.dsl, third.url, 'dslAcknowledge', { caseId: first.id, schoolId: SCHOOL }));
     expect(ack.status).toBe(200);
 
-    const { case: c } = await h.db.submit(PEOPLE.staff.aad, { category: 'indecentImages' });
+    const { case: c } = await h.db.submit(PEOPLE.staff.aad, { category: 'indecentImagesOfChildren' });
     await third.waitUntil(() => alertsTo(third, PEOPLE.dsl, c.reference).length === 1, 10_000, 'alert at the card action service URL');
   });
 });

@@ -34,7 +34,7 @@ beforeAll(async () => {
     routing: { aboutHead: true, safeguarding: true, queue: 'chair', severity: 'medium' },
     submitterAad: PEOPLE.teacher2.aad,
   });
-  safeguarding = await seedCase(db.caseRepo, { category: 'indecentImages', routing: { safeguarding: true, queue: 'dsl', severity: 'high' }, submitterAad: PEOPLE.teacher2.aad });
+  safeguarding = await seedCase(db.caseRepo, { category: 'indecentImagesOfChildren', routing: { safeguarding: true, queue: 'dsl', severity: 'high' }, submitterAad: PEOPLE.teacher2.aad });
 });
 
 afterAll(async () => {

@@ -50,7 +50,7 @@ beforeAll(async () => {
     answers: { category: 'disparaging', whatHappened: '<img src=x onerror=alert(1)> posted about the school', platform: 'facebook' },
   });
   cases.safeguarding = await seedCase(db.caseRepo, {
-    category: 'indecentImages',
+    category: 'indecentImagesOfChildren',
     routing: { safeguarding: true, queue: 'dsl', severity: 'high', reasons: ['indecent images'] },
     submitterAad: PEOPLE.teacher2.aad,
     createdAt: new Date(now - 20 * MIN),
@@ -273,7 +273,7 @@ describe('tab API: list filters and paging', () => {
     expect(s).toMatchObject({ open: 2, bySeverity: { high: 1, low: 1 }, alertsUnacknowledged: 1, untouched: 1 });
     expect(s.chart.months).toHaveLength(12);
     const cats = s.chart.categories.map((c: { category: string }) => c.category);
-    expect(cats).toEqual(expect.arrayContaining(['disparaging', 'indecentImages']));
+    expect(cats).toEqual(expect.arrayContaining(['disparaging', 'indecentImagesOfChildren']));
     expect(cats).not.toContain('staffMisuse');
     const list = await (await as(PEOPLE.head, '/api/tab/cases')).json();
     const sg = list.items.find((c: { id: string }) => c.id === cases.safeguarding.id);

@@ -4,9 +4,10 @@ import { NO_ALERT_CARD_UPDATES, type AcknowledgedVia, type AlertCardUpdates } fr
 import type { Member, School } from '../directory/directory.js';
 import { isDsl, personRef as person } from '../directory/directory.js';
 import { canView } from './access.js';
-import { INCIDENT_CATEGORIES, type IncidentAnswers } from './incident.js';
-import { incidentRecipients } from './recipients.js';
-import { routeIncident } from './routing.js';
+import { incidentCategoryLabel, type IncidentAnswers } from './incident.js';
+import { incidentRecipients, nobodyToAlert as nobodyIn } from './recipients.js';
+import { policyRoutes, routeIncident } from './routing.js';
+import type { SchoolPolicy } from '../policy/school-policy.js';
 import { STATUS_LABELS, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef } from './types.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from './errors.js';
 import type { CaseDetail, CaseStore } from './ports.js';
@@ -25,7 +26,7 @@ export function alertPayload(c: CaseRecord): Record<string, unknown> {
     schoolId: c.schoolId,
     reference: c.reference,
     kind: c.kind,
-    category: c.kind === 'incident' ? (INCIDENT_CATEGORIES as Record<string, string>)[c.category] ?? c.category : c.category,
+    category: c.kind === 'incident' ? incidentCategoryLabel(c.category) : c.category,
     severity: c.routing.severity,
     createdAt: c.createdAt,
     status: c.status,
@@ -60,16 +61,16 @@ export class CaseService {
     submissionId: string;
     answers: IncidentAnswers;
     evidence: EvidenceRecord[];
+    /** The school's policy: its routes add to the app's own (without it, the app's routing alone). */
+    policy?: Pick<SchoolPolicy, 'rule' | 'profile'>;
   }): Promise<{ case: CaseRecord; duplicate: boolean; nobodyToAlert?: NobodyToAlert[] }> {
-    const routing = routeIncident(input.answers);
+    const routing = routeIncident(input.answers, input.policy ? policyRoutes(input.policy, input.answers) : {});
     const members = await this.directory.members(input.school.id);
     const recipients = incidentRecipients(routing, members, input.submitter.aadObjectId);
     const now = this.now();
     // The school's directory has nobody in the role this report must go to: the report is still saved,
     // and the reporter is told to tell someone in person (the app must not claim it alerted anyone).
-    const missing: NobodyToAlert[] = [];
-    if (routing.safeguarding && !recipients.some((r) => r.kind === 'dslAlert')) missing.push('dsl');
-    if (routing.aboutHead && !recipients.some((r) => r.kind === 'chairNotice')) missing.push('chair');
+    const missing = nobodyIn(routing, recipients);
     const nobodyToAlert = missing.length ? missing : undefined;
     // The payload needs the reference, which the repository allocates; cards read it from the case at send time.
     const saved = await this.repo.create({
@@ -84,7 +85,7 @@ export class CaseService {
       answers: { ...input.answers },
       evidence: input.evidence,
       // The receipt says the same as the reply (src/teams/outbox-renderer.ts).
-      outbox: recipients.map((r) => ({ ...r, payload: r.kind === 'receipt' && nobodyToAlert ? { nobodyToAlert } : {} })),
+      outbox: recipients.map(({ role, ...r }) => ({ ...r, payload: r.kind === 'receipt' && nobodyToAlert ? { nobodyToAlert } : role ? { role } : {} })),
       now,
     });
     return nobodyToAlert ? { ...saved, nobodyToAlert } : saved;

@@ -1,4 +1,4 @@
-/** The incident report's vocabulary and the policy text the bot quotes. */
+/** The incident report's vocabulary. What the bot advises after a report comes from the school's policy profile. */
 
 export const INCIDENT_CATEGORIES = {
   cyberbullying: 'Cyberbullying',
@@ -6,13 +6,26 @@ export const INCIDENT_CATEGORIES = {
   staffMisuse: 'Misuse of social media by a member of staff',
   disparaging: 'Content that disparages the school, staff, pupils or parents',
   pupilContact: 'Contact or a friend request from a pupil or former pupil',
-  indecentImages: 'Indecent or inappropriate images',
+  indecentImagesOfChildren: 'Indecent images of children',
+  inappropriateImages: 'An inappropriate or embarrassing image (for example of a colleague)',
   radicalisation: 'Radicalisation or extremism concern (Prevent)',
   dataBreach: 'Confidentiality or data breach',
   media: 'Media or journalist enquiry',
   other: 'Something else',
 } as const;
 export type IncidentCategory = keyof typeof INCIDENT_CATEGORIES;
+
+/**
+ * Categories cases saved earlier may carry, which a report can no longer choose: shown with a label, never
+ * raw. `indecentImages` was split into indecentImagesOfChildren and inappropriateImages.
+ */
+export const LEGACY_INCIDENT_CATEGORIES: Record<string, string> = {
+  indecentImages: 'Indecent or inappropriate images (reported before the categories were split)',
+};
+
+/** An incident category in words, old ones included. */
+export const incidentCategoryLabel = (c: string): string =>
+  (INCIDENT_CATEGORIES as Record<string, string>)[c] ?? LEGACY_INCIDENT_CATEGORIES[c] ?? c;
 
 export const AFFECTED = { me: 'Me', colleague: 'A colleague', pupil: 'A pupil', school: 'The school', other: 'Someone else' } as const;
 export type Affected = keyof typeof AFFECTED;
@@ -57,16 +70,3 @@ export interface IncidentAnswers {
 }
 
 export const TEXT_LIMIT = 4000;
-
-/** The policy's advice after a report (seed 001 §11.2, §11.4, §11.5; seed 003 "Handling abuse"). */
-export const AFTER_REPORT_ADVICE = [
-  'Keep the evidence: do not delete the messages or posts (policy 11.2, 11.4).',
-  'Do not respond to or engage with the person responsible.',
-  'Block and report the account on the platform.',
-  'If you are the target, you may wish to seek the support of your trade union or professional association representative (policy 11.5).',
-];
-
-/** UK guidance for education settings on nudes and semi-nudes: what the reporter must and must not do. */
-export const INDECENT_IMAGES_GUIDANCE =
-  'Do not view the images again. Do not copy, screenshot, forward, save, print or delete them, and do not ask anyone to send them to you. ' +
-  'Describe what you saw in words only. The designated safeguarding lead is alerted as soon as you submit this report.';

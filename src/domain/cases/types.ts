@@ -1,4 +1,5 @@
 /** Cases: the three kinds of submission, their routing, chronology, evidence and alerts. No SDK imports. */
+import type { Role as PolicyRole } from '../policy/profile.js';
 
 export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration';
 export type Severity = 'high' | 'medium' | 'low';
@@ -52,8 +53,21 @@ export interface Routing {
   severity: Severity;
   /** Short reasons, for the tab ("indecent images", "pupil at risk"). */
   reasons: string[];
+  /**
+   * Who the school's policy (made no weaker than the statutory baseline) says is told, beyond the app's own
+   * routing above: never `head` when the concern is about the head. Absent on cases saved before profiles.
+   */
+  policyTell?: PolicyRole[];
+  /** A report that a member of staff may have harmed a child (KCSIE allegations): the head is the case manager. */
+  allegation?: boolean;
   /** Referrals outside the school this case owes, and within what time (statutory guidance or the school's policy). */
-  external?: Array<{ body: ExternalBody; within: ReferralWithin }>;
+  external?: OwedReferral[];
+}
+
+/** A referral outside the school that a case's route requires, and within what time. */
+export interface OwedReferral {
+  body: ExternalBody;
+  within: ReferralWithin;
 }
 
 /** Bodies outside the school a case may be referred to. Routing owes only the first five; a Prevent referral is recorded when made. */

@@ -224,7 +224,7 @@ const submittedTemplate = cardShell([
   { type: 'TextBlock', text: 'What happens next', weight: 'Bolder', wrap: true, spacing: 'Medium' },
   { type: 'TextBlock', text: '${whoIsTold}', wrap: true },
   { $data: '${guidance}', type: 'TextBlock', text: '${$data}', wrap: true, color: 'Attention' },
-  { type: 'TextBlock', text: 'What you should do now', weight: 'Bolder', wrap: true, spacing: 'Medium' },
+  { type: 'TextBlock', text: 'What you should do now', weight: 'Bolder', wrap: true, spacing: 'Medium', $when: '${count(advice) > 0}' },
   { $data: '${advice}', type: 'TextBlock', text: '- ${$data}', wrap: true, spacing: 'Small' },
   { type: 'TextBlock', text: 'You will get a message here when its status changes. You can see its status at any time: type **my submissions**.', wrap: true, isSubtle: true, spacing: 'Medium' },
 ]);

@@ -4,13 +4,14 @@ import { Dialog, type DialogContext, type DialogTurnResult } from '../dialog-sdk
 import type { Logger } from '../../log.js';
 import type { CaseService } from '../../domain/cases/case-service.js';
 import { whoIsTold } from '../../domain/cases/who-is-told.js';
-import { routeIncident } from '../../domain/cases/routing.js';
+import { policyRoutes, routeIncident } from '../../domain/cases/routing.js';
+import { adviceAfterReport, screenshotsAskedBy, screenshotsForbidden } from '../../domain/cases/report-advice.js';
+import type { PolicyService } from '../../domain/policy/policy-service.js';
+import type { SchoolPolicy } from '../../domain/policy/school-policy.js';
 import type { EvidenceRecord } from '../../domain/cases/types.js';
 import {
   AFFECTED,
-  AFTER_REPORT_ADVICE,
   INCIDENT_CATEGORIES,
-  INDECENT_IMAGES_GUIDANCE,
   PLATFORMS,
   RESPONSIBLE,
   TEXT_LIMIT,
@@ -40,6 +41,8 @@ export const REPORT_INCIDENT_DIALOG = 'reportIncident';
 
 export interface ReportDeps {
   cases: Pick<CaseService, 'submitIncident'>;
+  /** Each school's policy: the routes, advice and evidence rules the report follows. */
+  policies: Pick<PolicyService, 'of'>;
   evidence: EvidenceIntake;
   /** The bearer token source for attachment downloads in this turn (bot edge: src/evidence/teams-attachments.ts). */
   bearer: (ctx: TurnContext) => () => Promise<string>;
@@ -55,9 +58,11 @@ interface ReportState extends FlowState<IncidentStep> {
   draftOpened: boolean;
   /** Screenshots from the upload page already announced in the chat. */
   uploadsAnnounced: number;
+  /** The school's policy (or the baseline) forbids screenshots of this kind of incident: never asked for, never kept. */
+  noImages?: boolean;
 }
 
-/** The questions, in order; platformOther only after "Other", evidence never for indecent images. */
+/** The questions, in order; platformOther only after "Other", evidence never where screenshots are forbidden. */
 const ORDER: IncidentStep[] = ['category', 'affected', 'responsible', 'platform', 'platformOther', 'where', 'when', 'whatHappened', 'pupilAtRisk', 'evidence', 'summary'];
 const PUPIL_AT_RISK = { yes: 'Yes', no: 'No', unsure: 'Not sure' } as const;
 const DONE_WORDS = new Set(['done', 'finished', 'no', 'none', 'skip', 'no screenshots', 'next', 'that is all', "that's all"]);
@@ -75,16 +80,19 @@ const FIELD_LABELS: Partial<Record<IncidentStep, string>> = {
   evidence: 'Screenshots',
 };
 
-const isIndecent = (s: ReportState) => s.answers.category === 'indecentImages';
+const isIndecent = (s: ReportState) => s.noImages === true;
+/** Said at once when screenshots are forbidden and the policy gives no lines of its own (the app's own rule). */
+const NO_IMAGES_FALLBACK = 'Please do not send images for this kind of report: describe what you saw in words only.';
 /** This turn's reading of the draft's evidence (turn state), so one turn lists it at most once. */
 const EVIDENCE_THIS_TURN = Symbol('evidenceThisTurn');
 const MAX_REFUSALS_LISTED = 10;
 const shortName = (name: string) => (name.length > 80 ? `${name.slice(0, 77)}…` : name);
 
 /**
- * Report an incident (spec flow 1; seed 001 §6.24, §8, §11, §12): one short question per step, screenshots
- * pasted or attached in the chat (or sent from the upload page), a summary to confirm, change or cancel,
- * then the case is saved with its routing and alerts, and the reporter gets the reference and the advice.
+ * Report an incident (spec flow 1): one short question per step, screenshots pasted or attached in the chat
+ * (or sent from the upload page) unless the school's policy forbids them, a summary to confirm, change or
+ * cancel, then the case is saved with its routing and alerts, and the reporter gets the reference and the
+ * school's own advice, each line with its citation.
  */
 export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> {
   protected override readonly unfinishedName = 'report';
@@ -95,6 +103,10 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
   protected initialState(): ReportState {
     const draftId = this.deps.newDraftId?.() ?? randomBytes(12).toString('hex');
     return { step: 'category', history: [], editing: false, draftId, answers: {}, draftOpened: false, uploadsAnnounced: 0 };
+  }
+
+  private policy(ctx: TurnContext): SchoolPolicy {
+    return this.deps.policies.of(getActor(ctx).school);
   }
 
   private owner(ctx: TurnContext, s: ReportState): DraftOwner {
@@ -128,7 +140,8 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
 
   private async cardFor(ctx: TurnContext, s: ReportState): Promise<CardAttachment> {
     const step = s.step;
-    const headTitle = getActor(ctx).school.headTitle;
+    const terms = this.policy(ctx).terms;
+    const headTitle = terms.headTitle;
     const progress = this.progress(step, s);
     const choice = (question: string, choices: Record<string, string>, hints: string[] = []) =>
       buildChoiceStepCard({
@@ -150,7 +163,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
         return choice('Who is affected?', AFFECTED);
       case 'responsible':
         return choice('Who is responsible, if you know?', RESPONSIBLE, [
-          `If it is the ${headTitle}, the chair of governors deals with it and the ${headTitle} will not see your report.`,
+          `If it is the ${headTitle}, the ${terms.chairTitle ?? 'chair of governors'} deals with it and the ${headTitle} will not see your report.`,
         ]);
       case 'platform':
         return choice('Where did it happen?', PLATFORMS);
@@ -185,11 +198,12 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
         const fresh = await this.openDraft(ctx, s);
         // A draft created just now holds nothing yet: no need to look.
         const received = fresh ? 0 : (await this.evidence(ctx, s)).length;
+        const askedBy = s.answers.category ? screenshotsAskedBy(this.policy(ctx), s.answers.category) : undefined;
         return buildEvidenceStepCard({
           progress,
           question: 'Screenshots',
           hints: [
-            'Paste or attach screenshots here, one or several. Keep the originals: do not delete them (policy 11.2).',
+            `Paste or attach screenshots here, one or several.${askedBy ? ` Your school's policy asks for them (${askedBy}).` : ''}`,
             'On a phone, "Upload screenshots" lets you use the camera or your photos.',
             'When you have finished, press Done (or type done).',
           ],
@@ -219,7 +233,9 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       { title: 'Screenshots', value: isIndecent(s) ? 'None (never for this kind of report)' : String(evidence.length) },
     ];
     const fields = ORDER.filter((x) => x !== 'summary' && x !== 'platformOther' && this.applies(x, s)).map((x) => ({ value: x, title: FIELD_LABELS[x]! }));
-    const routeNote = `When you send it: ${whoIsTold({ kind: 'incident', routing: routeIncident(a as IncidentAnswers) }, getActor(ctx).school.headTitle, { tense: 'future' })}`;
+    const policy = this.policy(ctx);
+    const routing = routeIncident(a as IncidentAnswers, policyRoutes(policy, a as IncidentAnswers));
+    const routeNote = `When you send it: ${whoIsTold({ kind: 'incident', routing }, policy.terms, { tense: 'future' })}`;
     return { facts, fields, routeNote };
   }
 
@@ -276,9 +292,12 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       case 'category':
         return this.onChoice(ctx, s, INCIDENT_CATEGORIES, submit, async (v) => {
           const wasIndecent = isIndecent(s);
+          const policy = this.policy(ctx);
           s.answers.category = v;
-          if (v === 'indecentImages') {
-            await ctx.sendActivity(INDECENT_IMAGES_GUIDANCE);
+          s.noImages = screenshotsForbidden(policy, v);
+          if (s.noImages) {
+            const lines = adviceAfterReport(policy, { category: v } as IncidentAnswers);
+            await ctx.sendActivity(lines.length ? lines.join('\n\n') : NO_IMAGES_FALLBACK);
             if (s.draftOpened) await this.deps.evidence.openDraft(this.owner(ctx, s), { noImages: true });
           } else if (wasIndecent && s.draftOpened) {
             await this.deps.evidence.openDraft(this.owner(ctx, s), { noImages: false });
@@ -427,22 +446,26 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     const answers = s.answers as IncidentAnswers;
     const o = this.owner(ctx, s);
     const evidence = isIndecent(s) || !s.draftOpened ? [] : await this.evidence(ctx, s);
+    const policy = this.policy(ctx);
     const { case: saved, duplicate, nobodyToAlert } = await this.deps.cases.submitIncident({
       school: actor.school,
       submitter: actor.member,
       submissionId: s.draftId,
       answers,
       evidence,
+      policy,
     });
     if (s.draftOpened) await this.deps.evidence.markSubmitted(o);
     await typing;
     this.deps.log.info({ caseId: saved.id, draftId: s.draftId, duplicate, evidence: evidence.length }, 'incident submitted');
     if (nobodyToAlert) this.deps.log.warn({ caseId: saved.id, nobodyToAlert }, 'nobody in the directory to alert');
+    // Where screenshots are forbidden, the policy's lines are what not to do: shown as a warning.
+    const advice = adviceAfterReport(policy, answers);
     const card = buildSubmittedCard({
       reference: saved.reference,
-      whoIsTold: whoIsTold(saved, actor.school.headTitle, { nobody: nobodyToAlert }),
-      guidance: isIndecent(s) ? [INDECENT_IMAGES_GUIDANCE] : [],
-      advice: AFTER_REPORT_ADVICE,
+      whoIsTold: whoIsTold(saved, policy.terms, { nobody: nobodyToAlert }),
+      guidance: isIndecent(s) ? advice : [],
+      advice: isIndecent(s) ? [] : advice,
     });
     await ctx.sendActivity({ text: `Report sent. Your reference is ${saved.reference}.`, attachments: [CardFactory.adaptiveCard(card.content)] });
     return dc.endDialog({ reference: saved.reference, caseId: saved.id });

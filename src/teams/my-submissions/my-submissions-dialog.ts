@@ -1,7 +1,7 @@
 import { CardFactory } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from '../dialog-sdk.js';
 import type { CaseService } from '../../domain/cases/case-service.js';
-import { INCIDENT_CATEGORIES } from '../../domain/cases/incident.js';
+import { incidentCategoryLabel } from '../../domain/cases/incident.js';
 import { STATUS_LABELS, type CaseSummary } from '../../domain/cases/types.js';
 import { buildMySubmissionsCard } from './my-submissions-card.js';
 import { describeDay } from '../../domain/time.js';
@@ -12,7 +12,7 @@ import type { CardAttachment } from '../card.js';
 export const MY_SUBMISSIONS_DIALOG = 'mySubmissions';
 
 function kindLabel(c: Pick<CaseSummary, 'kind' | 'category'>): string {
-  if (c.kind === 'incident') return `Incident: ${(INCIDENT_CATEGORIES as Record<string, string>)[c.category] ?? c.category}`;
+  if (c.kind === 'incident') return `Incident: ${incidentCategoryLabel(c.category)}`;
   if (c.kind === 'accountRequest') return 'School account request';
   return 'Family relationship declaration';
 }

@@ -17,7 +17,7 @@ const who = (r: ReturnType<typeof incidentRecipients>) => r.map((x) => `${x.kind
 describe('incident recipients', () => {
   it.each([
     // [answers, expected recipients]
-    [{ category: 'indecentImages', affected: 'pupil', responsible: 'unknown', pupilAtRisk: 'yes' }, ['dslAlert:deputy', 'dslAlert:dsl', 'receipt:staff']],
+    [{ category: 'indecentImagesOfChildren', affected: 'pupil', responsible: 'unknown', pupilAtRisk: 'yes' }, ['dslAlert:deputy', 'dslAlert:dsl', 'receipt:staff']],
     [{ category: 'radicalisation', affected: 'pupil', responsible: 'public', pupilAtRisk: 'no' }, ['dslAlert:deputy', 'dslAlert:dsl', 'receipt:staff']],
     [{ category: 'trolling', affected: 'me', responsible: 'public', pupilAtRisk: 'no' }, ['receipt:staff', 'sltNotice:deputy', 'sltNotice:dsl', 'sltNotice:head', 'sltNotice:slt2']],
     [{ category: 'staffMisuse', affected: 'school', responsible: 'headteacher', pupilAtRisk: 'no' }, ['chairNotice:chair', 'receipt:staff']],
@@ -28,7 +28,7 @@ describe('incident recipients', () => {
 
   it('never tells the headteacher about a case about the headteacher, even when the head is the DSL', () => {
     const headIsDsl = [m('head', 'slt', 'headteacher', 'dsl'), m('chair', 'chair'), m('staff', 'staff')];
-    const r = incidentRecipients(routeIncident({ category: 'indecentImages', affected: 'pupil', responsible: 'headteacher', pupilAtRisk: 'yes' }), headIsDsl, 'staff');
+    const r = incidentRecipients(routeIncident({ category: 'indecentImagesOfChildren', affected: 'pupil', responsible: 'headteacher', pupilAtRisk: 'yes' }), headIsDsl, 'staff');
     expect(r.some((x) => x.recipient.aadObjectId === 'head')).toBe(false);
     expect(who(r)).toEqual(['chairNotice:chair', 'receipt:staff']);
   });

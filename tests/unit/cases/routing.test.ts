@@ -6,14 +6,15 @@ type A = Pick<IncidentAnswers, 'category' | 'affected' | 'responsible' | 'pupilA
 const base: A = { category: 'other', affected: 'me', responsible: 'unknown', pupilAtRisk: 'no' };
 
 // [answers, queue, safeguarding, aboutHead, severity]
-const TABLE: Array<[Partial<A>, 'dsl' | 'slt' | 'chair', boolean, boolean, 'high' | 'medium' | 'low']> = [
+const TABLE: Array<[Partial<A>, 'dsl' | 'slt' | 'chair' | 'head', boolean, boolean, 'high' | 'medium' | 'low']> = [
   // every category, about nobody in particular, no pupil at risk
   [{ category: 'cyberbullying' }, 'slt', false, false, 'medium'],
   [{ category: 'trolling' }, 'slt', false, false, 'medium'],
   [{ category: 'staffMisuse' }, 'slt', false, false, 'medium'],
   [{ category: 'disparaging' }, 'slt', false, false, 'low'],
   [{ category: 'pupilContact' }, 'dsl', true, false, 'medium'],
-  [{ category: 'indecentImages' }, 'dsl', true, false, 'high'],
+  [{ category: 'indecentImagesOfChildren' }, 'dsl', true, false, 'high'],
+  [{ category: 'inappropriateImages' }, 'slt', false, false, 'medium'],
   [{ category: 'radicalisation' }, 'dsl', true, false, 'high'],
   [{ category: 'dataBreach' }, 'slt', false, false, 'medium'],
   [{ category: 'media' }, 'slt', false, false, 'low'],
@@ -30,13 +31,17 @@ const TABLE: Array<[Partial<A>, 'dsl' | 'slt' | 'chair', boolean, boolean, 'high
   // the headteacher route: the chair, whatever else
   [{ category: 'staffMisuse', responsible: 'headteacher' }, 'chair', false, true, 'medium'],
   [{ category: 'other', responsible: 'headteacher' }, 'chair', false, true, 'medium'],
-  [{ category: 'indecentImages', responsible: 'headteacher' }, 'chair', true, true, 'high'],
+  [{ category: 'indecentImagesOfChildren', responsible: 'headteacher' }, 'chair', true, true, 'high'],
   [{ category: 'disparaging', responsible: 'headteacher', pupilAtRisk: 'yes' }, 'chair', true, true, 'high'],
   [{ category: 'cyberbullying', responsible: 'headteacher', affected: 'pupil' }, 'chair', true, true, 'medium'],
   // responsible people other than the head do not change the queue
   [{ category: 'staffMisuse', responsible: 'staff' }, 'slt', false, false, 'medium'],
   [{ category: 'disparaging', responsible: 'parent' }, 'slt', false, false, 'low'],
   [{ category: 'disparaging', responsible: 'public' }, 'slt', false, false, 'low'],
+  // an allegation: a member of staff, and a pupil affected or at risk (KCSIE): the head manages it
+  [{ category: 'staffMisuse', responsible: 'staff', affected: 'pupil' }, 'head', true, false, 'high'],
+  [{ category: 'cyberbullying', responsible: 'staff', pupilAtRisk: 'unsure' }, 'head', true, false, 'high'],
+  [{ category: 'staffMisuse', responsible: 'staff', affected: 'colleague' }, 'slt', false, false, 'medium'],
 ];
 
 describe('routeIncident: the routing table', () => {
@@ -47,13 +52,13 @@ describe('routeIncident: the routing table', () => {
 
   it('covers every category', () => {
     const covered = new Set(TABLE.map(([a]) => a.category));
-    const all: IncidentCategory[] = ['cyberbullying', 'trolling', 'staffMisuse', 'disparaging', 'pupilContact', 'indecentImages', 'radicalisation', 'dataBreach', 'media', 'other'];
+    const all: IncidentCategory[] = ['cyberbullying', 'trolling', 'staffMisuse', 'disparaging', 'pupilContact', 'indecentImagesOfChildren', 'inappropriateImages', 'radicalisation', 'dataBreach', 'media', 'other'];
     expect(all.filter((c) => !covered.has(c))).toEqual([]);
   });
 
   it('gives reasons a DSL can read', () => {
-    expect(routeIncident({ ...base, category: 'indecentImages', pupilAtRisk: 'yes', responsible: 'headteacher' }).reasons).toEqual([
-      'indecent images',
+    expect(routeIncident({ ...base, category: 'indecentImagesOfChildren', pupilAtRisk: 'yes', responsible: 'headteacher' }).reasons).toEqual([
+      'indecent images of children',
       'a pupil may be at risk',
       'concerns the headteacher',
     ]);

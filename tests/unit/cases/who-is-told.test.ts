@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { nobodyToldText, whoIsTold } from '../../../src/domain/cases/who-is-told.js';
-import { routeIncident } from '../../../src/domain/cases/routing.js';
+import { policyRoutes, routeIncident } from '../../../src/domain/cases/routing.js';
 import type { CaseRecord, OutboxItem, Routing } from '../../../src/domain/cases/types.js';
 import type { DirectoryService } from '../../../src/domain/directory/directory-service.js';
 import { OutboxRenderer } from '../../../src/teams/outbox-renderer.js';
-import { NOW, SCHOOL, STAFF, makeClient, play, say, submit, type Turn } from '../incident/report-dialog-harness.js';
+import { NOW, POLICIES, SCHOOL, STAFF, makeClient, play, say, submit, type Turn } from '../incident/report-dialog-harness.js';
 
 const routing = (safeguarding: boolean, aboutHead: boolean): Routing => ({ safeguarding, aboutHead, severity: 'high' }) as Routing;
 
@@ -37,13 +37,14 @@ describe('who is told: the summary, the reply on sending and the receipt say the
     ['done', 'Check your report'],
   ];
   const directory = { school: async () => SCHOOL } as unknown as DirectoryService;
-  const renderer = new OutboxRenderer({ teamsAppId: '', publicBaseUrl: 'https://app.example' }, directory, { findByAad: async () => undefined });
+  const renderer = new OutboxRenderer({ teamsAppId: '', publicBaseUrl: 'https://app.example' }, directory, { findByAad: async () => undefined }, [], POLICIES);
   type Block = { type: string; text?: string };
   const blocks = (json: string): Block[] => (JSON.parse(json) as { body: Block[] }).body;
 
   it.each([
-    ['the senior leadership team', 'staff misuse', 'unknown', 'no', undefined, 'The senior leadership team has been told and will look at it.'],
-    ['the DSL', 'staff misuse', 'unknown', 'yes', undefined, 'The designated safeguarding lead has been alerted now.'],
+    // Westbrook's own words for its senior team, and its rule that misuse is reported to the Headteacher.
+    ['the senior team', 'staff misuse', 'unknown', 'no', undefined, 'The senior School Staff has been told and will look at it.'],
+    ['the DSL', 'staff misuse', 'unknown', 'yes', undefined, 'The designated safeguarding lead has been alerted now; the Headteacher has been told.'],
     ['the chair (about the head)', 'staff misuse', 'the headteacher', 'no', undefined, 'The chair of governors has been told, and the Headteacher will not see this report.'],
     ['the DSL and the chair', 'staff misuse', 'the headteacher', 'yes', undefined, 'The designated safeguarding lead has been alerted now; the chair of governors has been told, and the Headteacher will not see this report.'],
     ['no DSL set up', 'staff misuse', 'unknown', 'yes', ['dsl'], 'Tell your designated safeguarding lead or the Headteacher in person now.'],
@@ -60,7 +61,7 @@ describe('who is told: the summary, the reply on sending and the receipt say the
     const answers = cases.submitted[0].answers;
     const c: CaseRecord = {
       schoolId: SCHOOL.id, id: 'c'.repeat(16), reference: 'SM-2026-0001', kind: 'incident', category: answers.category, status: 'new',
-      routing: routeIncident(answers), submitter: { aadObjectId: STAFF.aadObjectId, name: STAFF.name }, answers: { ...answers },
+      routing: routeIncident(answers, policyRoutes(POLICIES.of(SCHOOL), answers)), submitter: { aadObjectId: STAFF.aadObjectId, name: STAFF.name }, answers: { ...answers },
       createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(),
     };
     const item = { kind: 'receipt', payload: nobody ? { nobodyToAlert: [...nobody] } : {} } as unknown as OutboxItem;
@@ -68,7 +69,7 @@ describe('who is told: the summary, the reply on sending and the receipt say the
     const saved = blocks(JSON.stringify(receipt.card!.content)).map((b) => b.text);
     expect(saved).toContain(`Incident report saved at Sat 14 Mar, 15:00. ${told}`);
     // The Cases tab shows the reporter the same words (src/tab-api/cases-api.ts).
-    expect(whoIsTold(c, SCHOOL.headTitle, { nobody })).toBe(told);
+    expect(whoIsTold(c, POLICIES.of(SCHOOL).terms, { nobody })).toBe(told);
   });
 
   it('words the summary before sending in the future tense, from the same routing', () => {

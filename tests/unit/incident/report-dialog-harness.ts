@@ -5,7 +5,10 @@ import { ReportIncidentDialog } from '../../../src/teams/incident/report-inciden
 import { MySubmissionsDialog } from '../../../src/teams/my-submissions/my-submissions-dialog.js';
 import type { Actor } from '../../../src/teams/turn-context-keys.js';
 import { dialogClient, submit } from '../../support/dialog-harness.js';
-import { routeIncident } from '../../../src/domain/cases/routing.js';
+import { policyRoutes, routeIncident } from '../../../src/domain/cases/routing.js';
+import { PolicyService } from '../../../src/domain/policy/policy-service.js';
+import type { SchoolPolicy } from '../../../src/domain/policy/school-policy.js';
+import { readPolicyFiles } from '../../../src/policy-files.js';
 import type { IncidentAnswers } from '../../../src/domain/cases/incident.js';
 import type { CaseRecord, CaseSummary, EvidenceRecord } from '../../../src/domain/cases/types.js';
 import type { DraftOwner, EvidenceIntake, IncomingImage, IntakeResult } from '../../../src/evidence/evidence-service.js';
@@ -71,7 +74,7 @@ export class FakeCases {
   mine: CaseSummary[] = [];
   /** Roles the school has nobody in (as CaseService reports them). */
   nobodyToAlert?: NobodyToAlert[];
-  async submitIncident(input: { school: School; submitter: Member; submissionId: string; answers: IncidentAnswers; evidence: EvidenceRecord[] }) {
+  async submitIncident(input: { school: School; submitter: Member; submissionId: string; answers: IncidentAnswers; evidence: EvidenceRecord[]; policy?: SchoolPolicy }) {
     const existing = this.submitted.findIndex((s) => s.submissionId === input.submissionId);
     if (existing < 0) this.submitted.push({ submissionId: input.submissionId, answers: input.answers, evidence: input.evidence });
     const i = existing < 0 ? this.submitted.length : existing + 1;
@@ -82,7 +85,7 @@ export class FakeCases {
       kind: 'incident',
       category: input.answers.category,
       status: 'new',
-      routing: routeIncident(input.answers),
+      routing: routeIncident(input.answers, input.policy ? policyRoutes(input.policy, input.answers) : {}),
       submitter: { aadObjectId: input.submitter.aadObjectId, name: input.submitter.name },
       answers: { ...input.answers },
       createdAt: NOW.toISOString(),
@@ -95,11 +98,15 @@ export class FakeCases {
   }
 }
 
+/** The five schools' policies as the app reads them (config/policies), by school id. */
+const { profiles, baseline } = readPolicyFiles('config/policies');
+export const POLICIES = new PolicyService(profiles, baseline, { school: async () => undefined });
+
 export function makeClient(opts: { member?: Member; school?: School; command?: string } = {}) {
   const evidence = new FakeEvidence();
   const cases = new FakeCases();
   const log = pino({ level: 'silent' });
-  const report = new ReportIncidentDialog({ cases, evidence, bearer: () => async () => 'token', clock: () => NOW, log, newDraftId: () => 'draft1' });
+  const report = new ReportIncidentDialog({ cases, policies: POLICIES, evidence, bearer: () => async () => 'token', clock: () => NOW, log, newDraftId: () => 'draft1' });
   const member = opts.member ?? STAFF;
   const actor: Actor = { tenantId: 't', aadObjectId: member.aadObjectId, school: opts.school ?? SCHOOL, member };
   const client = dialogClient({ report, mySubmissions: new MySubmissionsDialog(cases) }, opts.command ?? 'report', actor);

@@ -74,7 +74,7 @@ const BUILDERS: Builder[] = [
   { name: 'DSL alert', build: buildDslAlertCard, data: { caseId: 'c1', schoolId: 'westbrook', reference: 'SM-2026-0042', category: 'Trolling', severity: 'high', raisedAt: 'Sun 22 Nov, 10:42', caseUrl: 'https://app.example/c', acknowledgedBy: 'Dev Patel', acknowledgedAt: 'Sun 22 Nov, 10:45', refreshUserIds: ['29:a'] } },
   { name: 'case notice', build: buildCaseNoticeCard, data: { title: 'New case', reference: 'SM-2026-0001', kindLabel: 'Incident report', category: 'Trolling', severity: 'medium', raisedAt: 'now', caseUrl: 'https://app.example/c', note: 'Open the Cases tab.' } },
   { name: 'receipt', build: buildReceiptCard, data: { reference: 'SM-2026-0001', kindLabel: 'Incident report', raisedAt: 'now', next: 'The DSL has been alerted now.' } },
-  { name: 'welcome', build: buildWelcomeCard, data: { firstName: 'Sam', schoolName: 'Westbrook Primary School', headTitle: 'Headteacher' } },
+  { name: 'welcome', build: buildWelcomeCard, data: { firstName: 'Sam', schoolName: 'Westbrook Primary School', reportingRule: 'Quote' } },
   { name: 'school choice', build: (d) => buildSchoolChoiceCard(d.schools), data: { schools: [{ id: 'a', name: 'A School', referencePrefix: 'A', headTitle: 'Headteacher' }] } },
   { name: 'my submissions', build: buildMySubmissionsCard, data: { count: 1, empty: false, items: [{ reference: 'SM-2026-0001', kind: 'Incident', date: '1 March 2026', status: 'Awaiting line manager (Rachel Moore)' }] } },
   { name: 'choice step', build: buildChoiceStepCard, data: { step: 'platform', progress: 'Question 4 of 9', question: 'Where did it happen?', hints: ['A hint'], choices, selected: 'other', canGoBack: true } },
@@ -109,11 +109,11 @@ const BUILDERS: Builder[] = [
     },
   },
   { name: 'declaration summary', build: buildDeclarationSummaryCard, data: { facts: [{ title: 'Pupil', value: 'Tom Shah' }], declaration: 'I confirm that this is true.', routeNote: 'The Headteacher is asked to acknowledge it.' } },
-  { name: 'declaration sent', build: buildDeclarationSentCard, data: { reference: 'SM-2026-0009', whoIsTold: 'The Headteacher has been asked to acknowledge it.', headTitle: 'Headteacher' } },
+  { name: 'declaration sent', build: buildDeclarationSentCard, data: { reference: 'SM-2026-0009', whoIsTold: 'The Headteacher has been asked to acknowledge it.', reportingRule: 'Quote' } },
   ...(['pending', 'discussionRequested', 'acknowledged', 'withdrawn'] as const).map((state) => ({ name: `acknowledgement card (${state})`, build: buildAcknowledgementCard, data: { ...ackData, state } })),
   { name: 'declaration decision', build: buildDecisionNoticeCard, data: { title: 'Declaration SM-2026-0009 acknowledged', reference: 'SM-2026-0009', text: 'Sam Head acknowledged your declaration.', note: 'Note of the discussion: agreed' } },
   { name: 'my declarations', build: buildMyDeclarationsCard, data: { schoolId: 'westbrook', message: 'Withdrawn.', items: [{ caseId: 'c1', reference: 'SM-2026-0009', pupil: 'Tom Shah', relationship: 'Nephew', status: 'Acknowledged' }] } },
-  { name: 'withdraw confirm', build: buildWithdrawConfirmCard, data: { caseId: 'c1', schoolId: 'westbrook', reference: 'SM-2026-0009', headTitle: 'Headteacher' } },
+  { name: 'withdraw confirm', build: buildWithdrawConfirmCard, data: { caseId: 'c1', schoolId: 'westbrook', reference: 'SM-2026-0009', reportingRule: 'Quote' } },
 ];
 
 /** Fields that steer the template (enums, ids) or must stay well-formed for the card to be valid (URLs, dates); none is typed text. */

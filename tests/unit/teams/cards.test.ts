@@ -37,7 +37,7 @@ describe('cards are valid Adaptive Cards 1.5 with the right verbs and data', () 
   it('notice, receipt, welcome and school choice', () => {
     expectValidCard(buildCaseNoticeCard({ title: 'New case', reference: 'SM-2026-0001', kindLabel: 'Incident report', category: 'Trolling', severity: 'medium', raisedAt: 'now', caseUrl: 'https://x.test/', note: 'n' }).content);
     expectValidCard(buildReceiptCard({ reference: 'SM-2026-0001', kindLabel: 'Incident report', raisedAt: 'now', next: 'The DSL has been alerted now.' }).content);
-    const welcome = buildWelcomeCard({ firstName: 'Sam', schoolName: 'Westbrook Primary School', headTitle: 'Headteacher' }).content;
+    const welcome = buildWelcomeCard({ firstName: 'Sam', schoolName: 'Westbrook Primary School', reportingRule: '"Any misuse should be reported." (Westbrook policy)' }).content;
     expectValidCard(welcome);
     expect((welcome.actions as any[]).map((a) => a.data)).toEqual([
       { verb: 'menu', choice: 'report' },
