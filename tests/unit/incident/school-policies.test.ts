@@ -36,7 +36,7 @@ describe("each school's own advice and citations for the same report", () => {
     const moor = await sentAdvice(SCHOOLS.moorNook, 'contact or a friend request from a pupil');
     const newall = await sentAdvice(SCHOOLS.newallGreen, 'contact or a friend request from a pupil');
     expect(beech).toContain('(Beechwood policy §4)');
-    expect(moor).toContain('(Moor Nook Community policy, “Pupil/Students”)');
+    expect(moor).toContain('(Moor Nook policy, “Pupil/Students”)');
     expect(newall).toMatch(/\(Newall Green policy §6\.7[^)]*\)/);
     for (const [text, others] of [[beech, ['Moor Nook', 'Newall Green']], [moor, ['Beechwood', 'Newall Green']], [newall, ['Beechwood', 'Moor Nook']]] as const) {
       for (const o of others) expect(text).not.toContain(o);
