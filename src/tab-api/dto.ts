@@ -137,7 +137,7 @@ export interface RoleChangeRow {
 /** Where a rule comes from: the school's own clause (as the policy prints it) or the statutory guidance. */
 export interface PolicyCitationRow {
   from: 'policy' | 'baseline';
-  /** "Newall Green policy §11.2", or the guidance's title and section with who publishes it. */
+  /** The school's own citation as `SchoolPolicy.cite` prints it, or the guidance's title and section with who publishes it. */
   label: string;
   /** The policy's own words; for the guidance, our paraphrase (`paraphrase`). */
   quote: string;

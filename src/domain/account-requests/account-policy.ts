@@ -41,10 +41,10 @@ export interface AccountPolicyView {
 export interface AccountPolicy {
   chain: ApprovalRole[];
   terms: ChainTerms;
-  /** Why these approvers: "Wootton policy, “APPROVAL”: “…”". */
+  /** Why these approvers: the citation and quote of the school's approval rule. */
   approvalNote: string;
   minimumNamed: { administrators: number; moderators: number };
-  /** The policy's clause on naming administrators, as "(Moor Nook policy, “…”)"; '' when silent. */
+  /** The policy's clause on naming administrators, as its citation in brackets; '' when silent. */
   namedCitation: string;
   /** The policy's rule on the platform's minimum age, quoted; '' when silent. */
   ageNote: string;

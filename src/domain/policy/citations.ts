@@ -26,7 +26,7 @@ export function normalise(s: string): string {
 export const MAX_QUOTE = 300;
 
 const LABEL = String.raw`(?:[A-Z]\.)?\d+(?:\.\d+)*`;
-/** A clause line: optional bullet or Markdown heading marks, one or two labels ("11.14 A.3.2"), then text. */
+/** A clause line: optional bullet or Markdown heading marks, one or two labels (a number, then an appendix number), then text. */
 const CLAUSE_LINE = new RegExp(String.raw`^\s*(?:[-·*]\s*)?(?:#+\s*)?(${LABEL})\.?(?:\*\*)?\s+(?:(${LABEL})\.?\s+)?\S`);
 /** A line of a table of contents: ends with a tab and a page number. */
 const CONTENTS_LINE = /\t\s*(?:<b>)?\d+(?:<\/b>)?\s*$/;

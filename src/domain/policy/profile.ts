@@ -71,9 +71,9 @@ const nonEmpty = z.string().trim().min(1);
 
 /** Where a profile rule comes from in the school's own policy. */
 export const policyCitation = z.strictObject({
-  /** The clause label exactly as the policy prints it ("11.2", "A.5.4", "10.2(i)", "4"); absent when un-numbered. */
+  /** The clause label exactly as the policy prints it (digits and dots, an appendix letter, a roman sub-item: whatever the policy prints); absent when un-numbered. */
   clause: nonEmpty.optional(),
-  /** When a policy prints the same number twice (seed 001: two 6.7s, two 6.8s, two 6.18s): 1 for the first, 2 for the second. */
+  /** When a policy prints the same number twice (one seed policy prints three of its clause numbers twice): 1 for the first, 2 for the second. */
   occurrence: z.number().int().min(1).optional(),
   /** The section heading as printed: the locator when un-numbered, context otherwise. */
   heading: nonEmpty.optional(),
@@ -176,7 +176,7 @@ export const accountMonitoringValue = z.strictObject({
 
 export const imagesConsentValue = z.strictObject({
   consent: z.enum(['required', 'homeSchoolAgreement', 'perSchoolPolicy', 'unspecified']),
-  /** Consent is per platform (seed 000: permission for one platform is not permission for another). */
+  /** Consent is per platform (a seed policy says permission for one platform is not permission for another). */
   perPlatform: z.boolean(),
   /** Extra consent before images appear anywhere else. */
   additionalForOtherSites: z.boolean().optional(),
@@ -194,7 +194,7 @@ export const mediaValue = z.strictObject({
   speed: z.enum(SPEEDS),
   /** Staff must not respond without (written) approval. */
   noResponseWithoutApproval: z.boolean(),
-  /** The policy defers to another policy (seed 003: the school's media policy). */
+  /** The policy defers to another policy (for example to the school's media policy). */
   otherPolicy: nonEmpty.optional(),
 });
 
@@ -284,7 +284,7 @@ export type RuleOf<Id extends RuleId> = z.infer<(typeof ruleSchemas)[Id]>;
 export type Rule = RuleOf<RuleId>;
 
 const termsSchema = z.strictObject({
-  /** "Headteacher", "Principal"; absent when the policy never names the role (seed 003). */
+  /** "Headteacher", "Principal"; absent when the policy never names the role (one seed policy never does). */
   headTitle: nonEmpty.optional(),
   governingBody: nonEmpty.optional(),
   chairTitle: nonEmpty.optional(),
@@ -307,7 +307,7 @@ export const profileSchema = z.strictObject({
   policy: z.strictObject({
     title: nonEmpty,
     schoolName: nonEmpty,
-    /** As printed; null when the policy is undated (seed 004). */
+    /** As printed; null when the policy is undated (one seed policy is undated). */
     date: nonEmpty.nullable(),
     review: nonEmpty.optional(),
     sourceFile: z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/, 'the seed file name, e.g. 001_49d2d547513e3045.txt'),

@@ -78,7 +78,7 @@ export class SchoolPolicy {
     return { ...this.own.terms, headTitle: this.own.terms.headTitle ?? this.school.headTitle ?? 'Headteacher' };
   }
 
-  /** The policy's short name as staff would say it: "Newall Green policy". */
+  /** The policy's short name as staff would say it: the school's name without "Primary School" and the like, then "policy". */
   get policyName(): string {
     const name = this.profile?.policy.schoolName ?? this.school.name;
     const short = name.replace(/(\s+(Primary|Secondary|Infant|Junior|High|Upper|Middle|Community|Nursery|C of E|Church of England))*\s+(School|Academy|College)\b.*$/i, '').trim();
@@ -86,8 +86,8 @@ export class SchoolPolicy {
   }
 
   /**
-   * How a citation is shown to staff: the clause label exactly as the policy prints it ("Newall Green policy
-   * §11.2"), or, in an un-numbered policy, its section heading ("Westbrook policy, “Staff Protocol …”").
+   * How a citation is shown to staff: the policy's short name and the clause label exactly as the policy
+   * prints it after a section sign, or, in an un-numbered policy, its section heading in quotation marks.
    */
   cite(c: PolicyCitation): string {
     if (c.clause) return `${this.policyName} §${c.clause}${c.occurrence && c.heading ? ` (“${c.heading}”)` : ''}`;
