@@ -109,11 +109,11 @@ export class FakeCases {
 const { profiles, baseline } = readPolicyFiles('config/policies');
 export const POLICIES = new PolicyService(profiles, baseline, { school: async () => undefined });
 
-export function makeClient(opts: { member?: Member; school?: School; command?: string } = {}) {
+export function makeClient(opts: { member?: Member; school?: School; command?: string; members?: Member[] } = {}) {
   const evidence = new FakeEvidence();
   const cases = new FakeCases();
   const log = pino({ level: 'silent' });
-  const report = new ReportIncidentDialog({ cases, policies: POLICIES, evidence, bearer: () => async () => 'token', clock: () => NOW, log, members: async () => MEMBERS, newDraftId: () => 'draft1' });
+  const report = new ReportIncidentDialog({ cases, policies: POLICIES, evidence, bearer: () => async () => 'token', clock: () => NOW, log, members: async () => opts.members ?? MEMBERS, newDraftId: () => 'draft1' });
   const member = opts.member ?? STAFF;
   const actor: Actor = { tenantId: 't', aadObjectId: member.aadObjectId, school: opts.school ?? SCHOOL, member };
   const client = dialogClient({ report, mySubmissions: new MySubmissionsDialog(cases) }, opts.command ?? 'report', actor);
