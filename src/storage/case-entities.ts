@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { escapeKey } from './keys.js';
 import { SEVERITY_RANK, type CaseEvent, type CaseRecord, type CaseStatus, type CaseSummary, type EvidenceRecord, type OutboxItem } from '../domain/cases/types.js';
 import type { StoredOutboxItem } from '../domain/cases/ports.js';
+import { TELL_FLAGS } from '../domain/cases/access.js';
 
 /**
  * The cases table's rows: their keys and how each kind of row maps to and from the domain's records.
@@ -91,6 +92,11 @@ export const indexEntity = (pk: string, rowKey: string, s: CaseSummary): Entity 
   acknowledgedBy: s.acknowledged?.by.name ?? '',
   submitterAad: s.submitterAad,
   referralsOwed: s.referralsOwed ? JSON.stringify(s.referralsOwed) : '',
+  // Who else may open the case (the list's filter reads these; see visibilityFilter).
+  policyTell: (s.policyTell ?? []).join(','),
+  ...Object.fromEntries(TELL_FLAGS.map(([role, flag]) => [flag, (s.policyTell ?? []).includes(role)])),
+  lineManagerAad: s.lineManagerAad ?? '',
+  subjectAad: s.subjectAad ?? '',
 });
 
 export function summaryFromIndex(schoolId: string, e: Record<string, unknown>): CaseSummary {
@@ -110,6 +116,9 @@ export function summaryFromIndex(schoolId: string, e: Record<string, unknown>): 
     assignee: e.assigneeAad ? { aadObjectId: String(e.assigneeAad), name: String(e.assigneeName) } : undefined,
     acknowledged: e.acknowledgedAt ? { at: String(e.acknowledgedAt), by: { aadObjectId: '', name: String(e.acknowledgedBy) } } : undefined,
     submitterAad: String(e.submitterAad),
+    ...(e.policyTell ? { policyTell: String(e.policyTell).split(',') as CaseSummary['policyTell'] } : {}),
+    ...(e.lineManagerAad ? { lineManagerAad: String(e.lineManagerAad) } : {}),
+    ...(e.subjectAad ? { subjectAad: String(e.subjectAad) } : {}),
     ...(e.referralsOwed ? { referralsOwed: JSON.parse(String(e.referralsOwed)) as CaseSummary['referralsOwed'] } : {}),
   };
 }

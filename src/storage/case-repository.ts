@@ -105,6 +105,8 @@ export class CaseRepository implements CaseStore {
       actions.push(['create', indexEntity(pk, isOpen(c.status) ? rowKeys.open(s) : rowKeys.closed(s), s)]);
       actions.push(['create', indexEntity(pk, rowKeys.mine(c.submitter.aadObjectId, s), s)]);
       actions.push(['create', eventEntity(pk, id, { at: input.now, type: 'created', actor: input.submitter, ...input.createdEvent })]);
+      // A millisecond apart, so the chronology (ordered by time) lists them after the creation.
+      (input.moreEvents ?? []).forEach((ev, i) => actions.push(['create', eventEntity(pk, id, { ...ev, at: new Date(Date.parse(input.now) + 1 + i).toISOString() })]));
       for (const v of input.evidence) actions.push(['create', evidenceEntity(pk, id, v)]);
       const owed = this.outboxItems(input.schoolId, id, input.outbox, input.now);
       const reserved = this.reservedUntil(input.now);

@@ -53,6 +53,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
   const c = d.case;
   const receipt = d.outbox.find((o) => o.kind === 'receipt');
   const nobody = Array.isArray(receipt?.payload.nobodyToAlert) ? (receipt.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
+  const subjectHeld = Array.isArray(receipt?.payload.subjectHeld) ? (receipt.payload.subjectHeld as NobodyToAlert[]) : undefined;
   const summary = presentSummary(
     {
       schoolId: c.schoolId, id: c.id, reference: c.reference, kind: c.kind, category: c.category, status: c.status,
@@ -69,7 +70,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       submitter: c.submitter.name,
       outcome: c.outcome ?? null,
       // What the reporter was told on sending, in the same words as their reply and receipt.
-      reporterTold: c.kind === 'incident' ? whoIsTold(c, headTitle, { nobody }) : null,
+      reporterTold: c.kind === 'incident' ? whoIsTold(c, headTitle, { nobody, subjectHeld }) : null,
     },
     answers: presentAnswers(c.answers, c.kind),
     evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName })),

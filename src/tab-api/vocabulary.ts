@@ -53,6 +53,7 @@ const ANSWER_LABELS: Record<string, string> = {
   when: 'When',
   whatHappened: 'What happened',
   pupilAtRisk: 'Is a pupil at risk?',
+  subject: 'Who it is about',
 };
 
 /** Answers whose codes mean something else in another kind's form. */

@@ -18,6 +18,7 @@ export function createFlows(services: AppServices): Required<FlowRegistry> {
       bearer: (ctx) => attachmentBearer(ctx, services.config),
       clock: services.clock,
       log: services.log,
+      members: (schoolId) => services.directory.members(schoolId),
     }),
     mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services.declarations), accountStatusFor(services)),
     declare: createDeclareRelationshipDialog(services),

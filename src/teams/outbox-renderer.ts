@@ -7,6 +7,8 @@ import { chairNoticeQuote } from '../domain/cases/report-advice.js';
 import type { PolicyService } from '../domain/policy/policy-service.js';
 import type { Role as PolicyRole } from '../domain/policy/profile.js';
 import { headTitleOf } from '../domain/directory/directory.js';
+import { canUseTab, canView } from '../domain/cases/access.js';
+import { summaryOf } from '../domain/cases/summary.js';
 import type { OutboundMessage, RefLookup, Render } from '../domain/cases/outbox-dispatcher.js';
 import { STATUS_LABELS, type CaseKind, type CaseRecord, type OutboxItem, type OutboxKind } from '../domain/cases/types.js';
 import { buildCaseNoticeCard, buildDslAlertCard, buildReceiptCard } from './alerts/alert-cards.js';
@@ -59,7 +61,11 @@ export class OutboxRenderer {
       if (!role) return { card: this.notice(c, `New case for the ${(await this.terms(c.schoolId)).seniorTeam ?? 'senior leadership team'}`, 'Open the Cases tab to assign and triage it.') };
       // Told because the school's policy names them (the head, the senior team, the reporter's line manager).
       const title = role === 'lineManager' ? 'A report from someone you line-manage' : 'A new report your school\'s policy says you are told of';
-      return { card: this.notice(c, title, 'Open the Cases tab to see it, if your role lets you.') };
+      // Whoever the policy sends a case to may open it (access.ts), unless their role does not open the Cases tab at all.
+      const member = await this.directory.member(c.schoolId, i.recipient.aadObjectId);
+      if (member && canView(member, summaryOf(c)) && canUseTab(member)) return { card: this.notice(c, title, 'Open the Cases tab to see it.') };
+      const seniorTeam = (await this.terms(c.schoolId)).seniorTeam ?? 'senior leadership team';
+      return { card: this.notice(c, title, `Your role does not open the Cases tab, where the ${seniorTeam} handle it.`, false) };
     });
     this.kinds.set('chairNotice', async (_i, c) => {
       const policy = this.policies ? await this.policies.forSchool(c.schoolId) : undefined;
@@ -70,6 +76,7 @@ export class OutboxRenderer {
     });
     this.kinds.set('receipt', async (i, c) => {
       const nobody = Array.isArray(i.payload.nobodyToAlert) ? (i.payload.nobodyToAlert as NobodyToAlert[]) : undefined;
+      const subjectHeld = Array.isArray(i.payload.subjectHeld) ? (i.payload.subjectHeld as NobodyToAlert[]) : undefined;
       // The same words as the reply on sending (src/teams/incident/report-incident-dialog.ts).
       const terms: ToldTerms = c.kind === 'incident' ? await this.terms(c.schoolId) : { headTitle: 'headteacher' };
       return {
@@ -77,7 +84,7 @@ export class OutboxRenderer {
           reference: c.reference,
           kindLabel: KIND_LABELS[c.kind],
           raisedAt: shortTime(c.createdAt),
-          next: whoIsTold(c, terms, { nobody }),
+          next: whoIsTold(c, terms, { nobody, subjectHeld }),
         }),
       };
     });
@@ -119,7 +126,7 @@ export class OutboxRenderer {
     };
   }
 
-  private notice(c: CaseRecord, title: string, note: string) {
+  private notice(c: CaseRecord, title: string, note: string, link = true) {
     const p = alertPayload(c);
     return buildCaseNoticeCard({
       title,
@@ -128,7 +135,7 @@ export class OutboxRenderer {
       category: String(p.category),
       severity: c.routing.severity,
       raisedAt: shortTime(c.createdAt),
-      caseUrl: caseLink(this.config, c.id),
+      ...(link ? { caseUrl: caseLink(this.config, c.id) } : {}),
       note,
     });
   }

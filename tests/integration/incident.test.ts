@@ -230,7 +230,8 @@ describe('report an incident over HTTP, with real storage and a connector stand-
     await talk(p, card('category', 'dataBreach'));
     expect(await talk(p, card('affected', 'school'))).toContain('Who is responsible');
     await server.restart();
-    expect(await talk(p, card('responsible', 'staff'))).toContain('Where did it happen?');
+    // A member of staff is responsible: the report now asks who (optional) before the platform.
+    expect(await talk(p, card('responsible', 'staff'))).toContain('Who is it? (optional)');
     expect(await talk(p, 'back')).toContain('Who is responsible');
     expect(await talk(p, 'cancel')).toContain('Cancelled. Nothing was saved.');
   });

@@ -27,7 +27,7 @@ export class MemoryCaseStore implements CaseStore {
       kind: input.kind, category: input.category, status: input.status, routing: input.routing, submitter: input.submitter,
       answers: input.answers, createdAt: input.now, updatedAt: input.now, stage: input.stage,
     };
-    const events: CaseEvent[] = [{ at: input.now, type: 'created', actor: input.submitter, ...input.createdEvent }];
+    const events: CaseEvent[] = [{ at: input.now, type: 'created', actor: input.submitter, ...input.createdEvent }, ...(input.moreEvents ?? []).map((ev, i) => ({ ...ev, at: new Date(Date.parse(input.now) + 1 + i).toISOString() }))];
     this.cases.set(key(input.schoolId, id), { case: c, events, evidence: input.evidence, outbox: this.owed(c, input.outbox, input.now), etag: this.nextEtag() });
     this.submissions.set(key(input.schoolId, input.submissionId), id);
     return { case: c, duplicate: false };

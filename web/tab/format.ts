@@ -42,6 +42,7 @@ export const EVENT_LABELS: Record<string, string> = {
   leadTransferred: 'Transferred the lead of the account',
   accountClosed: 'Recorded the closure of the account',
   referred: 'Recorded a referral outside the school',
+  leftOut: 'Someone was left out of the case',
 };
 
 const DELIVERY_VERBS: Record<string, string> = {

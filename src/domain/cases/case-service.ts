@@ -2,13 +2,13 @@ import type { DirectoryService } from '../directory/directory-service.js';
 import type { NobodyToAlert } from './who-is-told.js';
 import { NO_ALERT_CARD_UPDATES, type AcknowledgedVia, type AlertCardUpdates } from './alert-card-updates.js';
 import type { Member, School } from '../directory/directory.js';
-import { isDsl, personRef as person } from '../directory/directory.js';
+import { isDsl, isHead, personRef as person } from '../directory/directory.js';
 import { canView } from './access.js';
 import { incidentCategoryLabel, type IncidentAnswers } from './incident.js';
 import { incidentRecipients, nobodyToAlert as nobodyIn } from './recipients.js';
 import { policyRoutes, routeIncident } from './routing.js';
 import type { SchoolPolicy } from '../policy/school-policy.js';
-import { STATUS_LABELS, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef } from './types.js';
+import { STATUS_LABELS, type CaseEvent, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef, type Routing } from './types.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from './errors.js';
 import type { CaseDetail, CaseStore } from './ports.js';
 import { retryOnConflict } from './retry.js';
@@ -18,6 +18,37 @@ import { summaryOf } from './summary.js';
 export { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError } from './errors.js';
 
 export type Clock = () => Date;
+
+/**
+ * Whether the person a report is about would have been told of it or could have opened it had the reporter
+ * not named them (routed as though the report were not about them): then the case records that they were
+ * left out, and why. `held`: roles the report goes to that nobody else holds.
+ */
+function leftOut(
+  subject: Member,
+  answers: IncidentAnswers,
+  routes: ReturnType<typeof policyRoutes>,
+  routing: Routing,
+  members: Member[],
+  submitterAad: string,
+): { event?: Omit<CaseEvent, 'at'>; held: NobodyToAlert[] } {
+  const unnamed = routeIncident(answers, routes);
+  const told = incidentRecipients(unnamed, members, submitterAad).some((r) => r.kind !== 'receipt' && r.recipient.aadObjectId === subject.aadObjectId);
+  const shown = canView(subject, { schoolId: subject.schoolId, kind: 'incident', submitterAad, safeguarding: unnamed.safeguarding, aboutHead: unnamed.aboutHead, policyTell: unnamed.policyTell });
+  const withoutExclusion = { ...routing, subject: undefined };
+  const missingAnyway = nobodyIn(withoutExclusion, incidentRecipients(withoutExclusion, members, submitterAad));
+  const missing = nobodyIn(routing, incidentRecipients(routing, members, submitterAad));
+  const held = missing.filter((x) => !missingAnyway.includes(x));
+  if (!told && !shown) return { held };
+  return {
+    held,
+    event: {
+      type: 'leftOut',
+      detail: `Left out: ${subject.name}, the person the report is about. They were not told of this case and cannot see it.`,
+      data: { aad: subject.aadObjectId, reason: 'subject', ...(held.length ? { nobodyElse: held } : {}) },
+    },
+  };
+}
 
 /** Card data for alerts: reference, category, severity, time. No names, descriptions or images. */
 export function alertPayload(c: CaseRecord): Record<string, unknown> {
@@ -63,32 +94,48 @@ export class CaseService {
     evidence: EvidenceRecord[];
     /** The school's policy: its routes add to the app's own (without it, the app's routing alone). */
     policy?: Pick<SchoolPolicy, 'rule' | 'profile'>;
-  }): Promise<{ case: CaseRecord; duplicate: boolean; nobodyToAlert?: NobodyToAlert[] }> {
-    const routing = routeIncident(input.answers, input.policy ? policyRoutes(input.policy, input.answers) : {});
+  }): Promise<{ case: CaseRecord; duplicate: boolean; nobodyToAlert?: NobodyToAlert[]; subjectHeld?: NobodyToAlert[] }> {
     const members = await this.directory.members(input.school.id);
+    // The person the report is about: a member of the school, named only when a member of staff is responsible.
+    const named = input.answers.responsible === 'staff' ? input.answers.subject : undefined;
+    const subject = named ? members.find((m) => m.aadObjectId === named.aadObjectId) : undefined;
+    const answers: IncidentAnswers = { ...input.answers };
+    if (subject) answers.subject = person(subject);
+    else delete answers.subject;
+    const routes = input.policy ? policyRoutes(input.policy, answers) : {};
+    const routing = routeIncident(answers, routes, { subjectIsHead: subject !== undefined && isHead(subject) });
+    if (subject) routing.subject = person(subject);
     const recipients = incidentRecipients(routing, members, input.submitter.aadObjectId);
+    const lineManager = recipients.find((r) => r.role === 'lineManager');
+    if (lineManager) routing.lineManagerAad = lineManager.recipient.aadObjectId;
     const now = this.now();
     // The school's directory has nobody in the role this report must go to: the report is still saved,
     // and the reporter is told to tell someone in person (the app must not claim it alerted anyone).
     const missing = nobodyIn(routing, recipients);
     const nobodyToAlert = missing.length ? missing : undefined;
+    const left = subject ? leftOut(subject, answers, routes, routing, members, input.submitter.aadObjectId) : undefined;
+    const subjectHeld = left?.held.length ? left.held : undefined;
     // The payload needs the reference, which the repository allocates; cards read it from the case at send time.
     const saved = await this.repo.create({
       schoolId: input.school.id,
       referencePrefix: input.school.referencePrefix,
       submissionId: input.submissionId,
       kind: 'incident',
-      category: input.answers.category,
+      category: answers.category,
       status: 'new',
       routing,
       submitter: person(input.submitter),
-      answers: { ...input.answers },
+      answers: { ...answers },
       evidence: input.evidence,
       // The receipt says the same as the reply (src/teams/outbox-renderer.ts).
-      outbox: recipients.map(({ role, ...r }) => ({ ...r, payload: r.kind === 'receipt' && nobodyToAlert ? { nobodyToAlert } : role ? { role } : {} })),
+      outbox: recipients.map(({ role, ...r }) => ({
+        ...r,
+        payload: r.kind === 'receipt' && nobodyToAlert ? { nobodyToAlert, ...(subjectHeld ? { subjectHeld } : {}) } : role ? { role } : {},
+      })),
+      ...(left?.event ? { moreEvents: [left.event] } : {}),
       now,
     });
-    return nobodyToAlert ? { ...saved, nobodyToAlert } : saved;
+    return { ...saved, ...(nobodyToAlert ? { nobodyToAlert } : {}), ...(subjectHeld ? { subjectHeld } : {}) };
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { PersonRef } from './types.js';
+
 /** The incident report's vocabulary. What the bot advises after a report comes from the school's policy profile. */
 
 export const INCIDENT_CATEGORIES = {
@@ -67,6 +69,11 @@ export interface IncidentAnswers {
   when: string;
   whatHappened: string;
   pupilAtRisk: 'yes' | 'no' | 'unsure';
+  /**
+   * The member of staff the report is about, when the reporter named them (only when a member of staff is
+   * responsible). They are told nothing of the case and never shown it.
+   */
+  subject?: PersonRef;
 }
 
 export const TEXT_LIMIT = 4000;

@@ -21,6 +21,8 @@ export interface NewCaseInput {
   /** Messages owed because of this case (alerts, notices, receipt), written in the same transaction. */
   outbox: Array<Pick<OutboxItem, 'kind' | 'recipient' | 'payload'>>;
   createdEvent?: Omit<CaseEvent, 'at' | 'type'>;
+  /** Events recorded with the case, after its creation (e.g. who was left out of it). */
+  moreEvents?: Array<Omit<CaseEvent, 'at'>>;
   now: string;
 }
 

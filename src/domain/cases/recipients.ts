@@ -15,15 +15,18 @@ export interface Recipient {
  * Who is told about a new incident (spec "Alerts"): every DSL and deputy for a safeguarding concern; the
  * chair of governors — never the headteacher — for a concern about the headteacher; SLT for the rest; then
  * whoever the school's policy adds (`routing.policyTell`: the head, the senior team, the reporter's line
- * manager…); and the reporter gets a receipt. Pure: table-tested.
+ * manager…); and the reporter gets a receipt. The person the report is about (`routing.subject`) is told
+ * nothing, whatever roles they hold. Pure: table-tested.
  */
 export function incidentRecipients(routing: Routing, members: Member[], submitterAad: string): Recipient[] {
   const out: Recipient[] = [];
   const seen = new Set<string>();
   const add = (kind: OutboxKind, m: Member, role?: PolicyRole) => {
-    // The head never hears of a concern about the head, whatever roles they hold or the policy names; a
-    // reporter gets no notice of their own report (a DSL reporter still gets the alert they acknowledge).
-    if (seen.has(m.aadObjectId) || (routing.aboutHead && isHead(m)) || (kind === 'sltNotice' && m.aadObjectId === submitterAad)) return;
+    // The head never hears of a concern about the head, whatever roles they hold or the policy names, nor
+    // anyone of a report about them; a reporter gets no notice of their own report (a DSL reporter still gets
+    // the alert they acknowledge).
+    if (seen.has(m.aadObjectId) || (routing.aboutHead && isHead(m)) || m.aadObjectId === routing.subject?.aadObjectId) return;
+    if (kind === 'sltNotice' && m.aadObjectId === submitterAad) return;
     seen.add(m.aadObjectId);
     out.push({ kind, recipient: personRef(m), ...(role ? { role } : {}) });
   };

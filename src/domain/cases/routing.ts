@@ -48,9 +48,10 @@ export function policyRoutes(policy: Pick<SchoolPolicy, 'rule' | 'profile'>, a: 
  * Who must know about an incident, and how urgent it is, decided from the answers and the school's routes.
  * The app's own routing always holds (safeguarding to every DSL, a concern about the head to the chair and
  * never the head, the rest to the senior team); the school's routes add to it (`policyTell`), and their
- * outside referrals are carried as `external`. Pure and table-tested.
+ * outside referrals are carried as `external`. `subjectIsHead`: the member of staff the reporter named holds the
+ * headteacher role, so the report is about the head. Pure and table-tested.
  */
-export function routeIncident(a: RoutedAnswers, routes: PolicyRoutes = {}): Routing {
+export function routeIncident(a: RoutedAnswers, routes: PolicyRoutes = {}, opts: { subjectIsHead?: boolean } = {}): Routing {
   const reasons: string[] = [];
   const allegation = isAllegation(a);
   if (a.category === 'indecentImagesOfChildren') reasons.push('indecent images of children');
@@ -61,7 +62,7 @@ export function routeIncident(a: RoutedAnswers, routes: PolicyRoutes = {}): Rout
   if (BULLYING.has(a.category) && (a.affected === 'pupil' || a.responsible === 'pupil')) reasons.push('bullying involving a pupil');
   if (allegation) reasons.push('a member of staff may have harmed a child (allegation)');
 
-  const aboutHead = a.responsible === 'headteacher';
+  const aboutHead = a.responsible === 'headteacher' || (a.responsible === 'staff' && opts.subjectIsHead === true);
   const inPlay = [routes.category, allegation ? routes.allegation : undefined].filter((r): r is RouteValue => r !== undefined);
   const named = (r: RouteValue): PolicyRole[] => (aboutHead ? r.aboutHead : r.tell).filter((x) => x !== 'head' || !aboutHead);
   // A route that sends the report to the DSL makes it a safeguarding case: only then may the DSL open it.

@@ -20,6 +20,9 @@ export function summaryOf(c: CaseRecord): CaseSummary {
     aboutHead: c.routing.aboutHead,
     queue: c.routing.queue,
     submitterAad: c.submitter.aadObjectId,
+    ...(c.routing.policyTell?.length ? { policyTell: c.routing.policyTell } : {}),
+    ...(c.routing.lineManagerAad ? { lineManagerAad: c.routing.lineManagerAad } : {}),
+    ...(c.routing.subject ? { subjectAad: c.routing.subject.aadObjectId } : {}),
     ...(owed ? { referralsOwed: owed } : {}),
   };
 }

@@ -62,6 +62,13 @@ export interface Routing {
   allegation?: boolean;
   /** Referrals outside the school this case owes, and within what time (statutory guidance or the school's policy). */
   external?: OwedReferral[];
+  /**
+   * The member of staff the report is about, when the reporter named them: never alerted or told of the case,
+   * and never shown it, whatever roles they hold.
+   */
+  subject?: PersonRef;
+  /** The reporter's line manager when the school's policy tells them (`policyTell` has `lineManager`): they may open the case. */
+  lineManagerAad?: string;
 }
 
 /** A referral outside the school that a case's route requires, and within what time. */
@@ -124,6 +131,12 @@ export type CaseSummary = Pick<
   aboutHead: boolean;
   queue: Routing['queue'];
   submitterAad: string;
+  /** Who the school's policy tells beyond the app's own routing (`Routing.policyTell`): they may open the case. */
+  policyTell?: PolicyRole[];
+  /** The line manager the policy told (`Routing.lineManagerAad`). */
+  lineManagerAad?: string;
+  /** The person the report is about (`Routing.subject`): never shown the case. */
+  subjectAad?: string;
   /** The statutory referrals the case owes and has not yet recorded, with when each is due (null: no set time). */
   referralsOwed?: Array<{ body: ExternalBody; due: string | null }>;
 };
@@ -161,7 +174,9 @@ export type CaseEventType =
   | 'leadTransferred'
   | 'accountClosed'
   /** A referral outside the school was recorded. */
-  | 'referred';
+  | 'referred'
+  /** Someone who would have been told of the case was left out of it (the person the report is about). */
+  | 'leftOut';
 
 export interface CaseEvent {
   at: string;

@@ -47,12 +47,13 @@ const joinAnd = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0,
 export function whoIsTold(
   c: { kind: CaseKind; routing: Routing },
   terms: string | ToldTerms,
-  opts: { tense?: 'past' | 'future'; nobody?: readonly NobodyToAlert[] } = {},
+  opts: { tense?: 'past' | 'future'; nobody?: readonly NobodyToAlert[]; subjectHeld?: readonly NobodyToAlert[] } = {},
 ): string {
   const past = (opts.tense ?? 'past') === 'past';
   if (c.kind !== 'incident') return past ? 'The people who decide on it have been told.' : 'It goes to the people who decide on it.';
   const t = termsOf(terms);
-  if (past && opts.nobody?.length) return nobodyToldText(c.routing, opts.nobody, t);
+  const named = c.routing.subject ? ` ${SUBJECT_LEFT_OUT[past ? 'past' : 'future']}` : '';
+  if (past && opts.nobody?.length) return nobodyToldText(c.routing, opts.nobody, t, opts.subjectHeld) + named;
   const r = c.routing;
   const parts: string[] = [];
   if (r.safeguarding || r.policyTell?.includes('dsl')) parts.push(past ? `the ${t.dslName} has been alerted now` : `the ${t.dslName} is alerted at once`);
@@ -65,8 +66,14 @@ export function whoIsTold(
   if (r.aboutHead) parts.push(past ? `the ${t.chairTitle} has been told, and the ${t.headTitle} will not see this report` : `it goes to the ${t.chairTitle}, and the ${t.headTitle} will not see it`);
   else if (r.policyTell?.includes('chair')) parts.push(past ? `the ${t.chairTitle} has been told` : `it goes to the ${t.chairTitle}`);
   const text = parts.join('; ') + '.';
-  return past ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+  return (past ? text.charAt(0).toUpperCase() + text.slice(1) : text) + named;
 }
+
+/** Said whenever the reporter named the member of staff the report is about. */
+const SUBJECT_LEFT_OUT = {
+  past: 'The person you named has not been told and cannot see your report.',
+  future: 'The person you named is not told and cannot see it.',
+};
 
 /**
  * What the reporter is told when the school's directory has nobody in a role the report goes to (no DSL
@@ -74,20 +81,29 @@ export function whoIsTold(
  * report is saved, but the app could not tell that person, so the reporter must, face to face. Never claims
  * anyone was told who was not.
  */
-export function nobodyToldText(r: Routing, missing: readonly NobodyToAlert[], terms: string | ToldTerms): string {
+export function nobodyToldText(r: Routing, missing: readonly NobodyToAlert[], terms: string | ToldTerms, subjectHeld: readonly NobodyToAlert[] = []): string {
   const t = termsOf(terms);
+  // Roles only the person the report is about holds: there is someone in them, but they are left out.
+  const held = missing.filter((m) => subjectHeld.includes(m));
+  const unset = missing.filter((m) => !held.includes(m));
   const told: string[] = [];
   if ((r.safeguarding || r.policyTell?.includes('dsl')) && !missing.includes('dsl')) told.push(`The ${t.dslName} has been alerted now.`);
   const others = othersTold(r).filter((x) => !missing.includes(x as NobodyToAlert));
   if (others.length) told.push(`${cap(joinAnd(others.map((x) => theOrYour(x, t))))} ${others.length > 1 ? 'have' : 'has'} been told.`);
   if (r.aboutHead && !missing.includes('chair')) told.push(`The ${t.chairTitle} has been told, and the ${t.headTitle} will not see this report.`);
-  const roles = missing.map((m) => nameOf(m, t));
+  const roles = unset.map((m) => nameOf(m, t));
+  const saved = `Your report is saved${r.aboutHead && missing.includes('chair') ? ` and the ${t.headTitle} will not see it` : ''}.`;
   // Without a DSL (and not about the head), the head is the next person accountable for safeguarding.
-  const tell = missing.map((m) => (m === 'dsl' && !r.aboutHead ? `your ${t.dslName} or the ${t.headTitle}` : theOrYour(m, t)));
+  const tell = [
+    ...unset.map((m) => (m === 'dsl' && !r.aboutHead ? `your ${t.dslName} or the ${t.headTitle}` : theOrYour(m, t))),
+    ...(held.includes('dsl') && !r.aboutHead ? [`the ${t.headTitle}`] : []),
+  ];
   return [
     ...told,
-    `No ${roles.join(' and no ')} is set up for your school in Safer Social, so the app could not tell them. Your report is saved${r.aboutHead && missing.includes('chair') ? ` and the ${t.headTitle} will not see it` : ''}.`,
-    `Tell ${tell.join(' and ')} in person now.`,
+    ...(held.length ? [`The only ${held.map((m) => nameOf(m, t)).join(' and ')} in Safer Social is the person your report is about, so the app did not tell them.`] : []),
+    ...(roles.length ? [`No ${roles.join(' and no ')} is set up for your school in Safer Social, so the app could not tell them.`] : []),
+    saved,
+    ...(tell.length ? [`Tell ${tell.join(' and ')} in person now.`] : []),
   ].join(' ');
 }
 

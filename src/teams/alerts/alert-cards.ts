@@ -107,12 +107,12 @@ export interface CaseNoticeCardData {
   category: string;
   severity: string;
   raisedAt: string;
-  caseUrl: string;
+  /** Absent for someone told who cannot open the Cases tab: no link they could not follow. */
+  caseUrl?: string;
   note: string;
 }
 
-const noticeTemplate = cardShell(
-  [
+const noticeBody = [
     { type: 'TextBlock', text: '${title}', weight: 'Bolder', size: 'Medium', wrap: true },
     {
       type: 'FactSet',
@@ -125,13 +125,13 @@ const noticeTemplate = cardShell(
       ],
     },
     { type: 'TextBlock', text: '${note}', wrap: true, isSubtle: true, size: 'Small' },
-  ],
-  [{ type: 'Action.OpenUrl', title: 'Open case', url: '${caseUrl}' }],
-);
+];
+const noticeTemplate = cardShell(noticeBody, [{ type: 'Action.OpenUrl', title: 'Open case', url: '${caseUrl}' }]);
+const noticeWithoutLinkTemplate = cardShell(noticeBody);
 
 /** New-case notice for SLT, or for the chair of governors when the concern is about the headteacher. */
 export function buildCaseNoticeCard(data: CaseNoticeCardData): CardAttachment {
-  return renderCard(noticeTemplate, data);
+  return renderCard(data.caseUrl ? noticeTemplate : noticeWithoutLinkTemplate, data);
 }
 
 export interface ReceiptCardData {

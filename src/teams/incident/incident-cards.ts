@@ -5,6 +5,7 @@ export type IncidentStep =
   | 'category'
   | 'affected'
   | 'responsible'
+  | 'subject'
   | 'platform'
   | 'platformOther'
   | 'where'
@@ -18,7 +19,7 @@ export type IncidentStep =
 export interface IncidentSubmit {
   verb: 'incident';
   step: IncidentStep;
-  action: 'answer' | 'ongoing' | 'done' | 'submit' | 'edit';
+  action: 'answer' | 'ongoing' | 'done' | 'submit' | 'edit' | 'skip';
   value?: string;
   date?: string;
   time?: string;
@@ -82,6 +83,44 @@ const choiceTemplates = {
 
 export function buildChoiceStepCard(data: ChoiceStepData): CardAttachment {
   return renderCard(data.canGoBack ? choiceTemplates.back : choiceTemplates.noBack, data);
+}
+
+// ---- who it is about: a member of staff, searched as the person types ----
+
+export interface SubjectStepData {
+  progress: string;
+  question: string;
+  hints: string[];
+  /** A few likely people, never the whole staff: what a host without dynamic search can offer. */
+  staffChoices: Array<{ value: string; title: string }>;
+  /** Data.Query dataset of the picker: "staff.<schoolId>", answered by the bot's people search. */
+  staffDataset: string;
+  selected: string;
+}
+
+const subjectTemplate = cardShell(
+  [
+    ...header,
+    {
+      type: 'Input.ChoiceSet',
+      id: 'value',
+      label: 'Member of staff',
+      style: 'filtered',
+      placeholder: 'Type a name to search the staff',
+      value: '${selected}',
+      choices: [{ $data: '${staffChoices}', title: '${title}', value: '${value}' }],
+      'choices.data': { type: 'Data.Query', dataset: '${staffDataset}' },
+    },
+  ],
+  [
+    next,
+    { type: 'Action.Submit', title: "I'd rather not say / don't know", associatedInputs: 'none', data: { verb: 'incident', step: 'subject', action: 'skip' } },
+    ...navActions(true),
+  ],
+);
+
+export function buildSubjectStepCard(data: SubjectStepData): CardAttachment {
+  return renderCard(subjectTemplate, data);
 }
 
 // ---- a free-text question ----

@@ -21,6 +21,7 @@ import {
   buildChoiceStepCard,
   buildEvidenceStepCard,
   buildSubmittedCard,
+  buildSubjectStepCard,
   buildSummaryCard,
   buildTextStepCard,
   buildWhenStepCard,
@@ -36,6 +37,10 @@ import { FlowDialog, type FlowState } from '../flow-dialog.js';
 import { checkText, checkWhen, checkWhere, matchChoice, type Checked } from './incident-answers.js';
 import { describeWhen, londonDate } from '../../domain/time.js';
 import { getActor } from '../turn-context-keys.js';
+import { isHead, type Member } from '../../domain/directory/directory.js';
+import { schoolStaff } from '../../domain/account-requests/account-request.js';
+import { pickerSuggestions } from '../../domain/account-requests/people-suggestions.js';
+import { staffDataset, staffTitle } from '../account-requests/account-request-actions.js';
 
 export const REPORT_INCIDENT_DIALOG = 'reportIncident';
 
@@ -48,6 +53,8 @@ export interface ReportDeps {
   bearer: (ctx: TurnContext) => () => Promise<string>;
   clock: () => Date;
   log: Logger;
+  /** The school's members: who the reporter may name as the member of staff the report is about. */
+  members: (schoolId: string) => Promise<Member[]>;
   newDraftId?: () => string;
 }
 
@@ -63,15 +70,17 @@ interface ReportState extends FlowState<IncidentStep> {
 }
 
 /** The questions, in order; platformOther only after "Other", evidence never where screenshots are forbidden. */
-const ORDER: IncidentStep[] = ['category', 'affected', 'responsible', 'platform', 'platformOther', 'where', 'when', 'whatHappened', 'pupilAtRisk', 'evidence', 'summary'];
+const ORDER: IncidentStep[] = ['category', 'affected', 'responsible', 'subject', 'platform', 'platformOther', 'where', 'when', 'whatHappened', 'pupilAtRisk', 'evidence', 'summary'];
 const PUPIL_AT_RISK = { yes: 'Yes', no: 'No', unsure: 'Not sure' } as const;
 const DONE_WORDS = new Set(['done', 'finished', 'no', 'none', 'skip', 'no screenshots', 'next', 'that is all', "that's all"]);
 const SUBMIT_WORDS = new Set(['send', 'send report', 'submit', 'confirm', 'yes']);
+const NOT_SAYING_WORDS = new Set(['skip', 'no', 'none', 'not saying', "i'd rather not say", 'rather not say', "don't know", 'dont know', 'not sure', 'unknown']);
 
 const FIELD_LABELS: Partial<Record<IncidentStep, string>> = {
   category: 'What happened (type)',
   affected: 'Who is affected',
   responsible: 'Who is responsible',
+  subject: 'Who it is about',
   platform: 'Platform',
   where: 'Where',
   when: 'When',
@@ -116,6 +125,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
 
   private applies(step: IncidentStep, s: ReportState): boolean {
     if (step === 'platformOther') return s.answers.platform === 'other';
+    if (step === 'subject') return s.answers.responsible === 'staff';
     if (step === 'evidence') return !isIndecent(s);
     return true;
   }
@@ -165,6 +175,24 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
         return choice('Who is responsible, if you know?', RESPONSIBLE, [
           `If it is the ${headTitle}, the ${terms.chairTitle ?? 'chair of governors'} deals with it and the ${headTitle} will not see your report.`,
         ]);
+      case 'subject': {
+        const actor = getActor(ctx);
+        const staff = schoolStaff(await this.deps.members(actor.school.id)).filter((m) => m.aadObjectId !== actor.aadObjectId);
+        const chosen = s.answers.subject?.aadObjectId;
+        return buildSubjectStepCard({
+          progress,
+          question: 'Who is it? (optional)',
+          hints: [
+            'Type a name to search the staff. The person you name is not told of your report and cannot see it.',
+            `If it is the ${headTitle}, choose them: the ${terms.chairTitle ?? 'chair of governors'} deals with it.`,
+          ],
+          staffChoices: pickerSuggestions(staff, actor.member, chosen ? [chosen] : [])
+            .filter((m) => m.aadObjectId !== actor.aadObjectId)
+            .map((m) => ({ value: m.aadObjectId, title: staffTitle(m) })),
+          staffDataset: staffDataset(actor.school.id),
+          selected: chosen ?? '',
+        });
+      }
       case 'platform':
         return choice('Where did it happen?', PLATFORMS);
       case 'platformOther':
@@ -225,6 +253,7 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       { title: 'Type', value: a.category ? INCIDENT_CATEGORIES[a.category] : '' },
       { title: 'Who is affected', value: a.affected ? AFFECTED[a.affected] : '' },
       { title: 'Who is responsible', value: a.responsible ? RESPONSIBLE[a.responsible] : '' },
+      ...(a.responsible === 'staff' ? [{ title: 'Who it is about', value: a.subject?.name ?? 'Not said' }] : []),
       { title: 'Platform', value: a.platform === 'other' && a.platformOther ? `Other: ${a.platformOther}` : a.platform ? PLATFORMS[a.platform] : '' },
       { title: 'Where', value: a.where ?? '' },
       { title: 'When', value: a.when ? describeWhen(a.when) : '' },
@@ -234,7 +263,9 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     ];
     const fields = ORDER.filter((x) => x !== 'summary' && x !== 'platformOther' && this.applies(x, s)).map((x) => ({ value: x, title: FIELD_LABELS[x]! }));
     const policy = this.policy(ctx);
-    const routing = routeIncident(a as IncidentAnswers, policyRoutes(policy, a as IncidentAnswers));
+    const named = a.responsible === 'staff' && a.subject ? (await this.deps.members(getActor(ctx).school.id)).find((m) => m.aadObjectId === a.subject!.aadObjectId) : undefined;
+    const routing = routeIncident(a as IncidentAnswers, policyRoutes(policy, a as IncidentAnswers), { subjectIsHead: named !== undefined && isHead(named) });
+    if (named) routing.subject = { aadObjectId: named.aadObjectId, name: named.name };
     const routeNote = `When you send it: ${whoIsTold({ kind: 'incident', routing }, policy.terms, { tense: 'future' })}`;
     return { facts, fields, routeNote };
   }
@@ -307,7 +338,12 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
       case 'affected':
         return this.onChoice(ctx, s, AFFECTED, submit, (v) => void (s.answers.affected = v));
       case 'responsible':
-        return this.onChoice(ctx, s, RESPONSIBLE, submit, (v) => void (s.answers.responsible = v));
+        return this.onChoice(ctx, s, RESPONSIBLE, submit, (v) => {
+          s.answers.responsible = v;
+          if (v !== 'staff') delete s.answers.subject;
+        });
+      case 'subject':
+        return this.onSubject(ctx, s, submit);
       case 'platform':
         return this.onChoice(ctx, s, PLATFORMS, submit, (v) => {
           s.answers.platform = v;
@@ -356,10 +392,30 @@ export class ReportIncidentDialog extends FlowDialog<IncidentStep, ReportState> 
     return this.advance(ctx, s);
   }
 
+  /** A member of the school's staff chosen in the picker (or typed by full name), or nothing said. */
+  private async onSubject(ctx: TurnContext, s: ReportState, submit: IncidentSubmit | undefined): Promise<DialogTurnResult> {
+    const typed = submit ? undefined : normaliseText(ctx.activity.text);
+    if (submit?.action === 'skip' || (submit?.action === 'answer' && !submit.value) || (typed !== undefined && NOT_SAYING_WORDS.has(typed))) {
+      delete s.answers.subject;
+      return this.advance(ctx, s);
+    }
+    const actor = getActor(ctx);
+    const staff = schoolStaff(await this.deps.members(actor.school.id));
+    const hit = submit?.value
+      ? staff.find((m) => m.aadObjectId === submit.value)
+      : (() => {
+          const same = staff.filter((m) => normaliseText(m.name) === typed);
+          return same.length === 1 ? same[0] : undefined;
+        })();
+    if (!hit) return this.retry(ctx, s, "I could not find that person among your school's staff. Choose them from the list, or press \"I'd rather not say / don't know\".");
+    s.answers.subject = { aadObjectId: hit.aadObjectId, name: hit.name };
+    return this.advance(ctx, s);
+  }
+
   /** Next question, or back to the summary when changing one answer. */
   private async advance(ctx: TurnContext, s: ReportState): Promise<DialogTurnResult> {
     const next = this.nextAfter(s.step, s);
-    if (s.editing && next !== 'platformOther') {
+    if (s.editing && next !== 'platformOther' && next !== 'subject') {
       while (s.history.length && s.history.pop() !== 'summary');
       s.editing = false;
       s.step = 'summary';

@@ -18,6 +18,13 @@ import type { Member, School } from '../../../src/domain/directory/directory.js'
 export const SCHOOL: School = { id: 'westbrook', name: 'Westbrook Primary School', referencePrefix: 'SM', headTitle: 'Headteacher' };
 export const STAFF: Member = { schoolId: 'westbrook', aadObjectId: 'aad-staff', name: 'Sam Taylor', roles: ['staff'] };
 export const NOW = new Date('2026-03-14T15:00:00Z');
+/** Westbrook's people as the dialog's people picker sees them. */
+export const MEMBERS: Member[] = [
+  STAFF,
+  { schoolId: 'westbrook', aadObjectId: 'aad-head', name: 'Helen Carter', roles: ['staff', 'slt', 'headteacher'] },
+  { schoolId: 'westbrook', aadObjectId: 'aad-dsl', name: 'Dev Patel', roles: ['staff', 'slt', 'dsl'], jobTitle: 'Designated safeguarding lead' },
+  { schoolId: 'westbrook', aadObjectId: 'aad-teacher', name: 'Priya Shah', roles: ['staff'] },
+];
 
 /** In memory: the drafts table and blob container as the dialog sees them. */
 export class FakeEvidence implements EvidenceIntake {
@@ -102,11 +109,11 @@ export class FakeCases {
 const { profiles, baseline } = readPolicyFiles('config/policies');
 export const POLICIES = new PolicyService(profiles, baseline, { school: async () => undefined });
 
-export function makeClient(opts: { member?: Member; school?: School; command?: string } = {}) {
+export function makeClient(opts: { member?: Member; school?: School; command?: string; members?: Member[] } = {}) {
   const evidence = new FakeEvidence();
   const cases = new FakeCases();
   const log = pino({ level: 'silent' });
-  const report = new ReportIncidentDialog({ cases, policies: POLICIES, evidence, bearer: () => async () => 'token', clock: () => NOW, log, newDraftId: () => 'draft1' });
+  const report = new ReportIncidentDialog({ cases, policies: POLICIES, evidence, bearer: () => async () => 'token', clock: () => NOW, log, members: async () => opts.members ?? MEMBERS, newDraftId: () => 'draft1' });
   const member = opts.member ?? STAFF;
   const actor: Actor = { tenantId: 't', aadObjectId: member.aadObjectId, school: opts.school ?? SCHOOL, member };
   const client = dialogClient({ report, mySubmissions: new MySubmissionsDialog(cases) }, opts.command ?? 'report', actor);

@@ -315,3 +315,77 @@ describe('an unfinished report is not kept for ever', () => {
     expect([...evidence.submitted]).toEqual([]);
   });
 });
+
+describe('report an incident: who it is about', () => {
+  const skip = submit({ verb: 'incident', step: 'subject', action: 'skip' });
+  const upTo = (responsible: string): Turn[] => [
+    ['report', 'What do you want to report?'],
+    [answer('category', 'staffMisuse'), 'Who is affected?'],
+    [answer('affected', 'pupil'), 'Who is responsible'],
+    [answer('responsible', responsible), responsible === 'staff' ? 'Who is it? (optional)' : 'Where did it happen?'],
+  ];
+  const rest: Turn[] = [
+    [answer('platform', 'facebook'), 'Where exactly?'],
+    [answer('where', 'A staff group'), 'When did it happen?'],
+    [submit({ verb: 'incident', step: 'when', action: 'ongoing' }), 'What happened?'],
+    [answer('whatHappened', 'Messages to a pupil.'), 'pupil is at risk'],
+    [answer('pupilAtRisk', 'yes'), 'Screenshots'],
+  ];
+
+  it('asks who it is when a member of staff is responsible, with a people search, and never sends the whole staff list', async () => {
+    const { client } = makeClient();
+    await play(client, upTo('staff').slice(0, -1));
+    const card = await say(client, answer('responsible', 'staff'));
+    expect(card).toContain('Who is it? (optional)');
+    expect(card).toContain('"type":"Data.Query","dataset":"staff.westbrook"');
+    expect(card).toContain("I'd rather not say / don't know");
+    // Westbrook's few people are offered before any search; the reporter is not among them.
+    expect(card).toContain('Dev Patel (Designated safeguarding lead)');
+    expect(card).not.toContain('aad-staff');
+  });
+
+  it('keeps the person chosen on the report, says they are not told, and names them on the summary', async () => {
+    const { client, cases } = makeClient();
+    await play(client, [
+      ...upTo('staff'),
+      [answer('subject', 'aad-dsl'), 'Where did it happen?'],
+      ...rest,
+      [done, ['Who it is about', 'Dev Patel', 'The person you named is not told and cannot see it.']],
+      [send, 'SM-2026-0001'],
+    ]);
+    expect(cases.submitted[0].answers.subject).toEqual({ aadObjectId: 'aad-dsl', name: 'Dev Patel' });
+  });
+
+  it('naming the head sends it to the chair and tells the reporter the head will not see it', async () => {
+    const { client, cases } = makeClient();
+    await play(client, [...upTo('staff'), [answer('subject', 'aad-head'), 'Where did it happen?'], ...rest, [done, ['it goes to the chair of governors, and the Headteacher will not see it']]]);
+    await say(client, send);
+    expect(cases.submitted[0].answers.subject?.aadObjectId).toBe('aad-head');
+  });
+
+  it('can be skipped ("I\'d rather not say / don\'t know", or typed), refuses someone not on the staff, and is not asked when staff are not responsible', async () => {
+    const a = makeClient();
+    await play(a.client, [...upTo('staff'), [answer('subject', 'aad-somebody-else'), 'could not find that person'], [skip, 'Where did it happen?'], ...rest, [done, ['Not said', '!The person you named']], [send, 'SM-2026-0001']]);
+    expect(a.cases.submitted[0].answers.subject).toBeUndefined();
+    const b = makeClient();
+    await play(b.client, [...upTo('staff'), ["don't know", 'Where did it happen?']]);
+    const c = makeClient();
+    await play(c.client, [...upTo('staff'), ['priya shah', 'Where did it happen?'], ...rest, [done, 'Priya Shah']]);
+    const d = makeClient();
+    await play(d.client, [...upTo('parent'), ...rest, [done, '!Who it is about']]);
+  });
+
+  it('forgets the person named when the answer changes to someone who is not staff', async () => {
+    const { client, cases } = makeClient();
+    await play(client, [
+      ...upTo('staff'),
+      [answer('subject', 'aad-dsl'), 'Where did it happen?'],
+      ...rest,
+      [done, 'Dev Patel'],
+      [edit('responsible'), 'Who is responsible'],
+      [answer('responsible', 'public'), ['Check your report', '!Dev Patel']],
+      [send, 'SM-2026-0001'],
+    ]);
+    expect(cases.submitted[0].answers.subject).toBeUndefined();
+  });
+});

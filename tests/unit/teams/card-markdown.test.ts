@@ -12,6 +12,7 @@ import {
   buildSummaryCard,
   buildTextStepCard,
   buildWhenStepCard,
+  buildSubjectStepCard,
 } from '../../../src/teams/incident/incident-cards.js';
 import {
   buildAccountFormCard,
@@ -79,6 +80,7 @@ const BUILDERS: Builder[] = [
   { name: 'my submissions', build: buildMySubmissionsCard, data: { count: 1, empty: false, items: [{ reference: 'SM-2026-0001', kind: 'Incident', date: '1 March 2026', status: 'Awaiting line manager (Rachel Moore)' }] } },
   { name: 'choice step', build: buildChoiceStepCard, data: { step: 'platform', progress: 'Question 4 of 9', question: 'Where did it happen?', hints: ['A hint'], choices, selected: 'other', canGoBack: true } },
   { name: 'text step', build: buildTextStepCard, data: { step: 'where', progress: 'Question 5 of 9', question: 'Where exactly?', hints: ['Paste the link'], placeholder: 'https://…', value: 'facebook group', multiline: false, maxLength: 4000 } },
+  { name: 'subject step', build: buildSubjectStepCard, data: { progress: 'q', question: 'Who is it?', hints: ['A hint'], staffChoices: choices, staffDataset: 'staff.westbrook', selected: '' } },
   { name: 'when step', build: buildWhenStepCard, data: { step: 'when', progress: 'q', question: 'When?', hints: ['Or type it'], max: '2026-03-14', date: '2026-03-01', time: '10:00' } },
   { name: 'evidence step', build: buildEvidenceStepCard, data: { progress: 'q', question: 'Screenshots', hints: ['Paste them'], received: 1, max: 10, uploadUrl: 'https://app.example/upload/x' } },
   { name: 'incident summary', build: buildSummaryCard, data: { facts: [{ title: 'Where', value: 'facebook group' }, { title: 'What happened', value: 'A post' }], fields: [{ value: 'where', title: 'Where' }], routeNote: 'It goes to the SLT.' } },

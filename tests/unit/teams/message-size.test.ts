@@ -205,14 +205,24 @@ describe(`every message stays under Teams' limit (${TEAMS_MAX_MESSAGE_BYTES} byt
   });
 
   it('report an incident: every step, the summary and the answer after sending', async () => {
-    const { client } = makeReportClient({ member: REQUESTER, school: BIG_SCHOOL });
+    const { client } = makeReportClient({ member: REQUESTER, school: BIG_SCHOOL, members: MEMBERS });
     const turns: Array<[string, Say]> = [
-      ['category', 'report'], ['affected', INCIDENT_CATEGORIES.cyberbullying], ['responsible', 'me'], ['platform', 'parent'], ['where', 'facebook'],
+      ['category', 'report'], ['affected', INCIDENT_CATEGORIES.cyberbullying], ['responsible', 'me'], ['who is it (people search)', 'a member of staff'],
+      ['platform', submit({ verb: 'incident', step: 'subject', action: 'answer', value: MEMBERS[800].aadObjectId })], ['where', 'facebook'],
       ['when', `https://www.facebook.com/groups/${'g'.repeat(400)}`], ['what happened', 'today 9:15am'], ['pupil at risk', LONG.repeat(6)],
       ['screenshots', 'no'], ['screenshot received', image('https://smba.example/shot1')], ['summary', 'done'],
       ['sent', submit({ verb: 'incident', step: 'summary', action: 'submit' })],
     ];
-    for (const [what, input] of turns) for (const a of await replies(client, input)) check('incident', what, a);
+    const picker: any[] = [];
+    for (const [what, input] of turns) {
+      for (const a of await replies(client, input)) {
+        check('incident', what, a);
+        if (what.startsWith('who is it')) picker.push(a.attachments![0].content.body.find((b: any) => b.id === 'value'));
+      }
+    }
+    // The person is searched for; the card offers a few likely colleagues, never the whole staff.
+    expect(picker[0]['choices.data']).toEqual({ type: 'Data.Query', dataset: `staff.${BIG_SCHOOL.id}` });
+    expect(picker[0].choices.length).toBeLessThanOrEqual(10);
   });
 
   it('my submissions: a full page for someone with many submissions', async () => {
