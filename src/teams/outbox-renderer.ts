@@ -3,7 +3,7 @@ import { shortTime } from '../domain/time.js';
 import type { DirectoryService } from '../domain/directory/directory-service.js';
 import { alertPayload } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert, type ToldTerms } from '../domain/cases/who-is-told.js';
-import { chairNoticeQuote } from '../domain/cases/report-advice.js';
+import { chairNoticeQuote, routeQuote } from '../domain/cases/report-advice.js';
 import type { PolicyService } from '../domain/policy/policy-service.js';
 import type { Role as PolicyRole } from '../domain/policy/profile.js';
 import { headTitleOf } from '../domain/directory/directory.js';
@@ -58,8 +58,12 @@ export class OutboxRenderer {
       const role = typeof i.payload.role === 'string' ? (i.payload.role as PolicyRole) : undefined;
       if (!role) return { card: this.notice(c, `New case for the ${(await this.terms(c.schoolId)).seniorTeam ?? 'senior leadership team'}`, 'Open the Cases tab to assign and triage it.') };
       // Told because the school's policy names them (the head, the senior team, the reporter's line manager).
-      const title = role === 'lineManager' ? 'A report from someone you line-manage' : 'A new report your school\'s policy says you are told of';
-      return { card: this.notice(c, title, 'Open the Cases tab to see it, if your role lets you.') };
+      const open = 'Open the Cases tab to see it, if your role lets you.';
+      if (role === 'lineManager') return { card: this.notice(c, 'A report from someone you line-manage', open) };
+      // The clause that names them, so the notice never says "the policy says" without saying where.
+      const policy = this.policies && c.kind === 'incident' ? await this.policies.forSchool(c.schoolId) : undefined;
+      const quote = policy ? routeQuote(policy, c.category) : undefined;
+      return { card: this.notice(c, 'A new report your school\'s policy says you are told of', quote ? `${quote} ${open}` : open) };
     });
     this.kinds.set('chairNotice', async (_i, c) => {
       const policy = this.policies ? await this.policies.forSchool(c.schoolId) : undefined;
