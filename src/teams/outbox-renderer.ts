@@ -3,7 +3,7 @@ import { shortTime } from '../domain/time.js';
 import type { DirectoryService } from '../domain/directory/directory-service.js';
 import { alertPayload } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert, type ToldTerms } from '../domain/cases/who-is-told.js';
-import { chairNoticeQuote } from '../domain/cases/report-advice.js';
+import { chairNoticeQuote, routeQuote } from '../domain/cases/report-advice.js';
 import type { PolicyService } from '../domain/policy/policy-service.js';
 import type { Role as PolicyRole } from '../domain/policy/profile.js';
 import { headTitleOf } from '../domain/directory/directory.js';
@@ -61,11 +61,15 @@ export class OutboxRenderer {
       if (!role) return { card: this.notice(c, `New case for the ${(await this.terms(c.schoolId)).seniorTeam ?? 'senior leadership team'}`, 'Open the Cases tab to assign and triage it.') };
       // Told because the school's policy names them (the head, the senior team, the reporter's line manager).
       const title = role === 'lineManager' ? 'A report from someone you line-manage' : 'A new report your school\'s policy says you are told of';
+      // The clause that names them, so the notice never says "the policy says" without saying where.
+      const policy = this.policies && c.kind === 'incident' && role !== 'lineManager' ? await this.policies.forSchool(c.schoolId) : undefined;
+      const quote = policy ? routeQuote(policy, c.category) : undefined;
+      const said = (text: string) => (quote ? `${quote} ${text}` : text);
       // Whoever the policy sends a case to may open it (access.ts), unless their role does not open the Cases tab at all.
       const member = await this.directory.member(c.schoolId, i.recipient.aadObjectId);
-      if (member && canView(member, summaryOf(c)) && canUseTab(member)) return { card: this.notice(c, title, 'Open the Cases tab to see it.') };
+      if (member && canView(member, summaryOf(c)) && canUseTab(member)) return { card: this.notice(c, title, said('Open the Cases tab to see it.')) };
       const seniorTeam = (await this.terms(c.schoolId)).seniorTeam ?? 'senior leadership team';
-      return { card: this.notice(c, title, `Your role does not open the Cases tab, where the ${seniorTeam} handle it.`, false) };
+      return { card: this.notice(c, title, said(`Your role does not open the Cases tab, where the ${seniorTeam} handle it.`), false) };
     });
     this.kinds.set('chairNotice', async (_i, c) => {
       const policy = this.policies ? await this.policies.forSchool(c.schoolId) : undefined;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import type { ServerProcess } from '../support/server-process.js';
 import { PEOPLE } from '../support/activities.js';
 import { direct } from '../support/direct.js';
-import { hasChromium, launchBrowser, seriousFindings } from '../support/browser.js';
+import { browserTestsRun, startTab, type TabUnderTest } from '../support/browser.js';
 import { seedCase } from '../support/tab-seed.js';
 import { AccountRequestService } from '../../src/domain/account-requests/account-request-service.js';
 import { PolicyService } from '../../src/domain/policy/policy-service.js';
@@ -12,23 +12,19 @@ import { readPolicyFiles } from '../../src/policy-files.js';
 import { checkAccountRequest, schoolStaff, type AccountRequestAnswers } from '../../src/domain/account-requests/account-request.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
 
-const available = hasChromium();
+const available = browserTestsRun();
 const prefix = 'g' + randomBytes(3).toString('hex');
 let server: ServerProcess;
-let browser: BrowserContext;
+let tab: TabUnderTest;
 let page: Page;
 let approved: CaseRecord;
 let waiting: CaseRecord;
-const pageErrors: string[] = [];
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-
-async function checkA11y(name: string): Promise<void> {
-  expect(await seriousFindings(page, name)).toEqual([]);
-}
 
 describe.skipIf(!available)('account requests in the Cases tab (real browser)', () => {
   beforeAll(async () => {
-    server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+    tab = await startTab(prefix);
+    ({ server, page } = tab);
     const db = direct(inject('storageConnectionString'), prefix);
     // The server seeds the directory at start; read it back.
     const school = (await db.directory.school('westbrook'))!;
@@ -56,18 +52,10 @@ describe.skipIf(!available)('account requests in the Cases tab (real browser)', 
       kind: 'accountRequest', category: 'facebook', status: 'approved', routing: {}, submitterAad: PEOPLE.teacher2.aad,
       answers: { platform: 'facebook', accountName: 'Old PTA page', aim: 'PTA news', administrators: [], moderators: [], goLive: '2024-01-01', reviewDate: '2025-01-01' },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${server.url}/tab/index.html#/cases`);
-    await page.getByRole('button', { name: `Sign in as ${PEOPLE.head.name}` }).click();
-    await page.getByText(`${PEOPLE.head.name} (development sign-in)`).waitFor();
+    await tab.signInAs(PEOPLE.head.name);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.kill('SIGTERM');
-  });
+  afterAll(() => tab?.stop());
 
   it('the register shows its columns and flags the overdue review, accessibly', async () => {
     await page.goto(`${server.url}/tab/index.html#/registers/accounts`);
@@ -77,7 +65,7 @@ describe.skipIf(!available)('account requests in the Cases tab (real browser)', 
     for (const t of ['Administrators', 'Moderators', 'Review or closure', 'Sam Taylor, Priya Shah', 'Rachel Moore, Dev Patel', 'Old PTA page', 'Review overdue']) expect(table).toContain(t);
     expect(table).not.toContain('Coding Club'); // not approved yet
     await page.getByText('1 account is past the review date.').waitFor();
-    await checkA11y('accounts register');
+    await tab.checkA11y('accounts register');
   });
 
   it('transfers the lead and records a closure', async () => {
@@ -85,7 +73,7 @@ describe.skipIf(!available)('account requests in the Cases tab (real browser)', 
     await row.getByRole('button', { name: 'Transfer lead' }).click();
     await row.getByRole('combobox').selectOption({ label: 'Priya Shah (Computing lead)' });
     await row.getByRole('textbox').fill('Sam leaves in July');
-    await checkA11y('transfer form');
+    await tab.checkA11y('transfer form');
     await row.getByRole('button', { name: 'Transfer', exact: true }).click();
     await page.getByText(`${approved.reference}: lead transferred.`).waitFor();
     expect(await row.innerText()).toContain('Transferred from Sam Taylor');
@@ -99,10 +87,10 @@ describe.skipIf(!available)('account requests in the Cases tab (real browser)', 
   it('the headteacher approves a waiting request from the case view', async () => {
     await page.goto(`${server.url}/tab/index.html#/case/${waiting.id}`);
     await page.getByText('Awaiting headteacher (Helen Carter)').waitFor();
-    await checkA11y('case view with approval');
+    await tab.checkA11y('case view with approval');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Approved', { exact: true }).first().waitFor();
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(tab.pageErrors).toEqual([]);
   });
 });

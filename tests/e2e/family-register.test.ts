@@ -1,25 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import type { ServerProcess } from '../support/server-process.js';
 import { PEOPLE, type Person } from '../support/activities.js';
 import { direct } from '../support/direct.js';
-import { hasChromium, launchBrowser, seriousFindings, signInAs as signInAsIn } from '../support/browser.js';
+import { browserTestsRun, startTab, type TabUnderTest } from '../support/browser.js';
 import { DeclarationService } from '../../src/domain/declarations/declaration-service.js';
 import type { DeclarationAnswers } from '../../src/domain/declarations/declaration.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
 
-const available = hasChromium();
+const available = browserTestsRun();
 const prefix = 'h' + randomBytes(3).toString('hex');
 let server: ServerProcess;
-let browser: BrowserContext;
+let tab: TabUnderTest;
 let page: Page;
 let db: ReturnType<typeof direct>;
 let svc: DeclarationService;
 let acknowledged: CaseRecord;
 let waiting: CaseRecord;
 let withdrawn: CaseRecord;
-const pageErrors: string[] = [];
 
 const COLUMNS = ['Staff member', 'Pupil', 'Year group', 'Relationship', 'Platforms', 'Status', 'Declared', 'Acknowledged'];
 const answers = (pupilName: string, yearGroup: string, relationship: DeclarationAnswers['relationship'], platforms: DeclarationAnswers['platforms']): DeclarationAnswers => ({
@@ -32,12 +31,6 @@ async function declare(p: Person, a: DeclarationAnswers): Promise<CaseRecord> {
   return r.case;
 }
 
-async function checkA11y(name: string): Promise<void> {
-  expect(await seriousFindings(page, name)).toEqual([]);
-}
-
-const signInAs = (name: string) => signInAsIn(page, server.url, name);
-
 async function openRegister(): Promise<void> {
   await page.goto(`${server.url}/tab/index.html#/registers/family`);
   await page.getByRole('heading', { name: 'Register of family relationships with pupils' }).waitFor();
@@ -46,7 +39,8 @@ async function openRegister(): Promise<void> {
 
 describe.skipIf(!available)('the register of family relationships in the Cases tab (real browser)', () => {
   beforeAll(async () => {
-    server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+    tab = await startTab(prefix);
+    ({ server, page } = tab);
     db = direct(inject('storageConnectionString'), prefix);
     svc = new DeclarationService(db.caseRepo, db.directory);
     acknowledged = await declare(PEOPLE.staff, answers('Amelia Fairweather', 'Year 5', 'auntUncle', ['facebook', 'whatsapp']));
@@ -54,26 +48,20 @@ describe.skipIf(!available)('the register of family relationships in the Cases t
     waiting = await declare(PEOPLE.teacher2, answers('Toby Shah', '3B', 'grandparent', ['none']));
     withdrawn = await declare(PEOPLE.staff, answers('Ruby Lane', 'Year 2', 'cousin', ['instagram']));
     withdrawn = (await svc.withdraw(await member(PEOPLE.staff), withdrawn.id)).case;
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.kill('SIGTERM');
-  });
+  afterAll(() => tab?.stop());
 
   it('the chair, with nothing of theirs to keep yet, sees the empty state', async () => {
-    await signInAs(PEOPLE.chair.name);
+    await tab.signInAs(PEOPLE.chair.name);
     await openRegister();
     await page.getByText('No family relationship declarations stand at present.').waitFor();
     expect(await page.getByRole('table').count()).toBe(0);
-    await checkA11y('empty register');
+    await tab.checkA11y('empty register');
   });
 
   it("the headteacher sees the staff's declarations in every column, each linking to its case, accessibly", async () => {
-    await signInAs(PEOPLE.head.name);
+    await tab.signInAs(PEOPLE.head.name);
     await openRegister();
     await page.getByText('Amelia Fairweather').waitFor();
     const headers = await page.getByRole('columnheader').allInnerTexts();
@@ -91,7 +79,7 @@ describe.skipIf(!available)('the register of family relationships in the Cases t
     const priyaText = await priya.innerText();
     for (const t of [PEOPLE.teacher2.name, waiting.reference, '3B', 'Grandparent', 'Not connected on social media', 'Awaiting acknowledgement', 'Not yet']) expect(priyaText).toContain(t);
     expect(await page.getByRole('table').innerText()).not.toContain('Ruby Lane');
-    await checkA11y('family register');
+    await tab.checkA11y('family register');
 
     await sam.getByRole('link', { name: new RegExp(PEOPLE.staff.name) }).click();
     await page.getByRole('heading', { name: acknowledged.reference }).waitFor();
@@ -108,7 +96,7 @@ describe.skipIf(!available)('the register of family relationships in the Cases t
     const text = await ruby.innerText();
     for (const t of [PEOPLE.staff.name, withdrawn.reference, 'Year 2', 'Cousin', 'Instagram', 'Withdrawn', 'Not yet']) expect(text).toContain(t);
     expect(await page.getByRole('row').count()).toBe(4);
-    await checkA11y('family register with withdrawn');
+    await tab.checkA11y('family register with withdrawn');
     await toggle.uncheck();
     await ruby.waitFor({ state: 'detached' });
     await page.getByText('Amelia Fairweather').waitFor();
@@ -132,7 +120,7 @@ describe.skipIf(!available)('the register of family relationships in the Cases t
     expect(wide).toEqual([]);
     await page.getByRole('switch', { name: 'Show withdrawn' }).check();
     await page.getByText('Ruby Lane').waitFor();
-    await checkA11y('family register at phone width, dark');
+    await tab.checkA11y('family register at phone width, dark');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -142,18 +130,18 @@ describe.skipIf(!available)('the register of family relationships in the Cases t
     await openRegister();
     await page.getByText('Amelia Fairweather').waitFor();
     expect(await page.getByRole('table').innerText()).not.toContain('Olivia Carter');
-    await signInAs(PEOPLE.chair.name);
+    await tab.signInAs(PEOPLE.chair.name);
     await openRegister();
     const row = page.getByRole('row', { name: /Olivia Carter/ });
     await row.waitFor();
     const text = await row.innerText();
     for (const t of [PEOPLE.head.name, own.reference, 'Year 1', 'Grandparent', 'Facebook', 'Acknowledged', PEOPLE.chair.name]) expect(text).toContain(t);
     expect(await page.getByRole('table').innerText()).not.toContain('Amelia Fairweather');
-    expect(pageErrors).toEqual([]);
+    expect(tab.pageErrors).toEqual([]);
   });
 
   it('a member of staff is refused the register', async () => {
-    await signInAs(PEOPLE.staff.name);
+    await tab.signInAs(PEOPLE.staff.name);
     await page.goto(`${server.url}/tab/index.html#/registers/family`);
     await page.getByText(/The Cases tab is for senior leaders/).waitFor();
     expect(await page.getByText('Amelia Fairweather').count()).toBe(0);

@@ -1,42 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import type { ServerProcess } from '../support/server-process.js';
 import { PEOPLE } from '../support/activities.js';
-import { hasChromium, launchBrowser, seriousFindings, signInAs as signInAsIn } from '../support/browser.js';
+import { browserTestsRun, startTab, type TabUnderTest } from '../support/browser.js';
 import { createStorageClients } from '../../src/storage/clients.js';
 import { PolicyRepository } from '../../src/storage/policy-repository.js';
 import { readPolicyFiles } from '../../src/policy-files.js';
 
-const available = hasChromium();
-if (!available && process.env.CI) throw new Error('Chromium is required on CI (apt-get install -y chromium).');
+const available = browserTestsRun();
 
 const prefix = 'pol' + randomBytes(3).toString('hex');
 const westbrook = readPolicyFiles('config/policies').profiles.get('westbrook')!;
 let server: ServerProcess;
-let browser: BrowserContext;
+let tab: TabUnderTest;
 let page: Page;
-const pageErrors: string[] = [];
-
-const signInAs = (name: string) => signInAsIn(page, server.url, name);
 
 describe.skipIf(!available)('Settings → Policy in the tab, in a real browser', () => {
   beforeAll(async () => {
-    server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+    tab = await startTab(prefix);
+    ({ server, page } = tab);
     const storage = createStorageClients({ kind: 'connectionString', connectionString: inject('storageConnectionString'), evidenceContainer: 'evidence', tablePrefix: prefix });
     await new PolicyRepository(storage.table('policies')).addVersion({ ...structuredClone(westbrook), version: westbrook.version + 1, versionNotes: ['Revised after the governors’ review.'] }, new Date().toISOString());
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.kill('SIGTERM');
-  });
+  afterAll(() => tab?.stop());
 
   it('an administrator reads every rule with its own clause and quote, and what statutory guidance adds', async () => {
-    await signInAs(PEOPLE.deputy.name);
+    await tab.signInAs(PEOPLE.deputy.name);
     await page.getByRole('tab', { name: 'Policy' }).click();
     await page.getByRole('heading', { name: 'Policy at Westbrook Primary School' }).waitFor();
     const who = page.getByRole('table', { name: 'Who is told' });
@@ -49,7 +40,7 @@ describe.skipIf(!available)('Settings → Policy in the tab, in a real browser',
     expect(text).toContain('Not in the policy: statutory guidance only');
     expect(text).toContain('UK Council for Internet Safety');
     expect(await page.getByText(/Newall Green|Wootton|Moor Nook|Beechwood/).count()).toBe(0);
-    expect(await seriousFindings(page, 'policy')).toEqual([]);
+    await tab.checkA11y('policy');
   });
 
   it('an administrator switches the version; the change is listed with who, from and to', async () => {
@@ -60,22 +51,22 @@ describe.skipIf(!available)('Settings → Policy in the tab, in a real browser',
     await expect.poll(() => rows.count()).toBe(2);
     expect((await rows.first().locator('td').allInnerTexts()).slice(1)).toEqual([PEOPLE.deputy.name, `Version ${westbrook.version}`, `Version ${next}`]);
     expect((await rows.last().locator('td').allInnerTexts()).slice(1)).toEqual(['The policy file, when the app started', 'None', `Version ${westbrook.version}`]);
-    expect(await seriousFindings(page, 'policy after a switch')).toEqual([]);
+    await tab.checkA11y('policy after a switch');
   });
 
   it('the chair reads it but is offered no switch; a class teacher is not offered the page', async () => {
-    await signInAs(PEOPLE.chair.name);
+    await tab.signInAs(PEOPLE.chair.name);
     await page.getByRole('tab', { name: 'Policy' }).click();
     await page.getByRole('heading', { name: 'Policy at Westbrook Primary School' }).waitFor();
     await page.getByRole('table', { name: 'Changes of version' }).waitFor();
     expect(await page.getByRole('button', { name: /Make version/ }).count()).toBe(0);
-    await signInAs(PEOPLE.staff.name);
+    await tab.signInAs(PEOPLE.staff.name);
     await page.goto(`${server.url}/tab/index.html#/policy`);
     await page.getByText('The policy page is for administrators, the head, the chair of governors and safeguarding leads.').waitFor();
     expect(await page.getByRole('tab', { name: 'Policy' }).count()).toBe(0);
   });
 
   it('ran without page errors', () => {
-    expect(pageErrors).toEqual([]);
+    expect(tab.pageErrors).toEqual([]);
   });
 });

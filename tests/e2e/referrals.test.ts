@@ -1,40 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import type { ServerProcess } from '../support/server-process.js';
 import { PEOPLE } from '../support/activities.js';
 import { direct } from '../support/direct.js';
-import { hasChromium, launchBrowser, seriousFindings, signInAs } from '../support/browser.js';
+import { browserTestsRun, startTab, type TabUnderTest } from '../support/browser.js';
 import { seedLadoCase } from '../support/tab-seed.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
 
-const available = hasChromium();
-if (!available && process.env.CI) throw new Error('Chromium is required on CI (apt-get install -y chromium).');
+const available = browserTestsRun();
 
 const prefix = 'e' + randomBytes(3).toString('hex');
 let server: ServerProcess;
-let browser: BrowserContext;
+let tab: TabUnderTest;
 let page: Page;
 let lado: CaseRecord;
-const pageErrors: string[] = [];
 
 describe.skipIf(!available)('referrals outside the school, in the Cases tab', () => {
   beforeAll(async () => {
-    server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+    tab = await startTab(prefix);
+    ({ server, page } = tab);
     const db = direct(inject('storageConnectionString'), prefix);
     lado = await seedLadoCase(db.caseRepo, { submitterAad: PEOPLE.staff.aad, createdAt: new Date(Date.now() - 2 * 60 * 60_000) });
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.kill('SIGTERM');
-  });
+  afterAll(() => tab?.stop());
 
   it('the list flags the LADO referral the case owes', async () => {
-    await signInAs(page, server.url, PEOPLE.head.name);
+    await tab.signInAs(PEOPLE.head.name);
     const row = page.getByRole('list', { name: 'Open cases, most severe first' }).getByRole('listitem').filter({ hasText: lado.reference });
     await row.getByText('LADO referral due', { exact: true }).waitFor();
   });
@@ -45,7 +38,7 @@ describe.skipIf(!available)('referrals outside the school, in the Cases tab', ()
     const owed = page.getByRole('list', { name: 'Referrals owed' });
     await owed.getByText(/^LADO referral due by .* — within one working day \(Keeping children safe in education, Part four \(statutory guidance\)\)$/).waitFor();
     expect(await owed.locator('[data-deadline-state]').getAttribute('data-deadline-state')).toBe('open');
-    expect(await seriousFindings(page, 'referrals')).toEqual([]);
+    await tab.checkA11y('referrals');
 
     const form = page.getByRole('form', { name: 'Record a referral' });
     await form.getByLabel('Referred to').selectOption('lado');
@@ -60,13 +53,13 @@ describe.skipIf(!available)('referrals outside the school, in the Cases tab', ()
     await page.getByText(/Helen Carter: Recorded a referral to LADO \(local authority designated officer\), reference LADO\/2026\/117/).waitFor();
     // Met: the flag is gone from the case's badges.
     expect(await page.getByText('LADO referral due', { exact: true }).count()).toBe(0);
-    expect(await seriousFindings(page, 'referrals recorded')).toEqual([]);
+    await tab.checkA11y('referrals recorded');
   });
 
   it('the print view lists the referrals', async () => {
     await page.goto(`${server.url}/tab/index.html#/case/${lado.id}/print`);
     await page.getByRole('heading', { name: 'Referrals' }).waitFor();
     await page.getByRole('list', { name: 'Referrals made' }).getByText(/reference LADO\/2026\/117/).waitFor();
-    expect(pageErrors).toEqual([]);
+    expect(tab.pageErrors).toEqual([]);
   });
 });

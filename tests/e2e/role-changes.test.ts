@@ -1,39 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import type { ServerProcess } from '../support/server-process.js';
 import { PEOPLE } from '../support/activities.js';
 import { direct } from '../support/direct.js';
-import { hasChromium, launchBrowser, seriousFindings, signInAs as signInAsIn } from '../support/browser.js';
+import { browserTestsRun, startTab, type TabUnderTest } from '../support/browser.js';
 
-const available = hasChromium();
-if (!available && process.env.CI) throw new Error('Chromium is required on CI (apt-get install -y chromium).');
+const available = browserTestsRun();
 
 const prefix = 'g' + randomBytes(3).toString('hex');
 let server: ServerProcess;
-let browser: BrowserContext;
+let tab: TabUnderTest;
 let page: Page;
 let db: ReturnType<typeof direct>;
-const pageErrors: string[] = [];
-
-const signInAs = (name: string) => signInAsIn(page, server.url, name);
 
 describe.skipIf(!available)('role changes in the tab, in a real browser', () => {
   beforeAll(async () => {
-    server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+    tab = await startTab(prefix);
+    ({ server, page } = tab);
     db = direct(inject('storageConnectionString'), prefix);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.kill('SIGTERM');
-  });
+  afterAll(() => tab?.stop());
 
   it('settings do not offer an administrator their own roles; they change someone else\'s', async () => {
-    await signInAs(PEOPLE.deputy.name);
+    await tab.signInAs(PEOPLE.deputy.name);
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: /Roles at/ }).waitFor();
     const own = page.getByRole('listitem').filter({ hasText: PEOPLE.deputy.name });
@@ -46,11 +37,11 @@ describe.skipIf(!available)('role changes in the tab, in a real browser', () => 
     await priya.getByRole('checkbox', { name: 'Deputy DSL' }).check();
     await priya.getByRole('button', { name: `Save roles for ${PEOPLE.teacher2.name}` }).click();
     await page.getByText(`Roles saved for ${PEOPLE.teacher2.name}.`).waitFor();
-    expect(await seriousFindings(page, 'settings')).toEqual([]);
+    await tab.checkA11y('settings');
   });
 
   it('the chair of governors reads the trail: who changed whose roles, from what to what, when', async () => {
-    await signInAs(PEOPLE.chair.name);
+    await tab.signInAs(PEOPLE.chair.name);
     await page.getByRole('tab', { name: 'Role changes' }).click();
     const table = page.getByRole('table', { name: /Role changes at/ });
     await table.waitFor();
@@ -65,11 +56,11 @@ describe.skipIf(!available)('role changes in the tab, in a real browser', () => 
     expect(await rows.first().locator('time').getAttribute('datetime')).toBe(stored[0]);
     const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(new Date(stored[0]));
     expect(cells[0]).toContain(hhmm);
-    expect(await seriousFindings(page, 'role changes')).toEqual([]);
+    await tab.checkA11y('role changes');
   });
 
   it('the headteacher (not an administrator) is not offered the trail, and is refused it if they ask', async () => {
-    await signInAs(PEOPLE.head.name);
+    await tab.signInAs(PEOPLE.head.name);
     await page.getByRole('tab', { name: 'Open cases' }).waitFor();
     expect(await page.getByRole('tab', { name: 'Role changes' }).count()).toBe(0);
     await page.goto(`${server.url}/tab/index.html#/role-changes`);
@@ -78,6 +69,6 @@ describe.skipIf(!available)('role changes in the tab, in a real browser', () => 
   });
 
   it('ran without page errors', () => {
-    expect(pageErrors).toEqual([]);
+    expect(tab.pageErrors).toEqual([]);
   });
 });

@@ -1,24 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import type { ServerProcess } from '../support/server-process.js';
 import { PEOPLE } from '../support/activities.js';
 import { direct } from '../support/direct.js';
-import { hasChromium, launchBrowser, seriousFindings, signInAs as signInAsIn } from '../support/browser.js';
+import { browserTestsRun, startTab, type TabUnderTest } from '../support/browser.js';
 import { seedCase } from '../support/tab-seed.js';
 import type { CaseRecord, OutboxItem } from '../../src/domain/cases/types.js';
 
-const available = hasChromium();
-if (!available && process.env.CI) throw new Error('Chromium is required on CI (apt-get install -y chromium).');
+const available = browserTestsRun();
 
 const prefix = 'w' + randomBytes(3).toString('hex');
 let server: ServerProcess;
-let browser: BrowserContext;
+let tab: TabUnderTest;
 let page: Page;
 let db: ReturnType<typeof direct>;
 let sgCase: CaseRecord;
 let declaration: CaseRecord;
-const pageErrors: string[] = [];
 
 const person = (p: { aad: string; name: string }) => ({ aadObjectId: p.aad, name: p.name });
 
@@ -61,7 +59,8 @@ const chartRows = () => chart().getByRole('rowheader').allInnerTexts();
 describe.skipIf(!available)('the Cases tab says things in words, not codes (real browser)', () => {
   beforeAll(async () => {
     // The seeded messages stay as seeded: no poll picks them up while the test runs.
-    server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true', OUTBOX_POLL_MS: '600000' });
+    tab = await startTab(prefix, { OUTBOX_POLL_MS: '600000' });
+    ({ server, page } = tab);
     db = direct(inject('storageConnectionString'), prefix);
     sgCase = await seedDeliveredCase();
     declaration = await seedCase(db.caseRepo, {
@@ -73,23 +72,17 @@ describe.skipIf(!available)('the Cases tab says things in words, not codes (real
       answers: { pupilName: 'Seeded Pupil', yearGroup: 'Year 4', relationship: 'auntUncle', platforms: ['facebook', 'whatsapp'], otherRelatives: 'unsure', confirmed: true },
     });
     await seedCase(db.caseRepo, { kind: 'accountRequest', category: 'facebook', status: 'awaitingApproval', routing: {}, submitterAad: PEOPLE.staff.aad, answers: { platform: 'facebook', accountName: 'Westbrook PE' } });
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.kill('SIGTERM');
-  });
+  afterAll(() => tab?.stop());
 
   it('the chart shows one kind at a time, each with its own labelled categories', async () => {
-    await signInAsIn(page, server.url, PEOPLE.head.name);
+    await tab.signInAs(PEOPLE.head.name);
     await chart().getByRole('table').waitFor();
     const tabs = await chart().getByRole('tab').allInnerTexts();
     expect(tabs).toEqual(['Incident report (1)', 'Account request (1)', 'Family relationship (1)']);
     expect(await chartRows()).toEqual(['Contact or a friend request from a pupil or former pupil']);
-    await checkA11y('case list with chart');
+    await tab.checkA11y('case list with chart');
 
     await chart().getByRole('tab', { name: /^Family relationship/ }).click();
     await expect.poll(chartRows).toEqual(['Aunt or uncle']);
@@ -120,7 +113,7 @@ describe.skipIf(!available)('the Cases tab says things in words, not codes (real
     const lines = await told.allInnerTexts();
     expect(lines).toContain(`${PEOPLE.deputy.name} · Safeguarding alert to the DSL: Could not deliver: the app is not installed for this person (403)`);
     expect(lines).toContain(`${PEOPLE.staff.name} · Receipt to the reporter: Delivered`);
-    await checkA11y('case with deliveries');
+    await tab.checkA11y('case with deliveries');
   });
 
   it("a declaration's answers are in words", async () => {
@@ -135,10 +128,6 @@ describe.skipIf(!available)('the Cases tab says things in words, not codes (real
   });
 
   it('ran without page errors', () => {
-    expect(pageErrors).toEqual([]);
+    expect(tab.pageErrors).toEqual([]);
   });
 });
-
-async function checkA11y(name: string): Promise<void> {
-  expect(await seriousFindings(page, name)).toEqual([]);
-}

@@ -1,39 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import type { ServerProcess } from '../support/server-process.js';
 import { PEOPLE } from '../support/activities.js';
 import { direct } from '../support/direct.js';
-import { hasChromium, launchBrowser, seriousFindings, signInAs as signInAsIn } from '../support/browser.js';
+import { browserTestsRun, startTab, type TabUnderTest } from '../support/browser.js';
 import { pngBytes, seedCase, seedEvidence } from '../support/tab-seed.js';
 import type { CaseRecord } from '../../src/domain/cases/types.js';
 import { SCRIPT_FIELDS, scriptIn, seedScriptCase } from '../support/script-payloads.js';
 
-const available = hasChromium();
-if (!available && process.env.CI) throw new Error('Chromium is required on CI (apt-get install -y chromium).');
+const available = browserTestsRun();
 
 const prefix = 'e' + randomBytes(3).toString('hex');
 let server: ServerProcess;
-let browser: BrowserContext;
+let tab: TabUnderTest;
 let page: Page;
 let db: ReturnType<typeof direct>;
 let sltCase: CaseRecord;
 let headCase: CaseRecord;
 let sgCase: CaseRecord;
 const cspErrors: string[] = [];
-const pageErrors: string[] = [];
-
-async function checkA11y(name: string): Promise<void> {
-  expect(await seriousFindings(page, name)).toEqual([]);
-}
-
-const signInAs = (name: string) => signInAsIn(page, server.url, name);
 
 describe.skipIf(!available)('the Cases tab in a real browser', () => {
   beforeAll(async () => {
     mkdirSync('.tmp', { recursive: true });
-    server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true' });
+    tab = await startTab(prefix);
+    ({ server, page } = tab);
     db = direct(inject('storageConnectionString'), prefix);
     const ev = await seedEvidence(db.storage, pngBytes(320, 200));
     sltCase = await seedCase(db.caseRepo, {
@@ -51,27 +44,21 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
       submitterAad: PEOPLE.teacher2.aad,
       createdAt: new Date(Date.now() - 30 * 60_000),
     });
-    browser = await launchBrowser();
-    page = await browser.newPage();
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
     });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.kill('SIGTERM');
-  });
+  afterAll(() => tab?.stop());
 
   it('offers development sign-in outside Teams, accessibly', async () => {
     await page.goto(`${server.url}/tab/index.html`);
     await page.getByRole('heading', { name: 'Development sign-in' }).waitFor();
-    await checkA11y('sign-in');
+    await tab.checkA11y('sign-in');
   });
 
   it('the headteacher sees the list with counts and chart, but not the case about the headteacher', async () => {
-    await signInAs(PEOPLE.head.name);
+    await tab.signInAs(PEOPLE.head.name);
     const list = page.getByRole('list', { name: 'Open cases, most severe first' });
     await list.waitFor();
     await expect.poll(() => list.getByRole('link').count()).toBe(2);
@@ -85,7 +72,7 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
     await page.getByText('alerts not acknowledged (15 min)').waitFor();
     await page.getByRole('table').first().waitFor();
     await page.screenshot({ path: '.tmp/tab-list.png', fullPage: true });
-    await checkA11y('case list');
+    await tab.checkA11y('case list');
   });
 
   it('filters the list', async () => {
@@ -109,7 +96,7 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
     await img.waitFor();
     expect(await img.getAttribute('data-shown')).toBe('false');
     expect(await img.evaluate((e) => getComputedStyle(e).filter)).toContain('blur');
-    await checkA11y('case detail');
+    await tab.checkA11y('case detail');
     await page.getByRole('button', { name: /Evidence 1, blurred/ }).click();
     expect(await img.getAttribute('data-shown')).toBe('true');
     expect(await img.evaluate((e) => getComputedStyle(e).filter)).toBe('none');
@@ -141,13 +128,13 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
     await page.getByText('Outcome: ').waitFor();
     const chronology = await page.getByRole('region', { name: 'Chronology' }).innerText().catch(() => page.locator('ol').last().innerText());
     for (const line of ['Viewed the case', 'Viewed evidence', 'Assigned to', 'Added a note', 'Changed the status']) expect(chronology).toContain(line);
-    await checkA11y('case detail after actions');
+    await tab.checkA11y('case detail after actions');
   });
 
   it('has a print view for a referral', async () => {
     await page.getByRole('link', { name: 'Print view for a referral' }).click();
     await page.getByRole('heading', { name: `Referral summary: ${sltCase.reference}` }).waitFor();
-    await checkA11y('print view');
+    await tab.checkA11y('print view');
     await page.emulateMedia({ media: 'print' });
     expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
     await page.emulateMedia({ media: 'screen' });
@@ -156,29 +143,29 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
   it('shows the registers honestly', async () => {
     await page.getByRole('tab', { name: 'School accounts' }).click();
     await page.getByText('No approved account requests yet.').waitFor();
-    await checkA11y('accounts register');
+    await tab.checkA11y('accounts register');
     await page.getByRole('tab', { name: 'Family relationships' }).click();
     await page.getByText('No family relationship declarations stand at present.').waitFor();
   });
 
   it('the chair sees the case about the headteacher', async () => {
-    await signInAs(PEOPLE.chair.name);
+    await tab.signInAs(PEOPLE.chair.name);
     const list = page.getByRole('list', { name: 'Open cases, most severe first' });
     await expect.poll(() => list.getByRole('link').count()).toBe(1);
     expect(await list.innerText()).toContain(headCase.reference);
   });
 
   it('a member of staff is told the tab is not for them', async () => {
-    await signInAs(PEOPLE.staff.name);
+    await tab.signInAs(PEOPLE.staff.name);
     await page.getByText('The Cases tab is for senior leaders').waitFor();
-    await checkA11y('staff');
+    await tab.checkA11y('staff');
   });
 
   it('an administrator assigns roles in settings', async () => {
-    await signInAs(PEOPLE.deputy.name);
+    await tab.signInAs(PEOPLE.deputy.name);
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: /Roles at/ }).waitFor();
-    await checkA11y('settings');
+    await tab.checkA11y('settings');
     const priya = page.getByRole('listitem').filter({ hasText: PEOPLE.teacher2.name });
     await priya.getByRole('checkbox', { name: 'Senior leadership' }).check();
     await priya.getByRole('button', { name: `Save roles for ${PEOPLE.teacher2.name}` }).click();
@@ -199,13 +186,13 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
         .slice(0, 5),
     );
     expect(wide).toEqual([]);
-    await checkA11y('phone dark');
+    await tab.checkA11y('phone dark');
   });
 
   it('shows script typed into any field as text, never as markup', async () => {
     const { case: c } = await seedScriptCase(db.caseRepo, db.directoryRepo, db.storage);
     await page.setViewportSize({ width: 1280, height: 800 });
-    await signInAs(PEOPLE.deputy.name);
+    await tab.signInAs(PEOPLE.deputy.name);
     await page.goto(`${server.url}/tab/index.html#/case/${c.id}`);
     await page.getByRole('heading', { name: c.reference }).waitFor();
     for (const f of SCRIPT_FIELDS.filter((x) => x !== 'assigneeJobTitle')) await page.getByText(scriptIn(f)).first().waitFor({ timeout: 5000 });
@@ -215,6 +202,6 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
 
   it('ran without CSP violations or page errors', () => {
     expect(cspErrors).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(tab.pageErrors).toEqual([]);
   });
 });

@@ -55,14 +55,14 @@ export class BotHarness {
     return this.server.post('/api/messages', makeInvoke(p, this.connector.url, verb, data));
   }
 
-  async caseIdOf(reference: string): Promise<string> {
-    return (await this.db.caseRepo.idByReference(SCHOOL, reference))!;
+  async caseIdOf(reference: string, school = SCHOOL): Promise<string> {
+    return (await this.db.caseRepo.idByReference(school, reference))!;
   }
 
   /** The stand-in sees a message before the dispatcher records it delivered: wait until nothing is pending. */
-  async settled(caseId: string): Promise<CaseDetail & { etag: string }> {
+  async settled(caseId: string, school = SCHOOL): Promise<CaseDetail & { etag: string }> {
     for (let i = 0; i < 200; i++) {
-      const d = await this.db.caseRepo.get(SCHOOL, caseId);
+      const d = await this.db.caseRepo.get(school, caseId);
       if (d && d.outbox.every((o) => o.state !== 'pending')) return d;
       await new Promise((r) => setTimeout(r, 50));
     }

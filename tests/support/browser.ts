@@ -2,9 +2,18 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import { startServer, type ServerProcess } from './server-process.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = () => existsSync(CHROMIUM);
+
+/** Whether the browser tests can run here: without Chromium they are skipped, except on CI, where that is an error. */
+export function browserTestsRun(): boolean {
+  const available = hasChromium();
+  if (!available && process.env.CI) throw new Error('Chromium is required on CI (apt-get install -y chromium).');
+  return available;
+}
 
 /** Debian's Chromium, headless, in a fresh profile, with everything that phones home switched off. */
 export async function launchBrowser(opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
@@ -55,4 +64,47 @@ export async function signInAs(page: Page, baseUrl: string, name: string): Promi
   if (await switchUser.isVisible()) await switchUser.click();
   await page.getByRole('button', { name: `Sign in as ${name}` }).click();
   await page.getByText(`${name} (development sign-in)`).waitFor();
+}
+
+/** The Cases tab under test: the server, and one page of a headless browser on it. */
+export interface TabUnderTest {
+  server: ServerProcess;
+  browser: BrowserContext;
+  page: Page;
+  /** Script errors the page threw; each test file ends by expecting none. */
+  pageErrors: string[];
+  /** Development sign-in as the named person (loopback only). */
+  signInAs(name: string): Promise<void>;
+  /** Expect no serious or critical accessibility finding on the page as it stands. */
+  checkA11y(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the server (own table prefix on the run's Azurite, development sign-in on, `env` on top) and open a
+ * page of a headless browser collecting script errors: what every browser test of the tab begins with.
+ */
+export async function startTab(prefix: string, env: Record<string, string> = {}): Promise<TabUnderTest> {
+  const server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true', ...env });
+  const browser = await launchBrowser().catch(async (e) => {
+    await server.kill('SIGTERM');
+    throw e;
+  });
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return {
+    server,
+    browser,
+    page,
+    pageErrors,
+    signInAs: (name) => signInAs(page, server.url, name),
+    async checkA11y(name) {
+      expect(await seriousFindings(page, name)).toEqual([]);
+    },
+    async stop() {
+      await browser.close();
+      await server.kill('SIGTERM');
+    },
+  };
 }

@@ -81,6 +81,17 @@ export function chairNoticeQuote(policy: Policy, c: { category: string; routing:
   return undefined;
 }
 
+/**
+ * Why the school's policy tells someone of this kind of report: the first of its own clauses in the route for
+ * the category, quoted; none where the policy names nobody (the app's own routing told them).
+ */
+export function routeQuote(policy: Policy, category: string): string | undefined {
+  if (!isPolicyCategory(category)) return undefined;
+  const r = policy.rule(`route.${category}`);
+  const own = r.applies ? r.citations.find((x) => x.from === 'policy') : undefined;
+  return own ? quoted(policy, own) : undefined;
+}
+
 /** The school's general rule on reporting misuse (its `route.other`), quoted for the menu; none where it has none. */
 export function reportingRuleQuote(policy: Policy): string | undefined {
   const r = policy.rule('route.other');

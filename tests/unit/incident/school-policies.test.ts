@@ -127,6 +127,23 @@ describe("the chair's notice and the menu quote the school's own policy, or noth
     expect(beech).not.toMatch(/policy §|Chair of Governors should/);
   });
 
+  it("the notice to someone the policy names quotes the clause that names them (Newall Green §6.7), or nothing", async () => {
+    const { OutboxRenderer } = await import('../../../src/teams/outbox-renderer.js');
+    const renderer = new OutboxRenderer({ teamsAppId: '', publicBaseUrl: 'https://app.example' }, { school: async () => undefined, member: async () => undefined } as never, { findByAad: async () => undefined }, [], POLICIES);
+    const told = async (schoolId: string, role: string) => {
+      const c = {
+        schoolId, id: 'c'.repeat(16), reference: 'SM-2026-0002', kind: 'incident', category: 'pupilContact', status: 'new',
+        routing: { safeguarding: true, aboutHead: false, queue: 'dsl', severity: 'high', reasons: [] }, submitter: { aadObjectId: 'a', name: 'A' },
+        answers: {}, createdAt: '2026-03-14T15:00:00Z', updatedAt: '2026-03-14T15:00:00Z',
+      } as const;
+      return JSON.stringify((await renderer.render({ kind: 'sltNotice', payload: { role }, recipient: { aadObjectId: 'h', name: 'H' } } as never, c as never)).card!.content);
+    };
+    expect(await told('newall-green', 'head')).toMatch(/inform an appropriate person i\.e\. headteacher in school\.\\" \(Newall Green policy §6\.7 \(/);
+    // Beechwood names nobody for this kind of report: no quote and no clause.
+    expect(await told('beechwood', 'head')).not.toMatch(/policy §|\\"/);
+    expect(await told('newall-green', 'lineManager')).not.toContain('§');
+  });
+
   it('the menu quotes the reporting rule of the school (Wootton 4.3) and none for Beechwood', async () => {
     const { reportingRuleQuote } = await import('../../../src/domain/cases/report-advice.js');
     expect(reportingRuleQuote(POLICIES.of({ id: 'wootton', name: 'Wootton', headTitle: 'Principal' }))).toMatch(/^"Any misuse of social media should be reported to the Principal.*\(Wootton .*§4\.3\)$/);
