@@ -131,7 +131,17 @@ describe('tab API: the register of family relationships', () => {
   });
 
   it('reading the register records nothing on the cases (it is not a case view)', async () => {
-    const before = await Promise.all(Object.values(d).map((c) => db.caseRepo.get(c.schoolId, c.id)));
+    // The server delivers the declarations' messages in the background and records each delivery on its case:
+    // wait for that to finish, so that only reading the register could change the cases from here on.
+    const settled = async () => {
+      for (let i = 0; i < 200; i++) {
+        const all = await Promise.all(Object.values(d).map((c) => db.caseRepo.get(c.schoolId, c.id)));
+        if (all.every((x) => x!.outbox.every((o) => o.state !== 'pending'))) return all;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the declarations\' messages did not settle');
+    };
+    const before = await settled();
     for (const p of [PEOPLE.head, PEOPLE.dsl, PEOPLE.chair]) await rows(p, '?withdrawn=1');
     await rows({ aad: OAKFIELD.slt.aad });
     const after = await Promise.all(Object.values(d).map((c) => db.caseRepo.get(c.schoolId, c.id)));
