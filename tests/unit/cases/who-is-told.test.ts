@@ -4,7 +4,7 @@ import { policyRoutes, routeIncident } from '../../../src/domain/cases/routing.j
 import type { CaseRecord, OutboxItem, Routing } from '../../../src/domain/cases/types.js';
 import type { DirectoryService } from '../../../src/domain/directory/directory-service.js';
 import { OutboxRenderer } from '../../../src/teams/outbox-renderer.js';
-import { NOW, POLICIES, SCHOOL, STAFF, makeClient, play, say, submit, type Turn } from '../incident/report-dialog-harness.js';
+import { NOW, POLICIES, SCHOOL, STAFF, makeClient, play, say, submit, typedAnswers, type Turn } from '../incident/report-dialog-harness.js';
 
 const routing = (safeguarding: boolean, aboutHead: boolean): Routing => ({ safeguarding, aboutHead, severity: 'high' }) as Routing;
 
@@ -24,18 +24,7 @@ describe('what the reporter is told when a school has nobody in a role', () => {
 
 describe('who is told: the summary, the reply on sending and the receipt say the same', () => {
   const send = submit({ verb: 'incident', step: 'summary', action: 'submit' });
-  const answersUpToSummary = (category: string, responsible: string, pupilAtRisk: string): Turn[] => [
-    ['report', 'What do you want to report?'],
-    [category, 'Who is affected?'],
-    ['me', 'Who is responsible, if you know?'],
-    [responsible, 'Where did it happen?'],
-    ['facebook', 'Where exactly?'],
-    ['https://www.facebook.com/groups/example', 'When did it happen?'],
-    ['today 9:15am', 'What happened?'],
-    ['A post calling me names.', 'Do you think a pupil is at risk of harm?'],
-    [pupilAtRisk, 'Screenshots'],
-    ['done', 'Check your report'],
-  ];
+  const answersUpToSummary = (category: string, responsible: string, pupilAtRisk: string): Turn[] => [...typedAnswers(category, responsible, pupilAtRisk), ['done', 'Check your report']];
   const directory = { school: async () => SCHOOL } as unknown as DirectoryService;
   const renderer = new OutboxRenderer({ teamsAppId: '', publicBaseUrl: 'https://app.example' }, directory, { findByAad: async () => undefined }, [], POLICIES);
   type Block = { type: string; text?: string };

@@ -4,12 +4,12 @@ import { pino } from 'pino';
 import { ReportIncidentDialog } from '../../../src/teams/incident/report-incident-dialog.js';
 import { MySubmissionsDialog } from '../../../src/teams/my-submissions/my-submissions-dialog.js';
 import type { Actor } from '../../../src/teams/turn-context-keys.js';
-import { dialogClient, submit } from '../../support/dialog-harness.js';
+import { dialogClient, submit, type Turn } from '../../support/dialog-harness.js';
 import { policyRoutes, routeIncident } from '../../../src/domain/cases/routing.js';
 import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 import type { SchoolPolicy } from '../../../src/domain/policy/school-policy.js';
 import { readPolicyFiles } from '../../../src/policy-files.js';
-import type { IncidentAnswers } from '../../../src/domain/cases/incident.js';
+import { INCIDENT_CATEGORIES, type IncidentAnswers } from '../../../src/domain/cases/incident.js';
 import type { CaseRecord, CaseSummary, EvidenceRecord } from '../../../src/domain/cases/types.js';
 import type { DraftOwner, EvidenceIntake, IncomingImage, IntakeResult } from '../../../src/evidence/evidence-service.js';
 import { REFUSAL_TEXT } from '../../../src/evidence/evidence-service.js';
@@ -130,3 +130,17 @@ export const image = (url: string, name = 'shot.png'): Partial<Activity> => ({
     { contentType: 'text/html', content: `<img src="${url}">` },
   ],
 });
+
+/** The questions up to the screenshots, answered by typing (the way a phone user might). */
+export const typedAnswers = (category: string, responsible = 'unknown', pupilAtRisk = 'no'): Turn[] => [
+  ['report', 'What do you want to report?'],
+  [category, 'Who is affected?'],
+  ['me', 'Who is responsible, if you know?'],
+  [responsible, 'Where did it happen?'],
+  ['facebook', 'Where exactly?'],
+  ['https://www.facebook.com/groups/example', 'When did it happen?'],
+  ['today 9:15am', 'What happened?'],
+  ['A post calling me names.', 'Do you think a pupil is at risk of harm?'],
+  [pupilAtRisk, category === INCIDENT_CATEGORIES.indecentImagesOfChildren ? 'Check your report' : 'Screenshots'],
+];
+

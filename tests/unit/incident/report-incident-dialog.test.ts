@@ -3,26 +3,13 @@ import { INCIDENT_CATEGORIES, type IncidentCategory } from '../../../src/domain/
 
 /** The statutory advice on indecent images of children (the baseline; Westbrook's policy says nothing of it). */
 const INDECENT_IMAGES_GUIDANCE = 'Do not look at the images again. (Sharing nudes and semi-nudes';
-import { answer, image, makeClient, play, say, submit, type Turn } from './report-dialog-harness.js';
+import { answer, image, makeClient, play, say, submit, typedAnswers, type Turn } from './report-dialog-harness.js';
 
 const back = submit({ verb: 'nav', nav: 'back' });
 const cancel = submit({ verb: 'nav', nav: 'cancel' });
 const send = submit({ verb: 'incident', step: 'summary', action: 'submit' });
 const done = submit({ verb: 'incident', step: 'evidence', action: 'done' });
 const edit = (field: string) => submit({ verb: 'incident', step: 'summary', action: 'edit', field });
-
-/** The questions up to the screenshots, answered by typing (the way a phone user might). */
-const typedAnswers = (category: string, responsible = 'unknown', pupilAtRisk = 'no'): Turn[] => [
-  ['report', 'What do you want to report?'],
-  [category, 'Who is affected?'],
-  ['me', 'Who is responsible, if you know?'],
-  [responsible, 'Where did it happen?'],
-  ['facebook', 'Where exactly?'],
-  ['https://www.facebook.com/groups/example', 'When did it happen?'],
-  ['today 9:15am', 'What happened?'],
-  ['A post calling me names.', 'Do you think a pupil is at risk of harm?'],
-  [pupilAtRisk, category === INCIDENT_CATEGORIES.indecentImagesOfChildren ? 'Check your report' : 'Screenshots'],
-];
 
 describe('report an incident: every category family', () => {
   // Westbrook's policy: "Any misuse of social media should be reported to the Headteacher" (its senior team
