@@ -23,6 +23,9 @@ import { readPolicyFiles } from './policy-files.js';
 import { PolicyService } from './domain/policy/policy-service.js';
 import { adoptProfileFile } from './domain/policy/policy-store.js';
 import { PolicyRepository } from './storage/policy-repository.js';
+import { PolicyAsk } from './domain/policy/ask.js';
+import { AskFeedbackRepository } from './storage/ask-feedback-repository.js';
+import { askInvokeHandlers } from './teams/ask/ask-actions.js';
 import { CaseRepository } from './storage/case-repository.js';
 import { TableOutboxStore } from './storage/outbox-store.js';
 import { CaseService } from './domain/cases/case-service.js';
@@ -67,7 +70,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const directory = new DirectoryService(directoryRepo);
   const enrolment = new EnrolmentService(new EnrolmentRepository(storage.table('directory')), directory);
   const clock = () => new Date();
-  const { profiles, baseline } = readPolicyFiles(config.policiesDir);
+  const { profiles, baseline, clauses } = readPolicyFiles(config.policiesDir);
   // Each school's profile is stored with it, versioned: the files add versions, never replace or delete one.
   const policyRepo = new PolicyRepository(storage.table('policies'));
   const schoolIds = (await directory.schools()).map((s) => s.id);
@@ -80,6 +83,10 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   }
   const policies = new PolicyService(policyRepo, baseline, directory);
   await policies.load(schoolIds);
+  const indexStart = performance.now();
+  const ask = new PolicyAsk(clauses);
+  log.info({ schools: clauses.length, ms: Math.round(performance.now() - indexStart) }, 'policy text indexed for questions');
+  const askFeedback = new AskFeedbackRepository(storage.table('askFeedback'));
   const roleChanges = new RoleChangeService(directory, new RoleChangeRepository(storage.table('roleChanges')), clock);
 
   const background = new Set<Promise<unknown>>();
@@ -108,12 +115,12 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   written.connect(dispatcher);
   const evidence = createEvidenceService({ config, storage, log, clock });
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
-  const rootDialog = new RootDialog(createFlows(services), policies);
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services) };
+  const rootDialog = new RootDialog(createFlows(services), policies, ask);
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }) };
   const bot = new SaferSocialBot({
     conversationState,
     rootDialog,

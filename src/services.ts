@@ -10,6 +10,8 @@ import type { OutboxDispatcher, Sender } from './domain/cases/outbox-dispatcher.
 import type { OutboxRenderer } from './teams/outbox-renderer.js';
 import type { EvidenceService } from './evidence/evidence-service.js';
 import type { PolicyService } from './domain/policy/policy-service.js';
+import type { PolicyAsk } from './domain/policy/ask.js';
+import type { AskFeedbackStore } from './domain/policy/ask-feedback.js';
 import type { RoleChangeService } from './domain/directory/role-changes.js';
 import type { EnrolmentService } from './domain/directory/enrolment.js';
 import type { DeclarationService } from './domain/declarations/declaration-service.js';
@@ -44,6 +46,10 @@ export interface AppServices {
   roleChanges: RoleChangeService;
   /** Each school's policy (its profile over the statutory baseline): what every flow shows and routes by. */
   policies: PolicyService;
+  /** Each school's policy text, indexed at start: staff questions are answered from their own school's clauses. */
+  ask: PolicyAsk;
+  /** "Was this helpful?" on those answers. */
+  askFeedback: AskFeedbackStore;
   /** Requests to join a school of a trust, confirmed by its administrators (tab Settings). */
   enrolment: EnrolmentService;
   /** Track background work so shutdown and tests can wait for it. */

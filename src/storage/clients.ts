@@ -13,6 +13,7 @@ export const TABLE_NAMES = {
   drafts: 'drafts',
   roleChanges: 'rolechanges',
   policies: 'policies',
+  askFeedback: 'askfeedback',
 } as const;
 export type TableKey = keyof typeof TABLE_NAMES;
 

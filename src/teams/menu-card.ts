@@ -7,6 +7,12 @@ export interface MenuSubmit {
   choice: MenuChoice;
 }
 
+/** "Ask about the policy": the card's `question` input is merged into this. */
+export interface AskSubmit {
+  verb: 'ask';
+  question?: string;
+}
+
 export const MENU_LABELS: Record<Exclude<MenuChoice, 'help' | 'cancel'>, string> = {
   report: 'Report an incident',
   requestAccount: 'Request a school social-media account',
@@ -41,6 +47,15 @@ const welcomeTemplate = cardShell(
       size: 'Small',
     },
     {
+      type: 'Container',
+      separator: true,
+      items: [
+        { type: 'TextBlock', text: 'Ask about the policy', weight: 'Bolder', wrap: true },
+        { type: 'Input.Text', id: 'question', placeholder: 'For example: can I accept a friend request from a parent?', maxLength: 300 },
+        { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Ask about the policy', data: { verb: 'ask' } satisfies AskSubmit }] },
+      ],
+    },
+    {
       type: 'TextBlock',
       text: 'Everything you send here goes only to the people at ${schoolName} who need to act on it.',
       wrap: true,
@@ -63,4 +78,5 @@ export function buildWelcomeCard(data: WelcomeCardData): CardAttachment {
 
 export const HELP_TEXT =
   'You can type **report**, **request account**, **declare**, or **my submissions** at any time, or pick from the menu. ' +
+  'Type any other question (when you are not in the middle of something) and I will answer it from your school\'s policy. ' +
   'While answering questions you can type **back** to change the last answer, or **cancel** to stop (nothing is saved until you confirm).';

@@ -60,14 +60,16 @@ describe('foundation: the bot over HTTP against real Azurite', () => {
     expect(connector.messagesTo(conversationOf(p))).toHaveLength(2);
   });
 
-  it('answers an unrecognised message with the welcome card and "help" with the menu', async () => {
+  it('answers an unrecognised message as a question for the policy (here not covered, with the way back to the menu), and "help" with the menu', async () => {
     connector.clear();
     await server.post('/api/messages', makeMessage(PEOPLE.deputy, connector.url, 'what is this?'));
+    await connector.waitUntil(() => connector.messagesTo(conversationOf(PEOPLE.deputy)).length >= 1);
     await server.post('/api/messages', makeMessage(PEOPLE.deputy, connector.url, 'help'));
     await connector.waitUntil(() => connector.messagesTo(conversationOf(PEOPLE.deputy)).length >= 2);
     const msgs = connector.messagesTo(conversationOf(PEOPLE.deputy));
-    expect(JSON.stringify(cardOf(msgs[0]).body)).toContain('Hello Rachel');
-    expect(cardOf(msgs[1]).type).toBe('AdaptiveCard');
+    expect(JSON.stringify(cardOf(msgs[0]))).toContain('Your policy does not cover this');
+    expect(JSON.stringify(cardOf(msgs[0]).actions)).toContain('"choice":"help"');
+    expect(JSON.stringify(cardOf(msgs[1]).body)).toContain('Hello Rachel');
   });
 
   it('enrols a person who is not in the seed as staff of the only school', async () => {

@@ -5,14 +5,14 @@ import { RootDialog, type FlowRegistry } from '../../src/teams/root-dialog.js';
 import { setActor, type Actor } from '../../src/teams/turn-context-keys.js';
 
 /** A dialog test client over the root dialog (so cancel and help behave as in the bot), acting as `actor`. */
-export function dialogClient(flows: FlowRegistry, command: string, actor: Actor): DialogTestClient {
+export function dialogClient(flows: FlowRegistry, command: string | undefined, actor: Actor, root?: { policies?: ConstructorParameters<typeof RootDialog>[1]; ask?: ConstructorParameters<typeof RootDialog>[2] }): DialogTestClient {
   const withActor: Middleware = {
     onTurn: async (ctx: TurnContext, next: () => Promise<void>) => {
       setActor(ctx, actor);
       await next();
     },
   };
-  return new DialogTestClient('msteams', new RootDialog(flows), { command }, [withActor]);
+  return new DialogTestClient('msteams', new RootDialog(flows, root?.policies, root?.ask), { command }, [withActor]);
 }
 
 export type Say = string | Partial<Activity>;

@@ -27,10 +27,10 @@ export const MAX_QUOTE = 300;
 
 const LABEL = String.raw`(?:[A-Z]\.)?\d+(?:\.\d+)*`;
 /** A clause line: optional bullet or Markdown heading marks, one or two labels (a number, then an appendix number), then text. */
-const CLAUSE_LINE = new RegExp(String.raw`^\s*(?:[-·*]\s*)?(?:#+\s*)?(${LABEL})\.?(?:\*\*)?\s+(?:(${LABEL})\.?\s+)?\S`);
+export const CLAUSE_LINE = new RegExp(String.raw`^\s*(?:[-·*]\s*)?(?:#+\s*)?(${LABEL})\.?(?:\*\*)?\s+(?:(${LABEL})\.?\s+)?\S`);
 /** A line of a table of contents: ends with a tab and a page number. */
-const CONTENTS_LINE = /\t\s*(?:<b>)?\d+(?:<\/b>)?\s*$/;
-const SUB_ITEM = /^\s*-?\s*\(([a-z]+)\)\s/;
+export const CONTENTS_LINE = /\t\s*(?:<b>)?\d+(?:<\/b>)?\s*$/;
+export const SUB_ITEM = /^\s*-?\s*\(([a-z]+)\)\s/;
 
 interface ClauseLine {
   index: number;
@@ -83,11 +83,11 @@ function subItems(clause: string, item: string): string[] {
  * A line that looks like an un-numbered heading: starts at the margin with a capital (or Markdown heading
  * marks), short, no closing punctuation, no tab (a table row), not a bullet or a numbered clause.
  */
-function isHeadingLike(line: string): boolean {
+export function isHeadingLike(line: string): boolean {
   return /^(?:#+\s*)?[A-Z]/.test(line) && !line.includes('\t') && line.trim().length <= 80 && !/[.:;,?!]$/.test(line.trim()) && !CLAUSE_LINE.test(line);
 }
 
-const headingText = (line: string) => normalise(line.replace(/^\s*#+\s*/, '').replace(/:\s*$/, ''));
+export const headingText = (line: string) => normalise(line.replace(/^\s*#+\s*/, '').replace(/:\s*$/, ''));
 
 /** The text under each un-numbered heading printed exactly as `heading`, up to the next heading-like line. */
 export function headingSections(text: string, heading: string): string[] {

@@ -3,8 +3,9 @@
  * belongs at the edge (the caller passes the text). Every problem is named, with where it is, in one result,
  * as src/config.ts does for the environment.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { baselineSchema, profileSchema, type PolicyProfile, type StatutoryBaseline } from './profile.js';
+import type { ClauseFile } from './segment.js';
 
 /** The profile files under config/policies/, one per seed policy, and the school id each one is for. */
 export const PROFILE_FILES = [
@@ -47,4 +48,30 @@ export function parseProfile(text: string, name = 'profile', expectedId?: string
 
 export function parseBaseline(text: string, name = BASELINE_FILE): Loaded<StatutoryBaseline> {
   return parseWith(baselineSchema, text, name);
+}
+
+/** The file beside a profile that holds its policy's full text cut into clauses (`npm run policies:segment`). */
+export const clauseFileName = (schoolId: string) => `${schoolId}.clauses.json`;
+
+const clauseSchema = z.strictObject({
+  id: z.string().min(1),
+  label: z.string().min(1).optional(),
+  occurrence: z.number().int().min(1).optional(),
+  heading: z.string().min(1).optional(),
+  parent: z.string().min(1).optional(),
+  text: z.string().min(1),
+});
+const clauseFileSchema = z.strictObject({ schoolId: z.string().min(1), sourceFile: z.string().min(1), clauses: z.array(clauseSchema).min(1) });
+
+/** A school's clause file from its JSON text; refused when it is for another school or its ids repeat. */
+export function parseClauseFile(text: string, name: string, expectedId: string): Loaded<ClauseFile> {
+  const loaded = parseWith(clauseFileSchema, text, name);
+  if (!loaded.ok) return loaded;
+  if (loaded.value.schoolId !== expectedId) return { ok: false, problems: [`${name}: schoolId is "${loaded.value.schoolId}", expected "${expectedId}"`] };
+  const ids = new Set<string>();
+  for (const c of loaded.value.clauses) {
+    if (ids.has(c.id)) return { ok: false, problems: [`${name}: clause id "${c.id}" repeats`] };
+    ids.add(c.id);
+  }
+  return loaded as Loaded<ClauseFile>;
 }

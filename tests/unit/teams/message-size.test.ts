@@ -24,6 +24,8 @@ import { buildAccountNoticeCard, buildApprovalCard } from '../../../src/teams/ac
 import { buildCaseNoticeCard, buildDslAlertCard, buildReceiptCard } from '../../../src/teams/alerts/alert-cards.js';
 import { buildSchoolChoiceCard } from '../../../src/teams/school-choice-card.js';
 import { buildWelcomeCard } from '../../../src/teams/menu-card.js';
+import { buildAskAnswerCard } from '../../../src/teams/ask/ask-card.js';
+import { shorten } from '../../../src/domain/policy/ask.js';
 import {
   buildAcknowledgementCard,
   buildDecisionNoticeCard,
@@ -234,6 +236,21 @@ describe(`every message stays under Teams' limit (${TEAMS_MAX_MESSAGE_BYTES} byt
   it('the welcome card, and the school choice in a trust of 50 schools', () => {
     check('welcome', 'menu', proactive([buildWelcomeCard({ firstName: 'Wilhelmina', schoolName: BIG_SCHOOL.name, reportingRule: 'x'.repeat(300) })]));
     check('school choice', '50 schools', proactive([buildSchoolChoiceCard(trustSchools(50))]));
+  });
+
+  it('ask the policy: the biggest answer any school\'s policy can give (its three longest clauses, every flow, the longest question)', () => {
+    const { clauses } = readPolicyFiles('config/policies');
+    for (const file of clauses) {
+      const longest = [...file.clauses].sort((a, b) => b.text.length - a.text.length).slice(0, 3);
+      const answer = {
+        covered: true as const,
+        policyName: 'Wilhelmina Greenfield-Ashworth Academy policy',
+        askWho: 'Executive Headteacher',
+        flows: ['report', 'declare', 'requestAccount'] as const,
+        clauses: longest.map((c) => ({ id: c.id, cite: `Wilhelmina Greenfield-Ashworth Academy policy, “${c.heading ?? c.label}”`, heading: c.heading, ...shorten(c.text) })),
+      };
+      check('ask the policy', `${file.schoolId}: three longest clauses`, proactive([buildAskAnswerCard(file.schoolId, 'q'.repeat(600), { ...answer, flows: [...answer.flows] })]));
+    }
   });
 
   // PRINT_SIZES=1 prints every size, for the record of a change.
