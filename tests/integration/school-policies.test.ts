@@ -237,8 +237,9 @@ describe('nothing from another school\'s policy in anything sent', () => {
     const menus = Object.fromEntries(await Promise.all([NEWALL, BEECH, MOOR, WOOTTON].map(async (s) => [s.id, await say(s.chair, 'help')] as const)));
     expect(menus['newall-green']).toContain('must be raised with the Headteacher immediately.\\" (Newall Green policy §6.24)');
     expect(menus.wootton).toContain('reported to the Principal or a member of the Senior Leadership of the establishment.\\" (Wootton policy §4.3)');
-    // Beechwood and Moor Nook name nobody to report to: no quote, no "policy".
-    for (const id of ['beechwood', 'moor-nook']) expect(menus[id]).not.toMatch(/ policy\b/);
+    // Beechwood and Moor Nook name nobody to report to: no quote and no citation of a policy (the card's
+    // "Ask about the policy" box is not one).
+    for (const id of ['beechwood', 'moor-nook']) expect(menus[id]).not.toMatch(/ policy (§|, “)|\\"\s*\(/);
     for (const [id, m] of Object.entries(menus)) expect(m).toContain(`goes only to the people at ${seed.schools.find((x) => x.id === id)!.name} who need`);
   });
 
