@@ -122,8 +122,9 @@ export class ConsentService {
   }
 
   /** Change one pupil's record, or add one (`pupilId` undefined). */
-  async edit(schoolId: string, actorAad: string, pupilId: string | undefined, fields: ConsentFields): Promise<ConsentRecord> {
+  async edit(schoolId: string, actorAad: string, pupilId: string | undefined, fields: ConsentFields, basedOn?: string): Promise<ConsentRecord> {
     const current = await this.store.load(schoolId);
+    if (basedOn !== undefined && basedOn !== current.revision) throw new ConsentConflictError();
     const before = pupilId === undefined ? undefined : current.records.find((r) => r.pupilId === pupilId);
     if (pupilId !== undefined && !before) throw new ConsentNotFoundError('No such pupil in the register.');
     const after: ConsentFields = { ...fields, platforms: orderedPlatforms(fields.platforms) };
