@@ -1,6 +1,7 @@
 import type { Request } from 'restify';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { isAccountPlatform, type AccountPlatform } from '../domain/account-requests/minimum-age.js';
+import type { ConsentFields } from '../domain/consent/consent.js';
 
 /** What the tab API accepts from a caller: every id, body and text field is checked here before use. */
 
@@ -52,7 +53,7 @@ export function optionalText(b: Record<string, unknown>, name: string): string |
 export const PUPIL_ID = /^[A-Za-z0-9-]{1,20}$/;
 
 /** One pupil's consent as the tab sends it. */
-export function consentFieldsOf(b: Record<string, unknown>): import('../domain/consent/consent.js').ConsentFields {
+export function consentFieldsOf(b: Record<string, unknown>): ConsentFields {
   const name = optionalText(b, 'name');
   const classOrYear = optionalText(b, 'classOrYear');
   if (!name) throw new BadRequestError('name: required');

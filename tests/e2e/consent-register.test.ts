@@ -44,14 +44,14 @@ describe.skipIf(!available)('the photo-consent register in the Cases tab (real b
     await page.getByText('Imported: 2 added, 0 changed, 0 unchanged.').waitFor();
     const rows = page.getByRole('table').getByRole('row');
     await expect.poll(() => rows.count()).toBe(3);
-    expect(await rows.nth(1).innerText()).toMatch(/Ava Jones\s+3A\s+Facebook\s+No\s+No/);
+    await expect.poll(() => rows.nth(1).innerText()).toMatch(/Ava Jones\s+3A\s+Facebook\s+No\s+No/);
 
     await page.getByRole('button', { name: 'Edit Ben Smith' }).click();
     await page.getByRole('form', { name: 'Edit Ben Smith' }).getByLabel('Do not publish').check();
     await tab.checkA11y('editing a pupil');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved Ben Smith.').waitFor();
-    expect(await rows.nth(2).innerText()).toMatch(/Ben Smith\s+3B\s+Instagram\s+No\s+Do not publish/);
+    await expect.poll(() => rows.nth(2).innerText()).toMatch(/Ben Smith\s+3B\s+Instagram\s+No\s+Do not publish/);
     await page.getByText(/Ben Smith: do not publish no → yes/).waitFor();
     await page.getByText(/Imported 2 rows: 2 added/).waitFor();
 

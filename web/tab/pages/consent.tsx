@@ -52,9 +52,9 @@ export function ConsentRegisterPage() {
       const body = { name: draft.name, classOrYear: draft.classOrYear, platforms: draft.platforms, consentForNames: draft.consentForNames, doNotPublish: draft.doNotPublish, revision: reg.revision };
       if (draft.pupilId) await send('PUT', `/api/tab/consent/pupils/${encodeURIComponent(draft.pupilId)}`, body);
       else await send('POST', '/api/tab/consent/pupils', body);
-      setNotice(`Saved ${draft.name}.`);
       setDraft(null);
       await load();
+      setNotice(`Saved ${draft.name}.`);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -66,10 +66,10 @@ export function ConsentRegisterPage() {
     try {
       const r = await send<ConsentImportResult>('POST', `/api/tab/consent/import${commit ? '' : '?preview=1'}`, { csv, ...(commit && preview ? { revision: preview.revision } : {}) });
       if (commit) {
-        setNotice(`Imported: ${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged.`);
         setPreview(null);
         setCsv('');
         await load();
+        setNotice(`Imported: ${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged.`);
       } else setPreview(r);
     } catch (e) {
       setError((e as Error).message);
