@@ -12,6 +12,8 @@ import { DirectoryService } from './domain/directory/directory-service.js';
 import { validateSeed, type DirectorySeed } from './domain/directory/directory.js';
 import { RoleChangeService } from './domain/directory/role-changes.js';
 import { RoleChangeRepository } from './storage/role-change-repository.js';
+import { ConsentRepository } from './storage/consent-repository.js';
+import { ConsentService } from './domain/consent/consent-service.js';
 import { EnrolmentService } from './domain/directory/enrolment.js';
 import { EnrolmentRepository } from './storage/enrolment-repository.js';
 import { personalChatUrl } from './teams/personal-chat-card.js';
@@ -114,8 +116,9 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   });
   written.connect(dispatcher);
   const evidence = createEvidenceService({ config, storage, log, clock });
+  const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));

@@ -16,6 +16,7 @@ import type { RoleChangeService } from './domain/directory/role-changes.js';
 import type { EnrolmentService } from './domain/directory/enrolment.js';
 import type { DeclarationService } from './domain/declarations/declaration-service.js';
 import type { AccountRequestService } from './domain/account-requests/account-request-service.js';
+import type { ConsentService } from './domain/consent/consent-service.js';
 
 /**
  * What the feature modules (dialogs, card actions, routes, dispatcher) are built from. Every service is
@@ -52,6 +53,8 @@ export interface AppServices {
   askFeedback: AskFeedbackStore;
   /** Requests to join a school of a trust, confirmed by its administrators (tab Settings). */
   enrolment: EnrolmentService;
+  /** The photo-consent register (the school office's, in the tab); a proposed post is checked against it. */
+  consent: ConsentService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }

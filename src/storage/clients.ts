@@ -14,6 +14,7 @@ export const TABLE_NAMES = {
   roleChanges: 'rolechanges',
   policies: 'policies',
   askFeedback: 'askfeedback',
+  consent: 'consent',
 } as const;
 export type TableKey = keyof typeof TABLE_NAMES;
 

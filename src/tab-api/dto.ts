@@ -22,7 +22,7 @@ export interface Me {
   roles: Role[];
   school: { id: string; name: string; headTitle: string };
   schools: Array<{ id: string; name: string }>;
-  can: { cases: boolean; settings: boolean; acknowledge: boolean; roleChanges: boolean; policy: boolean };
+  can: { cases: boolean; settings: boolean; acknowledge: boolean; roleChanges: boolean; policy: boolean; consent: boolean };
   vocabulary: { kinds: Option[]; categories: Option[]; statuses: Option[]; severities: Option[]; roles: Option[] };
   signedInVia: 'sso' | 'dev';
 }
@@ -220,4 +220,62 @@ export interface DevUser {
 /** Every list answer of the tab API. */
 export interface Items<T> {
   items: T[];
+}
+
+/** One pupil of the photo-consent register (GET /api/tab/consent). */
+export interface ConsentRow {
+  pupilId: string;
+  name: string;
+  classOrYear: string;
+  /** Platform keys with consent. */
+  platforms: string[];
+  consentForNames: boolean;
+  doNotPublish: boolean;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+/** GET /api/tab/consent */
+export interface ConsentRegister {
+  items: ConsentRow[];
+  /** Every class or year group in the register, for the filter. */
+  classes: string[];
+  platforms: Option[];
+  /** Send back with an edit or an import, so neither overwrites a change made meanwhile. */
+  revision: string;
+  /** The CSV headers an import accepts, in words. */
+  acceptedHeaders: string;
+}
+
+/** What one pupil's record was and became. */
+export interface ConsentChangeDto {
+  pupilId: string;
+  kind: 'added' | 'changed';
+  line: number | null;
+  name: string;
+  /** In words: "Class 3A → 3B; Instagram: no → yes". */
+  summary: string;
+}
+
+/** POST /api/tab/consent/import (?preview=1 writes nothing). */
+export interface ConsentImportResult {
+  committed: boolean;
+  rows: number;
+  errors: Array<{ line: number; message: string }>;
+  added: number;
+  changed: number;
+  unchanged: number;
+  notInFile: number;
+  /** At most the first 500 changes. */
+  changes: ConsentChangeDto[];
+  revision: string;
+}
+
+/** GET /api/tab/consent/history */
+export interface ConsentHistoryRow {
+  at: string;
+  by: string;
+  kind: 'edited' | 'imported';
+  text: string;
+  importId: string | null;
 }

@@ -1,5 +1,7 @@
 import type { Request } from 'restify';
 import { BadRequestError, NotFoundError } from './errors.js';
+import { isAccountPlatform, type AccountPlatform } from '../domain/account-requests/minimum-age.js';
+import type { ConsentFields } from '../domain/consent/consent.js';
 
 /** What the tab API accepts from a caller: every id, body and text field is checked here before use. */
 
@@ -45,4 +47,36 @@ export function text(b: Record<string, unknown>, name: string, required: boolean
 /** An optional text field, trimmed; blank is undefined. */
 export function optionalText(b: Record<string, unknown>, name: string): string | undefined {
   return text(b, name, false)?.trim() || undefined;
+}
+
+/** A pupil id of the photo-consent register: an MIS UPN or admission number, or one the register generated. */
+export const PUPIL_ID = /^[A-Za-z0-9-]{1,20}$/;
+
+/** One pupil's consent as the tab sends it. */
+export function consentFieldsOf(b: Record<string, unknown>): ConsentFields {
+  const name = optionalText(b, 'name');
+  const classOrYear = optionalText(b, 'classOrYear');
+  if (!name) throw new BadRequestError('name: required');
+  if (name.length > 120) throw new BadRequestError('name: at most 120 characters');
+  if (!classOrYear) throw new BadRequestError('classOrYear: required');
+  if (classOrYear.length > 40) throw new BadRequestError('classOrYear: at most 40 characters');
+  const platforms = b.platforms;
+  if (!Array.isArray(platforms) || platforms.some((p) => typeof p !== 'string' || !isAccountPlatform(p))) throw new BadRequestError('platforms: a list of platform keys');
+  const flag = (k: string): boolean => {
+    if (typeof b[k] !== 'boolean') throw new BadRequestError(`${k}: true or false`);
+    return b[k] as boolean;
+  };
+  return { name: name.replace(/\s+/g, ' '), classOrYear, platforms: platforms as AccountPlatform[], consentForNames: flag('consentForNames'), doNotPublish: flag('doNotPublish') };
+}
+
+/** `?q=` (part of a name) and `?class=` (one class or year group) on the register; nothing else. */
+export function consentSearchOf(q: Record<string, unknown>): { q?: string; classOrYear?: string } {
+  for (const k of Object.keys(q)) if (k !== 'q' && k !== 'class') throw new BadRequestError(`${k}: unknown parameter`);
+  const one = (k: string) => {
+    const v = q[k];
+    if (v === undefined || v === '') return undefined;
+    if (typeof v !== 'string' || v.length > 120) throw new BadRequestError(`${k}: one short text`);
+    return v.trim() || undefined;
+  };
+  return { q: one('q'), classOrYear: one('class') };
 }

@@ -11,6 +11,8 @@ import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
 import { mountEnrolmentRoutes } from './enrolment-api.js';
+import { mountConsentRoutes } from './consent-api.js';
+import { canKeepConsentRegister } from '../domain/consent/consent.js';
 import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './errors.js';
 import { settingsHandlers } from './settings-api.js';
@@ -63,6 +65,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.get('/api/tab/settings/policy', route('member', policy.show));
     server.post('/api/tab/settings/policy/current', ...json, route('admin', policy.switchVersion));
     mountEnrolmentRoutes(server, services, route, json);
+    mountConsentRoutes(server, services, route, json);
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.
     if (services.config.dangerouslyEnableDevSignIn && services.config.env !== 'production') mountDevSignIn(server, services, verifier, json);
   };
@@ -75,7 +78,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
       roles: m.roles,
       school: { id: ctx.school.id, name: ctx.school.name, headTitle: ctx.school.headTitle },
       schools: ctx.memberships.map((x) => ({ id: x.school.id, name: x.school.name })),
-      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m), roleChanges: canSeeRoleChanges(m), policy: canSeePolicy(m) },
+      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m), roleChanges: canSeeRoleChanges(m), policy: canSeePolicy(m), consent: canKeepConsentRegister(m) },
       vocabulary: {
         kinds: Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label })),
         categories: Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label })),

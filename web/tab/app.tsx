@@ -27,6 +27,7 @@ import { RoleChanges } from './pages/role-changes.js';
 import { Policy } from './pages/policy.js';
 import { AccountsRegister } from './pages/accounts-register.js';
 import { FamilyRegister } from './pages/family-register.js';
+import { ConsentRegisterPage } from './pages/consent.js';
 import { DevSignIn, devToken, clearDevToken } from './pages/dev-sign-in.js';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -113,6 +114,7 @@ function Shell({ host }: { host: Host }) {
           {me.can.settings && <Tab value="settings">Settings</Tab>}
           {me.can.roleChanges && <Tab value="roleChanges">Role changes</Tab>}
           {me.can.policy && <Tab value="policy">Policy</Tab>}
+          {me.can.consent && <Tab value="consent">Photo consent</Tab>}
         </TabList>
         <span className={s.grow} />
         {me.schools.length > 1 && (
@@ -130,6 +132,8 @@ function Shell({ host }: { host: Host }) {
           me.can.roleChanges ? <RoleChanges me={me} /> : <Refused text="The record of role changes is for administrators, the chair of governors and safeguarding leads." />
         ) : page === 'policy' ? (
           me.can.policy ? <Policy me={me} /> : <Refused text="The policy page is for administrators, the head, the chair of governors and safeguarding leads." />
+        ) : page === 'consent' ? (
+          me.can.consent ? <ConsentRegisterPage /> : <Refused text="The photo-consent register is for the school office (administrators) and the head." />
         ) : !me.can.cases ? (
           me.can.settings ? <Settings me={me} /> : <Refused />
         ) : page === 'case' ? (

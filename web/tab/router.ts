@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy. */
+/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy, #/registers/consent. */
 export type Route =
   | { page: 'cases' }
   | { page: 'case'; id: string }
@@ -9,13 +9,15 @@ export type Route =
   | { page: 'family' }
   | { page: 'settings' }
   | { page: 'roleChanges' }
-  | { page: 'policy' };
+  | { page: 'policy' }
+  | { page: 'consent' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'case' && parts[1] && /^[0-9a-f]{16}$/.test(parts[1])) return parts[2] === 'print' ? { page: 'print', id: parts[1] } : { page: 'case', id: parts[1] };
   if (parts[0] === 'registers' && parts[1] === 'accounts') return { page: 'accounts' };
   if (parts[0] === 'registers' && parts[1] === 'family') return { page: 'family' };
+  if (parts[0] === 'registers' && parts[1] === 'consent') return { page: 'consent' };
   if (parts[0] === 'settings') return { page: 'settings' };
   if (parts[0] === 'role-changes') return { page: 'roleChanges' };
   if (parts[0] === 'policy') return { page: 'policy' };
