@@ -4,7 +4,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { ConnectorStub } from '../support/connector-stub.js';
 import { waitFor } from '../support/ports.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { productionEnv, startServer, type ServerProcess } from '../support/server-process.js';
 import { PEOPLE, TENANT, makeMessage } from '../support/activities.js';
 import { APP_ID_URI, CLIENT_ID, JwksStub } from '../support/tokens.js';
 
@@ -29,17 +29,15 @@ beforeAll(async () => {
       HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
       ...sso,
     }),
-    startServer({
-      APP_ENV: 'production',
-      DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: '',
-      STORAGE_CONNECTION_STRING: conn,
-      TABLE_PREFIX: prefix + 'p',
-      MicrosoftAppId: '22222222-3333-4444-8555-666666666666',
-      MicrosoftAppPassword: 'not-a-real-password',
-      LINK_SIGNING_SECRET: 'production-secret-' + randomBytes(16).toString('hex'),
-      PUBLIC_BASE_URL: 'https://safer.example.org',
-      ...sso,
-    }),
+    startServer(
+      productionEnv({
+        STORAGE_CONNECTION_STRING: conn,
+        TABLE_PREFIX: prefix + 'p',
+        LINK_SIGNING_SECRET: 'production-secret-' + randomBytes(16).toString('hex'),
+        PUBLIC_BASE_URL: 'https://safer.example.org',
+        ...sso,
+      }),
+    ),
   ]);
 });
 afterAll(async () => {

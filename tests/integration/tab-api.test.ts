@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { productionEnv, startServer, type ServerProcess } from '../support/server-process.js';
 import { PEOPLE, TENANT } from '../support/activities.js';
 import { direct } from '../support/direct.js';
 import { APP_ID_URI, CLIENT_ID, JwksStub, OTHER_TENANT, devToken } from '../support/tokens.js';
@@ -26,17 +26,7 @@ beforeAll(async () => {
   const conn = inject('storageConnectionString');
   [server, prod] = await Promise.all([
     startServer({ STORAGE_CONNECTION_STRING: conn, TABLE_PREFIX: prefix, DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true', ...sso }),
-    startServer({
-      APP_ENV: 'production',
-      DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: '',
-      STORAGE_CONNECTION_STRING: conn,
-      TABLE_PREFIX: prefix + 'p',
-      MicrosoftAppId: '22222222-3333-4444-8555-666666666666',
-      MicrosoftAppPassword: 'not-a-real-password',
-      LINK_SIGNING_SECRET: PROD_SECRET,
-      PUBLIC_BASE_URL: 'http://127.0.0.1',
-      ...sso,
-    }),
+    startServer(productionEnv({ STORAGE_CONNECTION_STRING: conn, TABLE_PREFIX: prefix + 'p', LINK_SIGNING_SECRET: PROD_SECRET, PUBLIC_BASE_URL: 'http://127.0.0.1', ...sso })),
   ]);
   db = direct(conn, prefix);
   const now = Date.now();

@@ -16,6 +16,20 @@ export interface ServerProcess {
 }
 
 /** The real server as a separate process, built by the test setup, talking to real Azurite. */
+/**
+ * The environment of a server as production runs it: bot authentication on (a made-up app id, so no request
+ * authenticates here), every development switch off. `overrides` adds storage, SSO and the rest.
+ */
+export function productionEnv(overrides: Record<string, string>): Record<string, string> {
+  return {
+    APP_ENV: 'production',
+    DANGEROUSLY_ALLOW_UNAUTHENTICATED_BOT_REQUESTS: '',
+    MicrosoftAppId: '22222222-3333-4444-8555-666666666666',
+    MicrosoftAppPassword: 'not-a-real-password',
+    ...overrides,
+  };
+}
+
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const fullEnv: Record<string, string> = {
