@@ -1,0 +1,80 @@
+/**
+ * Pictures every client can show, derived from an evidence original that stays untouched (its SHA-256 is
+ * the evidence). Two derived files: a display copy (JPEG, at most 2048 px on its longer side) and a small
+ * thumbnail (JPEG, at most 320 px), both turned upright and both without EXIF or any other metadata: a
+ * phone photo carries its GPS position, which the original keeps for the record and nobody else needs.
+ *
+ * HEIC (iPhones' default) is decoded with libheif compiled to WebAssembly (heic-decode), because the
+ * prebuilt image library reads only AVIF of the HEIF family; everything else is read by sharp (libvips).
+ * The derived files live beside the original in the private container, named after it, so whatever
+ * deletes a draft's or a case's blobs by prefix deletes them too.
+ */
+import sharp, { type Sharp } from 'sharp';
+import decodeHeic from 'heic-decode';
+import type { ImageType } from '../domain/evidence/sniff.js';
+
+export type PreviewKind = 'display' | 'thumb';
+
+export const PREVIEW_CONTENT_TYPE = 'image/jpeg';
+
+const SIZES: Record<PreviewKind, { px: number; quality: number }> = {
+  display: { px: 2048, quality: 82 },
+  thumb: { px: 320, quality: 70 },
+};
+
+/** A decoded picture larger than this many pixels is refused (a decompression bomb, not a screenshot). */
+export const MAX_PREVIEW_PIXELS = 100_000_000;
+
+// One picture at a time per process and no decoded-image cache: previews are background work and must
+// not lift the server's memory with them.
+sharp.cache(false);
+sharp.concurrency(1);
+
+/** The blob name of a derived file: beside the original, `<original>.<kind>.jpg`. */
+export function previewBlobName(originalBlobName: string, kind: PreviewKind): string {
+  return `${originalBlobName}.${kind}.jpg`;
+}
+
+export interface Previews {
+  display: Buffer;
+  thumb: Buffer;
+  contentType: typeof PREVIEW_CONTENT_TYPE;
+  /** The upright size of the picture, in pixels. */
+  width: number;
+  height: number;
+}
+
+/** Derive the display copy and the thumbnail of one original. Throws when the bytes cannot be decoded. */
+export async function derivePreviews(original: Uint8Array, type: ImageType): Promise<Previews> {
+  const source = await openImage(original, type);
+  const upright = source.rotate(); // applies the EXIF orientation, then metadata is not copied over
+  const meta = await upright.clone().metadata();
+  const [display, thumb] = await Promise.all((['display', 'thumb'] as const).map((kind) => encode(upright.clone(), kind)));
+  const turned = (meta.orientation ?? 1) >= 5;
+  return {
+    display,
+    thumb,
+    contentType: PREVIEW_CONTENT_TYPE,
+    width: (turned ? meta.height : meta.width) ?? 0,
+    height: (turned ? meta.width : meta.height) ?? 0,
+  };
+}
+
+async function openImage(original: Uint8Array, type: ImageType): Promise<Sharp> {
+  if (type === 'image/heic') {
+    const { width, height, data } = await decodeHeic({ buffer: original });
+    if (width * height > MAX_PREVIEW_PIXELS) throw new Error('picture too large to preview');
+    return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
+  }
+  // The first frame of an animated GIF or WebP is what a still preview shows.
+  return sharp(original, { limitInputPixels: MAX_PREVIEW_PIXELS, animated: false, failOn: 'error' });
+}
+
+function encode(image: Sharp, kind: PreviewKind): Promise<Buffer> {
+  const { px, quality } = SIZES[kind];
+  return image
+    .resize({ width: px, height: px, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality, mozjpeg: kind === 'thumb' })
+    .toBuffer();
+}
