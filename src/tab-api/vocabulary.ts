@@ -13,6 +13,7 @@ export const KIND_LABELS: Record<CaseKind, string> = {
   incident: 'Incident report',
   accountRequest: 'Account request',
   familyDeclaration: 'Family relationship',
+  postProposal: 'Post for a school account',
 };
 export const KINDS = Object.keys(KIND_LABELS) as CaseKind[];
 export const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
@@ -27,6 +28,7 @@ export const CATEGORY_LABELS_BY_KIND: Record<CaseKind, Record<string, string>> =
   incident: { ...INCIDENT_CATEGORIES, ...LEGACY_INCIDENT_CATEGORIES },
   accountRequest: ACCOUNT_PLATFORMS,
   familyDeclaration: RELATIONSHIPS,
+  postProposal: ACCOUNT_PLATFORMS,
 };
 
 /** A category in the words of its own kind; a code no vocabulary knows (an old record) is made readable, never shown raw. */
