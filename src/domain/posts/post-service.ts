@@ -8,12 +8,12 @@ import { retryOnConflict } from '../cases/retry.js';
 import { summaryOf } from '../cases/summary.js';
 import { STATUS_LABELS, type CaseRecord, type EvidenceRecord, type PersonRef, type Routing } from '../cases/types.js';
 import { pickFinalApprover, pickSeniorManager } from '../account-requests/approval-chain.js';
-import { registerRow, type PolicyLookup } from '../account-requests/account-request-service.js';
+import { registerRow } from '../account-requests/account-request-service.js';
 import type { AccountPlatform } from '../account-requests/minimum-age.js';
 import { londonDate } from '../time.js';
 import { consentProblems, type ConsentProblem, type ConsentRecord } from '../consent/consent.js';
 import type { PostApprover } from '../policy/profile.js';
-import { postPolicyOf, type PostCheckId, type PostPolicy } from './post-policy.js';
+import { postPolicyOf, type PostCheckId, type PostPolicy, type PostPolicyView } from './post-policy.js';
 
 export const POST_KIND = 'postProposal' as const;
 export const MAX_POST_TEXT = 5000;
@@ -117,7 +117,7 @@ export class PostService {
   constructor(
     private readonly repo: CaseStore,
     private readonly directory: DirectoryService,
-    private readonly policies: PolicyLookup & { forSchool(schoolId: string): Promise<Parameters<typeof postPolicyOf>[0]> },
+    private readonly policies: { forSchool(schoolId: string): Promise<PostPolicyView> },
     private readonly consent: ConsentLookup,
     private readonly clock: Clock = () => new Date(),
   ) {}

@@ -1,64 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DirectoryService, type DirectoryStore } from '../../../src/domain/directory/directory-service.js';
-import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 import { InvalidChangeError, NotAllowedError } from '../../../src/domain/cases/errors.js';
-import type { Member, School } from '../../../src/domain/directory/directory.js';
-import type { ConsentRecord } from '../../../src/domain/consent/consent.js';
-import { readPolicyFiles } from '../../../src/policy-files.js';
-import { MemoryCaseStore } from '../../support/memory-case-store.js';
-import { ConsentBlockedError, PostService, postStageOf, pupilsNamedIn, type PostAnswers } from '../../../src/domain/posts/post-service.js';
+import { ConsentBlockedError, postStageOf, pupilsNamedIn, type PostAnswers } from '../../../src/domain/posts/post-service.js';
 import { postPolicyOf } from '../../../src/domain/posts/post-policy.js';
 import { describeConsentProblem } from '../../../src/domain/consent/consent.js';
-
-const { profiles, baseline } = readPolicyFiles('config/policies');
-
-/** The memory store applies no OData filter; the service checks kind, status and visibility on every row anyway. */
-class UnfilteredCaseStore extends MemoryCaseStore {
-  override listClosed(schoolId: string, opts: Parameters<MemoryCaseStore['listClosed']>[1] = {}) {
-    return super.listClosed(schoolId, { ...opts, filter: undefined });
-  }
-}
-const SCHOOLS = ['westbrook', 'newall-green', 'wootton', 'moor-nook', 'beechwood'] as const;
-
-function setup(schoolId: string) {
-  const school: School = { id: schoolId, name: schoolId, referencePrefix: 'SM', headTitle: 'Headteacher' };
-  const m = (aad: string, name: string, roles: Member['roles'], lineManager?: string): Member => ({ schoolId, aadObjectId: aad, name, roles, lineManager });
-  const people = [
-    m('sam', 'Sam Taylor', ['staff'], 'rachel'), m('helen', 'Helen Carter', ['staff', 'slt', 'headteacher']), m('dev', 'Dev Patel', ['staff', 'slt', 'dsl']),
-    m('rachel', 'Rachel Moore', ['staff', 'slt']), m('priya', 'Priya Shah', ['staff'], 'rachel'), m('omar', 'Omar Ali', ['staff']),
-  ];
-  const store: DirectoryStore = {
-    listSchools: async () => [school], getSchool: async () => school, getMember: async (_s, aad) => people.find((p) => p.aadObjectId === aad),
-    listMembers: async () => people, schoolsOf: async () => [schoolId], saveMember: async () => undefined,
-  };
-  const directory = new DirectoryService(store);
-  const policies = new PolicyService(profiles, baseline, directory);
-  const cases = new UnfilteredCaseStore();
-  const rec = (pupilId: string, name: string, o: Partial<ConsentRecord> = {}): ConsentRecord => ({
-    schoolId, pupilId, name, classOrYear: 'Year 4', platforms: ['facebook'], consentForNames: false, doNotPublish: false, updatedAt: '', updatedBy: '', ...o,
-  });
-  const register = new Map<string, ConsentRecord>([
-    ['p1', rec('p1', 'Ava Brown', { consentForNames: true })],
-    ['p2', rec('p2', 'Ben Clarke')],
-    ['p3', rec('p3', 'Cara Doyle', { platforms: ['instagram'] })],
-    ['p4', rec('p4', 'Dan Evans', { doNotPublish: true })],
-  ]);
-  const consent = { records: async (_s: string, ids: readonly string[]) => new Map(ids.flatMap((id) => (register.has(id) ? [[id, register.get(id)!] as const] : []))) };
-  const svc = new PostService(cases, directory, policies, consent, () => new Date('2026-03-14T15:00:00Z'));
-  const who = (aad: string) => people.find((p) => p.aadObjectId === aad)!;
-  return { svc, cases, who, school, policies, directory };
-}
-
-/** An active Facebook account on the register, with Omar and Priya as its administrators. */
-async function withAccount(s: ReturnType<typeof setup>) {
-  const { case: c } = await s.cases.create({
-    schoolId: s.school.id, referencePrefix: 'SM', submissionId: 'acc', kind: 'accountRequest', category: 'facebook', status: 'approved',
-    routing: { safeguarding: false, aboutHead: false, queue: 'slt', severity: 'low', reasons: [] }, submitter: { aadObjectId: 'omar', name: 'Omar Ali' },
-    answers: { platform: 'facebook', accountName: 'School news', administrators: [{ aadObjectId: 'omar', name: 'Omar Ali' }, { aadObjectId: 'priya', name: 'Priya Shah' }], reviewDate: '2027-01-01' },
-    stage: { register: { lead: { aadObjectId: 'omar', name: 'Omar Ali' }, approvedAt: '2026-01-01T00:00:00Z', transfers: [] } }, evidence: [], outbox: [], now: '2026-01-01T00:00:00Z',
-  });
-  return c.id;
-}
+import { SCHOOLS, setup, staticPolicies, withAccount } from './post-fixtures.js';
 
 const answers = (accountId: string, o: Partial<PostAnswers> = {}): PostAnswers => ({
   accountId, accountName: '', platform: 'facebook', platformLabel: '', text: 'Year 4 at the science fair', pupils: [{ pupilId: 'p1', name: 'Ava Brown', classOrYear: 'Year 4' }], namedInText: [], checks: [], ...o,
@@ -66,7 +11,7 @@ const answers = (accountId: string, o: Partial<PostAnswers> = {}): PostAnswers =
 
 describe('the profile\'s checks for a post, by school (check × school)', () => {
   const table = Object.fromEntries(SCHOOLS.map((id) => {
-    const policy = postPolicyOf(new PolicyService(profiles, baseline).of({ id, name: id, referencePrefix: 'SM', headTitle: 'Headteacher' }));
+    const policy = postPolicyOf(staticPolicies.of({ id, name: id, headTitle: 'Headteacher' }));
     return [id, { checks: policy.checks.map((c) => c.id), approvers: policy.approvers, fromPolicy: policy.approversFromPolicy, consent: policy.consentNote !== '', doNotPublish: policy.doNotPublishNote !== '' }];
   }));
   it.each([
@@ -80,10 +25,10 @@ describe('the profile\'s checks for a post, by school (check × school)', () => 
   });
 
   it('each check carries its school\'s own clause, and a silent policy cites nothing', () => {
-    const westbrook = postPolicyOf(new PolicyService(profiles, baseline).of({ id: 'westbrook', name: 'Westbrook', referencePrefix: 'SM' }));
+    const westbrook = postPolicyOf(staticPolicies.of({ id: 'westbrook', name: 'Westbrook', headTitle: 'Headteacher' }));
     expect(westbrook.checks.find((c) => c.id === 'posts.content')!.citation).toMatch(/§3.*positive and relevant/);
     expect(westbrook.approvalNote).toMatch(/§5.*go live/);
-    const beechwood = postPolicyOf(new PolicyService(profiles, baseline).of({ id: 'beechwood', name: 'Beechwood', referencePrefix: 'SM' }));
+    const beechwood = postPolicyOf(staticPolicies.of({ id: 'beechwood', name: 'Beechwood', headTitle: 'Headteacher' }));
     expect(beechwood.approvalNote).toMatch(/does not say who confirms/);
   });
 });
