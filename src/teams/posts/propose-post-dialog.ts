@@ -30,7 +30,10 @@ export const PROPOSE_POST_DIALOG = 'proposePost';
 
 export interface ProposePostDeps {
   posts: Pick<PostService, 'activeAccounts' | 'consentCheck' | 'approversFor' | 'submit'>;
-  consent: { records(schoolId: string, pupilIds: readonly string[]): Promise<Map<string, ConsentRecord>> };
+  consent: {
+    records(schoolId: string, pupilIds: readonly string[]): Promise<Map<string, ConsentRecord>>;
+    register(schoolId: string): Promise<{ records: ConsentRecord[] }>;
+  };
   policies: Pick<PolicyService, 'of'>;
   evidence: EvidenceIntake;
   bearer: (ctx: TurnContext) => () => Promise<string>;
@@ -103,7 +106,7 @@ export class ProposePostDialog extends FlowDialog<PostStep, PostState> {
           accountId: s.accountId,
           text: s.text,
           pupils: s.pupils.map((p) => p.pupilId).join(','),
-          pupilChoices: s.pupils.map((p) => ({ value: p.pupilId, title: pupilTitle(p) })),
+          pupilChoices: (s.pupils.length ? s.pupils : await this.firstPupils(actor.school.id)).map((p) => ({ value: p.pupilId, title: pupilTitle(p) })),
           pupilDataset: pupilDataset(actor.school.id),
           problems,
         });
@@ -130,6 +133,14 @@ export class ProposePostDialog extends FlowDialog<PostStep, PostState> {
       }
     }
     await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card.content)] });
+  }
+
+  /**
+   * A few pupils for a card that has none chosen yet (a choice set must have one): Teams searches the whole
+   * register as the person types; these are only what a host without that search shows.
+   */
+  private async firstPupils(schoolId: string): Promise<NamedPupil[]> {
+    return (await this.deps.consent.register(schoolId)).records.slice(0, 5).map((r) => ({ pupilId: r.pupilId, name: r.name, classOrYear: r.classOrYear }));
   }
 
   private async account(ctx: TurnContext, s: PostState): Promise<ActiveAccount | undefined> {

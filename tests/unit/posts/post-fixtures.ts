@@ -40,7 +40,7 @@ export function setup(schoolId: string) {
     ['p3', rec('p3', 'Cara Doyle', { platforms: ['instagram'] })],
     ['p4', rec('p4', 'Dan Evans', { doNotPublish: true })],
   ]);
-  const consent = { records: async (_s: string, ids: readonly string[]) => new Map(ids.flatMap((id) => (register.has(id) ? [[id, register.get(id)!] as const] : []))) };
+  const consent = { register: async () => ({ records: [...register.values()], revision: '1' }), records: async (_s: string, ids: readonly string[]) => new Map(ids.flatMap((id) => (register.has(id) ? [[id, register.get(id)!] as const] : []))) };
   const svc = new PostService(cases, directory, policies, consent, () => new Date('2026-03-14T15:00:00Z'));
   const who = (aad: string) => people.find((p) => p.aadObjectId === aad)!;
   return { svc, cases, who, school, policies, directory, consent, people };
