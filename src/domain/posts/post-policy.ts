@@ -18,7 +18,7 @@ const NO_IDENTIFYING_QUESTION = 'Is there nothing in the photos or the text that
 export interface PostCheck {
   id: PostCheckId;
   question: string;
-  /** "Westbrook policy §2 (…): “quote”"; the policy's own clause. */
+  /** The school's citation of the rule and its quote, as `cite` shows it. */
   citation: string;
 }
 
