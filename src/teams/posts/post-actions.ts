@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { AppServices } from '../../services.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../../domain/cases/errors.js';
 import type { CaseRecord, CaseSummary, EvidenceRecord } from '../../domain/cases/types.js';
+import type { CaseDetail } from '../../domain/cases/ports.js';
 import type { Member } from '../../domain/directory/directory.js';
 import { shortTime } from '../../domain/time.js';
 import { postAnswersOf, postStageOf, type PostAnswers, type PostDecision, type PostDecisionPayload } from '../../domain/posts/post-service.js';
@@ -15,7 +16,7 @@ import type { InvokeHandler, SearchHandler } from '../bot.js';
 import { SEARCH_PAGE } from '../account-requests/account-request-actions.js';
 import { buildPostApprovalCard, buildPostNoticeCard, POST_VERBS } from './post-cards.js';
 
-type Deps = Pick<AppServices, 'posts' | 'caseRepo' | 'directory' | 'policies' | 'config' | 'refs' | 'log' | 'clock'>;
+type Deps = Pick<AppServices, 'posts' | 'caseRepo' | 'directory' | 'policies' | 'config' | 'refs' | 'log' | 'clock' | 'sender' | 'track'>;
 
 /** Teams refreshes a card automatically for at most 60 users. */
 const MAX_REFRESH_USERS = 60;
@@ -113,7 +114,9 @@ export function postInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
       const { case: c, first } = await deps.posts.decide(actor, data.caseId, { decision, reason: data.reason });
       deps.log.info({ caseId: c.id, status: c.status, decision, first }, 'post decision');
       const d = await deps.caseRepo.get(c.schoolId, c.id);
-      return cardResponse(await postApprovalCard(deps, d?.case ?? c, d?.evidence ?? []));
+      const card = await postApprovalCard(deps, d?.case ?? c, d?.evidence ?? []);
+      if (first && d) deps.track(updateOtherCards(deps, d, actor.aadObjectId, card));
+      return cardResponse(card);
     } catch (e) {
       if (e instanceof NotAllowedError) return cardError(refused);
       if (e instanceof CaseNotFoundError) return cardError('That post could not be found.');
@@ -130,6 +133,26 @@ export function postInvokeHandlers(deps: Deps): Record<string, InvokeHandler> {
     return cardResponse(await postApprovalCard(deps, d.case, d.evidence));
   };
   return { [POST_VERBS.approve]: decide('approved'), [POST_VERBS.decline]: decide('rejected'), [POST_VERBS.changes]: decide('changesRequested'), [POST_VERBS.refresh]: refresh };
+}
+
+/**
+ * Every other approver's delivered card is rewritten in place to show the decision (their buttons go), so
+ * nobody decides a post already decided; the acting approver's card is the invoke's answer. A card sent in one
+ * message with others is left to its refresh, which shows the same when it is next opened.
+ */
+async function updateOtherCards(deps: Pick<Deps, 'refs' | 'sender' | 'log'>, d: CaseDetail, actorAad: string, card: CardAttachment): Promise<void> {
+  const copies = d.outbox.filter((o) => o.kind === 'approvalRequest' && o.state === 'delivered' && o.activityId && o.recipient.aadObjectId !== actorAad && (o.sharedMessage?.length ?? 0) < 2);
+  await Promise.all(
+    copies.map(async (o) => {
+      const ref = await deps.refs.findByAad(o.recipient.aadObjectId);
+      if (!ref) return;
+      try {
+        await deps.sender.update(ref, o.activityId!, { card });
+      } catch (e) {
+        deps.log.warn({ caseId: d.case.id, outboxId: o.id, errorName: (e as Error).name }, 'could not update a post approval card');
+      }
+    }),
+  );
 }
 
 /** The register's records of one school, kept 30 s for the picker's keystrokes (a 1,500-pupil school is one read, not one per letter). */
