@@ -97,7 +97,7 @@ export const postStatusFor = (deps: Pick<AppServices, 'caseRepo'>) => async (m: 
   const d = await deps.caseRepo.get(m.schoolId, s.id);
   if (!d || d.case.submitter.aadObjectId !== m.aadObjectId) return undefined;
   const st = postStageOf(d.case);
-  return st.decision ? undefined : `Awaiting ${st.approverLabel.replace(/^your /, 'your ')}`;
+  return st.decision ? undefined : `Awaiting ${st.approverLabel}`;
 };
 
 const reasonData = (ctx: TurnContext) => actionData(ctx, (d) => ({ reason: typeof d.reason === 'string' ? d.reason : undefined }));

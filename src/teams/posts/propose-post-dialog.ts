@@ -69,7 +69,7 @@ export class ProposePostDialog extends FlowDialog<PostStep, PostState> {
     super(PROPOSE_POST_DIALOG);
   }
 
-  protected async initialState(dc: DialogContext): Promise<PostState> {
+  protected async initialState(): Promise<PostState> {
     return { step: 'compose', history: [], editing: false, draftId: randomBytes(12).toString('hex'), draftOpened: false, accountId: '', text: '', pupils: [], checks: {}, problems: [] };
   }
 
@@ -162,8 +162,6 @@ export class ProposePostDialog extends FlowDialog<PostStep, PostState> {
   }
 
   // ---- answering ----
-
-  protected override async beforeTurn(): Promise<void> {}
 
   protected async answer(dc: DialogContext, s: PostState): Promise<DialogTurnResult> {
     const ctx = dc.context;
