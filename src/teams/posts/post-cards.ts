@@ -103,7 +103,7 @@ const checksTemplate = cardShell(
       type: 'Container',
       separator: true,
       items: [
-        { type: 'Input.Toggle', id: 'check_${id}', title: '${question}', label: '${question}', valueOn: 'yes', valueOff: 'no', value: '${value}', wrap: true },
+        { type: 'Input.Toggle', id: 'check_${id}', label: '${question}', title: 'Yes', valueOn: 'yes', valueOff: 'no', value: '${value}', wrap: true },
         { type: 'TextBlock', text: '${citation}', wrap: true, isSubtle: true, size: 'Small', spacing: 'None' },
       ],
     },

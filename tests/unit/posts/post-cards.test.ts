@@ -57,3 +57,27 @@ describe('the post approval card', () => {
     expect(json).not.toContain('"verb":"postApprove"');
   });
 });
+
+describe('the pupil picker\'s search over the photo-consent register', () => {
+  it('a 1,500-pupil register: pages of at most 15, read once for a run of keystrokes; only the school\'s own members may search', async () => {
+    const { pupilSearchHandler } = await import('../../../src/teams/posts/post-actions.js');
+    const records = Array.from({ length: 1500 }, (_, i) => ({ schoolId: 'westbrook', pupilId: `p${i}`, name: `Pupil ${i}`, classOrYear: `Year ${(i % 6) + 1}`, platforms: [], consentForNames: false, doNotPublish: false, updatedAt: '', updatedBy: '' }));
+    let reads = 0;
+    const handler = pupilSearchHandler({
+      directory: { member: async (_s: string, aad: string) => (aad === 'sam' ? { aadObjectId: 'sam' } : undefined) },
+      consent: { register: async () => (reads++, { records, revision: '1' }) },
+      clock: () => NOW,
+    } as never);
+    const ctx = (aad: string) => ({ activity: { from: { aadObjectId: aad } } }) as never;
+    const search = async (aad: string, queryText: string, skip = 0, top = 15) =>
+      ((await handler(ctx(aad), { queryText, dataset: 'pupils.westbrook', skip, top })) as unknown as { value: { results: Array<{ title: string; value: string }> } }).value.results;
+    const first = await search('sam', 'year 4', 0, 50);
+    expect(first).toHaveLength(15);
+    expect(first.every((r) => /year/i.test(r.title) && r.title.includes('4'))).toBe(true);
+    const next = await search('sam', 'year 4', 15);
+    expect(next[0]!.title).not.toBe(first[0]!.title);
+    expect(await search('sam', 'pupil 1499')).toEqual([{ title: 'Pupil 1499 (Year 6)', value: 'p1499' }]);
+    expect(reads).toBe(1);
+    expect(((await handler(ctx('stranger'), { queryText: 'a', dataset: 'pupils.westbrook', skip: 0, top: 15 })) as unknown as { type: string }).type).toBe('application/vnd.microsoft.error');
+  });
+});
