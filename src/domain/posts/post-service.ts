@@ -95,11 +95,22 @@ export interface ConsentLookup {
   records(schoolId: string, pupilIds: readonly string[]): Promise<Map<string, ConsentRecord>>;
 }
 
+const words = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^\p{L}\p{N}'-]+/u).filter(Boolean);
+const hasRun = (inText: string[], w: string[]) => w.length > 0 && inText.some((_, i) => w.every((x, j) => inText[i + j] === x));
+
+/**
+ * Pupils of the register whose full name is in the text but who are not among the pupils listed: a name in a
+ * post is personal data whether or not the pupil is in the photos, so they must be listed (and checked).
+ */
+export function unlistedPupilsNamedIn(text: string, register: readonly NamedPupil[], listed: readonly string[]): NamedPupil[] {
+  const inText = words(text);
+  return register.filter((p) => !listed.includes(p.pupilId) && words(p.name).length > 1 && hasRun(inText, words(p.name)));
+}
+
 /** Ids of the pupils whose full or first name appears as a word in the text. */
 export function pupilsNamedIn(text: string, pupils: readonly NamedPupil[]): string[] {
-  const words = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^\p{L}\p{N}'-]+/u).filter(Boolean);
   const inText = words(text);
-  const has = (w: string[]) => w.length > 0 && inText.some((_, i) => w.every((x, j) => inText[i + j] === x));
+  const has = (w: string[]) => hasRun(inText, w);
   return pupils.filter((p) => {
     const name = words(p.name);
     return has(name) || (name[0] !== undefined && name[0].length > 1 && inText.includes(name[0]));

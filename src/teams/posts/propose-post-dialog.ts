@@ -13,6 +13,7 @@ import {
   MAX_POST_PUPILS,
   MAX_POST_TEXT,
   pupilsNamedIn,
+  unlistedPupilsNamedIn,
   type ActiveAccount,
   type NamedPupil,
   type PostAnswers,
@@ -199,6 +200,10 @@ export class ProposePostDialog extends FlowDialog<PostStep, PostState> {
       const r = records.get(id);
       return r ? { pupilId: id, name: r.name, classOrYear: r.classOrYear } : known.find((p) => p.pupilId === id) ?? { pupilId: id, name: 'A pupil not in the register', classOrYear: '' };
     });
+    if (!problems.length) {
+      const unlisted = unlistedPupilsNamedIn(s.text, (await this.deps.consent.register(actor.school.id)).records, ids);
+      for (const p of unlisted.slice(0, 10)) problems.push(`${p.name} (${p.classOrYear}) is named in the text: add them to the pupils in the post, so that their consent is checked.`);
+    }
     if (!problems.length && account) {
       const blocked = await this.deps.posts.consentCheck(actor.school.id, account.platform, s.pupils, pupilsNamedIn(s.text, s.pupils));
       problems.push(...this.blockLines(blocked.map((p) => describeConsentProblem(p, account.platform)), ctx));

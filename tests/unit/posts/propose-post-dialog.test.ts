@@ -83,3 +83,13 @@ describe('ProposePostDialog', () => {
     }
   });
 });
+
+describe('a pupil named in the text but not listed', () => {
+  it('is caught by full name, so that their consent is checked too', async () => {
+    const { client, accountId } = await makeClient();
+    await say(client, 'propose a post');
+    const got = await say(client, compose(accountId, 'Congratulations to Ben Clarke and Ava', 'p1'));
+    expect(got).toContain('Ben Clarke (Year 4) is named in the text: add them to the pupils in the post');
+    expect(got).toContain('Propose a post (1 of 3)');
+  });
+});
