@@ -13,7 +13,7 @@ export const POST_CHECK_RULES = ['posts.devices', 'images.names', 'posts.content
 export type PostCheckId = (typeof POST_CHECK_RULES)[number];
 
 /** The app's own wording of the one check whose rule carries no question (images.names is shared with other flows). */
-const NO_IDENTIFYING_QUESTION = 'Is there nothing in the photos or the text that identifies a child (for example a name on a certificate or a piece of work)?';
+const NO_IDENTIFYING_QUESTION = 'Is there nothing in the photos or the text that identifies a child, such as a name that can be read?';
 
 export interface PostCheck {
   id: PostCheckId;
