@@ -19,6 +19,9 @@ import { EnrolmentRepository } from './storage/enrolment-repository.js';
 import { personalChatUrl } from './teams/personal-chat-card.js';
 import { createAdapter } from './teams/adapter.js';
 import { SaferSocialBot } from './teams/bot.js';
+import { PostService } from './domain/posts/post-service.js';
+import { postInvokeHandlers, postRenderers, pupilSearchHandler } from './teams/posts/post-actions.js';
+import { mountPostPhotoRoute } from './evidence/post-photo-route.js';
 import { RootDialog } from './teams/root-dialog.js';
 import { createServer } from './server.js';
 import { readPolicyFiles } from './policy-files.js';
@@ -103,7 +106,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const caseRepo = new CaseRepository(storage.table('cases'), written.publish);
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
-  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies })], policies);
+  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies }), ...postRenderers({ config, refs, policies, clock, caseRepo })], policies);
   const alertCards = new AlertCardUpdater({ caseRepo, renderer, sender, refs, log, track });
   const cases = new CaseService(caseRepo, directory, clock, alertCards);
   const declarations = new DeclarationService(caseRepo, directory, clock);
@@ -117,13 +120,14 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   written.connect(dispatcher);
   const evidence = createEvidenceService({ config, storage, log, clock });
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
+  const posts = new PostService(caseRepo, directory, policies, consent, clock);
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, posts,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services), policies, ask);
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }) };
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...postInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }) };
   const bot = new SaferSocialBot({
     conversationState,
     rootDialog,
@@ -133,7 +137,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     personalChatUrl: personalChatUrl(config.bot.appId),
     log,
     invokeHandlers,
-    searchHandlers: { staff: staffSearchHandler(services) },
+    searchHandlers: { staff: staffSearchHandler(services), pupils: pupilSearchHandler(services) },
   });
   const server = createServer({
     config,
@@ -141,7 +145,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     bot,
     storage,
     log,
-    mount: [mountEvidenceRoutes(services), mountTabRoutes(services)],
+    mount: [mountEvidenceRoutes(services), mountPostPhotoRoute(services), mountTabRoutes(services)],
   });
 
   // Unfinished reports' drafts and screenshots are deleted once no flow can send them (src/domain/retention.ts).

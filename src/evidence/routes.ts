@@ -42,8 +42,8 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
   const now = () => services.clock().getTime();
 
   const invalid = { status: 404, message: 'This link is not valid.' };
-  const expired = { status: 410, message: 'This link has expired. Go back to the chat and press "Upload screenshots" again for a new one.' };
-  const used = 'This link has already been used. Go back to the chat and press "Upload screenshots" again for a new one.';
+  const expired = { status: 410, message: 'This link has expired. Go back to the chat and press the upload button again for a new one.' };
+  const used = 'This link has already been used. Go back to the chat and press the upload button again for a new one.';
   type Refused = { status: number; message: string };
 
   const params = (req: Request) => req.params as { token?: string; school?: string; draft?: string };

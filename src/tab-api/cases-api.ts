@@ -176,7 +176,7 @@ export function caseHandlers(services: AppServices) {
       res.send(200, {
         open: open.length,
         bySeverity: { high: open.filter((s) => s.severity === 'high').length, medium: open.filter((s) => s.severity === 'medium').length, low: open.filter((s) => s.severity === 'low').length },
-        byKind: { incident: open.filter((s) => s.kind === 'incident').length, accountRequest: open.filter((s) => s.kind === 'accountRequest').length, familyDeclaration: open.filter((s) => s.kind === 'familyDeclaration').length },
+        byKind: { incident: open.filter((s) => s.kind === 'incident').length, accountRequest: open.filter((s) => s.kind === 'accountRequest').length, familyDeclaration: open.filter((s) => s.kind === 'familyDeclaration').length, postProposal: open.filter((s) => s.kind === 'postProposal').length },
         unassigned: open.filter((s) => !s.assignee).length,
         alertsUnacknowledged: flags.filter((f) => f.alertUnacknowledged).length,
         untouched: flags.filter((f) => f.untouched).length,

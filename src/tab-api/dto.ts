@@ -279,3 +279,19 @@ export interface ConsentHistoryRow {
   text: string;
   importId: string | null;
 }
+
+/** One approved post on the post register (GET /api/tab/registers/posts). */
+export interface PostRegisterRow {
+  id: string;
+  reference: string;
+  accountName: string;
+  platform: string;
+  proposedBy: string;
+  proposedAt: string;
+  approvedBy: string;
+  approvedAt: string;
+  /** "Ava Brown (Year 4)". */
+  pupils: string[];
+  photos: number;
+  text: string;
+}

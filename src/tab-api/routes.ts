@@ -10,6 +10,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth.js';
 import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
+import { postRegisterHandlers } from './post-register-api.js';
 import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { mountConsentRoutes } from './consent-api.js';
 import { canKeepConsentRegister } from '../domain/consent/consent.js';
@@ -56,6 +57,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/cases/:id/approval', ...json, route('cases', accounts.decide));
     const family = familyRegisterHandlers(services);
     server.get('/api/tab/registers/family', route('cases', family.list));
+    server.get('/api/tab/registers/posts', route('cases', postRegisterHandlers(services).list));
     const settings = settingsHandlers(services);
     server.get('/api/tab/settings/members', route('admin', settings.members));
     server.put('/api/tab/settings/members/:aad', ...json, route('admin', settings.saveRoles));

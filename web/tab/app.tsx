@@ -28,6 +28,7 @@ import { Policy } from './pages/policy.js';
 import { AccountsRegister } from './pages/accounts-register.js';
 import { FamilyRegister } from './pages/family-register.js';
 import { ConsentRegisterPage } from './pages/consent.js';
+import { PostsRegister } from './pages/posts-register.js';
 import { DevSignIn, devToken, clearDevToken } from './pages/dev-sign-in.js';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -111,6 +112,7 @@ function Shell({ host }: { host: Host }) {
           {me.can.cases && <Tab value="cases">Open cases</Tab>}
           {me.can.cases && <Tab value="accounts">School accounts</Tab>}
           {me.can.cases && <Tab value="family">Family relationships</Tab>}
+          {me.can.cases && <Tab value="posts">Posts</Tab>}
           {me.can.settings && <Tab value="settings">Settings</Tab>}
           {me.can.roleChanges && <Tab value="roleChanges">Role changes</Tab>}
           {me.can.policy && <Tab value="policy">Policy</Tab>}
@@ -144,6 +146,8 @@ function Shell({ host }: { host: Host }) {
           <AccountsRegister />
         ) : page === 'family' ? (
           <FamilyRegister />
+        ) : page === 'posts' ? (
+          <PostsRegister />
         ) : (
           <CaseList me={me} />
         )}

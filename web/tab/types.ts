@@ -11,6 +11,7 @@ export type {
   CaseSummary,
   DevUser,
   FamilyRegisterRow,
+  PostRegisterRow,
   ConsentRow,
   ConsentRegister,
   ConsentImportResult,

@@ -1,7 +1,7 @@
 /** Cases: the three kinds of submission, their routing, chronology, evidence and alerts. No SDK imports. */
 import type { Role as PolicyRole } from '../policy/profile.js';
 
-export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration';
+export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration' | 'postProposal';
 export type Severity = 'high' | 'medium' | 'low';
 export const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
 

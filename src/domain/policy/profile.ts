@@ -188,6 +188,21 @@ export const imagesNamesValue = z.strictObject({
   noIdentifyingInformation: z.boolean(),
 });
 
+/** Who confirms that a proposed post may go live: a role, or the account's administrators on the register. */
+export const POST_APPROVERS = ['head', 'lineManager', 'seniorManager', 'slt', 'accountAdministrators'] as const;
+export type PostApprover = (typeof POST_APPROVERS)[number];
+export const postApprovalValue = z.strictObject({
+  /** Who may confirm; with `anyOf`, any one of them ("line manager or other nominated senior manager"). */
+  approvers: z.array(z.enum(POST_APPROVERS)).min(1).refine((r) => new Set(r).size === r.length, { message: 'approvers must not repeat' }),
+  anyOf: z.boolean().optional(),
+});
+
+/** A yes/no question the proposer answers before a post is sent, in the school's own terms (plain English; the citation carries the quote). */
+export const postCheckValue = z.strictObject({ question: nonEmpty });
+
+/** The school keeps a list of children whose images must not be published (the consent register's "do not publish"). */
+export const doNotPublishValue = z.strictObject({ schoolList: z.boolean() });
+
 export const mediaValue = z.strictObject({
   forwardTo: roles,
   anyOf: z.boolean().optional(),
@@ -274,6 +289,16 @@ export const ruleSchemas = {
   'accounts.monitoring': ruleOf(accountMonitoringValue),
   'images.consent': ruleOf(imagesConsentValue),
   'images.names': ruleOf(imagesNamesValue),
+  /** Who confirms a post on one of the school's own accounts before it goes live. */
+  'posts.approval': ruleOf(postApprovalValue),
+  /** Photos taken on school devices (or devices approved in advance) and deleted from any other device. */
+  'posts.devices': ruleOf(postCheckValue),
+  /** What a post must be (positive and relevant; worthwhile and accurate; in the pupils' best interests…). */
+  'posts.content': ruleOf(postCheckValue),
+  /** Respect for anyone who asked not to be photographed; appropriate dress; no ridicule. */
+  'posts.respect': ruleOf(postCheckValue),
+  /** The school's list of children whose images must not be published. */
+  'posts.doNotPublish': ruleOf(doNotPublishValue),
   'media.enquiries': ruleOf(mediaValue),
   'personalUse.workTime': ruleOf(workTimeValue),
 };
