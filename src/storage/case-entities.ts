@@ -145,6 +145,7 @@ export function caseEntity(c: CaseRecord): Entity {
   };
   chunk('a', c.answers, e);
   if (c.referrals?.length) chunk('ref', c.referrals, e);
+  if (c.legalHold) e.legalHold = JSON.stringify(c.legalHold);
   return e;
 }
 
@@ -167,6 +168,7 @@ export function caseFromEntity(schoolId: string, e: Record<string, unknown>): Ca
     stage: JSON.parse(String(e.stage ?? 'null')) ?? undefined,
     acknowledged: JSON.parse(String(e.acknowledged ?? 'null')) ?? undefined,
     ...(referrals ? { referrals } : {}),
+    ...(e.legalHold ? { legalHold: JSON.parse(String(e.legalHold)) as CaseRecord['legalHold'] } : {}),
   };
 }
 

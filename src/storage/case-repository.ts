@@ -236,7 +236,9 @@ export class CaseRepository implements CaseStore {
       routing: change.routing ?? before.routing,
       category: change.category ?? before.category,
       referrals: change.referrals ?? before.referrals,
-      updatedAt: now,
+      legalHold: change.legalHold === null ? undefined : (change.legalHold ?? before.legalHold),
+      // A hold changes nothing about the record itself: its retention still counts from its last real change.
+      updatedAt: change.legalHold !== undefined ? before.updatedAt : now,
     };
     const sb = summaryOf(before);
     const sa = summaryOf(after);

@@ -119,6 +119,14 @@ export interface CaseRecord {
   acknowledged?: { by: PersonRef; at: string };
   /** Referrals made outside the school (LADO, ICO, police…), oldest first. */
   referrals?: ExternalReferral[];
+  /** A legal hold (by the DSL or the head, with a reason): the case is not destroyed, whatever the retention schedule says, until it is lifted. */
+  legalHold?: LegalHold;
+}
+
+export interface LegalHold {
+  by: PersonRef;
+  at: string;
+  reason: string;
 }
 
 /** The row the list, "my submissions" and the open-case index carry: no answers, no names of pupils. */
@@ -176,7 +184,12 @@ export type CaseEventType =
   /** A referral outside the school was recorded. */
   | 'referred'
   /** Someone who would have been told of the case was left out of it (the person the report is about). */
-  | 'leftOut';
+  | 'leftOut'
+  /** A legal hold was placed on the case, or lifted. */
+  | 'legalHoldPlaced'
+  | 'legalHoldLifted'
+  /** The case was reassigned because its assignee left the school. */
+  | 'reassignedOnLeaving';
 
 export interface CaseEvent {
   at: string;
