@@ -45,6 +45,8 @@ import { accountRequestInvokeHandlers, accountRequestRenderers, staffSearchHandl
 import { WrittenMessages } from './domain/cases/written-messages.js';
 import { DeclarationService } from './domain/declarations/declaration-service.js';
 import { AccountRequestService } from './domain/account-requests/account-request-service.js';
+import { RECORDS_SWEEP_EVERY_MS, RetentionService } from './domain/records/retention-service.js';
+import { RecordsRepository } from './storage/records-repository.js';
 
 export interface App {
   server: Server;
@@ -117,8 +119,10 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   written.connect(dispatcher);
   const evidence = createEvidenceService({ config, storage, log, clock });
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
+  const records = new RecordsRepository(storage.table('cases'), storage.table('records'), storage.evidence);
+  const retention = new RetentionService({ store: records, cases: caseRepo, policies, directory, clock });
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, records, retention,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
@@ -153,6 +157,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
       ),
     );
   let sweeper: NodeJS.Timeout | undefined;
+  // Records past their retention period are destroyed (or listed for review), leaving a tombstone each.
+  const sweepRecords = () =>
+    track(
+      directory.schools().then((schools) => retention.sweep(schools.map((s) => s.id))).then(
+        (r) => (r.destroyed || r.review ? log.info(r, 'records swept') : undefined),
+        (e: Error) => log.warn({ errorName: e.name }, 'records sweep failed; it runs again later'),
+      ),
+    );
+  let recordsSweeper: NodeJS.Timeout | undefined;
 
   return {
     server,
@@ -165,11 +178,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
           sweeper = setInterval(sweep, DRAFT_SWEEP_EVERY_MS);
           sweeper.unref();
           sweep();
+          recordsSweeper = setInterval(sweepRecords, RECORDS_SWEEP_EVERY_MS);
+          recordsSweeper.unref();
+          sweepRecords();
           resolve(server.url);
         });
       }),
     stop: async () => {
       if (sweeper) clearInterval(sweeper);
+      if (recordsSweeper) clearInterval(recordsSweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher.stop();
       await Promise.allSettled([...background]);

@@ -17,6 +17,8 @@ import type { EnrolmentService } from './domain/directory/enrolment.js';
 import type { DeclarationService } from './domain/declarations/declaration-service.js';
 import type { AccountRequestService } from './domain/account-requests/account-request-service.js';
 import type { ConsentService } from './domain/consent/consent-service.js';
+import type { RecordsStore } from './domain/records/ports.js';
+import type { RetentionService } from './domain/records/retention-service.js';
 
 /**
  * What the feature modules (dialogs, card actions, routes, dispatcher) are built from. Every service is
@@ -55,6 +57,10 @@ export interface AppServices {
   enrolment: EnrolmentService;
   /** The photo-consent register (the school office's, in the tab); a proposed post is checked against it. */
   consent: ConsentService;
+  /** Tombstones, reviews, leavers and subject access exports (the records table). */
+  records: RecordsStore;
+  /** The retention schedule in force, the sweeper that applies it, and legal holds. */
+  retention: RetentionService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }
