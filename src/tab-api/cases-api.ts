@@ -5,6 +5,7 @@ import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
 import { isDsl, personRef, type Member } from '../domain/directory/directory.js';
+import { canHold } from '../domain/records/retention-service.js';
 import type { CaseDetail } from '../domain/cases/ports.js';
 import { summaryOf } from '../domain/cases/summary.js';
 import { isNotFound } from '../storage/clients.js';
@@ -71,6 +72,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       outcome: c.outcome ?? null,
       // What the reporter was told on sending, in the same words as their reply and receipt.
       reporterTold: c.kind === 'incident' ? whoIsTold(c, headTitle, { nobody, subjectHeld }) : null,
+      legalHold: c.legalHold ? { by: c.legalHold.by.name, at: c.legalHold.at, reason: c.legalHold.reason } : null,
     },
     answers: presentAnswers(c.answers, c.kind),
     evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName })),
@@ -96,6 +98,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
     })),
     can: {
       acknowledge: c.routing.safeguarding && !c.acknowledged && isDsl(viewer),
+      hold: canHold(viewer),
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
     },
     referrals: presentReferrals(c, policy, now),
@@ -275,6 +278,17 @@ export function caseHandlers(services: AppServices) {
       }
       await cases.recordReferral(ctx.member, caseId, { body, reference, at, note: optionalText(b, 'note'), referredBy });
       log.info({ caseId, actor: ctx.member.aadObjectId, body }, 'referral recorded');
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
+    },
+
+    /** Place a legal hold (`lift: true`: lift it), with a reason: the DSL or the head. Recorded in the chronology. */
+    async hold(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const b = bodyOf(req);
+      const reason = text(b, 'reason', true)!;
+      const lift = b.lift === true;
+      await (lift ? services.retention.liftHold(ctx.member, caseId, reason) : services.retention.placeHold(ctx.member, caseId, reason));
+      log.info({ caseId, actor: ctx.member.aadObjectId, lift }, 'legal hold changed');
       res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
     },
 

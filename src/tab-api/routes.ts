@@ -17,6 +17,7 @@ import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './
 import { BadRequestError } from './errors.js';
 import { settingsHandlers } from './settings-api.js';
 import { policyHandlers } from './policy-api.js';
+import { recordsHandlers } from './records-api.js';
 import { canSeePolicy } from '../domain/policy/policy-service.js';
 import { AAD } from './input.js';
 import type * as Dto from './dto.js';
@@ -48,6 +49,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/cases/:id/status', ...json, route('cases', h.status));
     server.post('/api/tab/cases/:id/acknowledge', route('cases', h.acknowledge));
     server.post('/api/tab/cases/:id/referrals', ...json, route('cases', h.referral));
+    server.post('/api/tab/cases/:id/hold', ...json, route('cases', h.hold));
     const accounts = accountRegisterHandlers(services);
     server.get('/api/tab/registers/accounts', route('cases', accounts.list));
     server.post('/api/tab/registers/accounts/:id/transfer', ...json, route('cases', accounts.transfer));
@@ -64,6 +66,8 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     const policy = policyHandlers(services);
     server.get('/api/tab/settings/policy', route('member', policy.show));
     server.post('/api/tab/settings/policy/current', ...json, route('admin', policy.switchVersion));
+    const recordsApi = recordsHandlers(services);
+    server.get('/api/tab/settings/records', route('admin', recordsApi.show));
     mountEnrolmentRoutes(server, services, route, json);
     mountConsentRoutes(server, services, route, json);
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.

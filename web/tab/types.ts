@@ -24,6 +24,7 @@ export type {
   PendingEnrolment,
   PolicyPage,
   PolicyRuleRow,
+  RecordsPage,
   Person,
   RoleChangeRow,
   Stats,
