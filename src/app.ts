@@ -47,6 +47,8 @@ import { DeclarationService } from './domain/declarations/declaration-service.js
 import { AccountRequestService } from './domain/account-requests/account-request-service.js';
 import { RECORDS_SWEEP_EVERY_MS, RetentionService } from './domain/records/retention-service.js';
 import { RecordsRepository } from './storage/records-repository.js';
+import { askFeedbackSource, caseSource, consentSource, directorySource, SubjectAccessService } from './domain/records/subject-access.js';
+import { newId } from './storage/case-entities.js';
 
 export interface App {
   server: Server;
@@ -121,8 +123,20 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
   const records = new RecordsRepository(storage.table('cases'), storage.table('records'), storage.evidence);
   const retention = new RetentionService({ store: records, cases: caseRepo, policies, directory, clock });
+  // Subject access: one source per kind of record that can name a person. Another kind of record is one more source here.
+  const subjectAccess = new SubjectAccessService(
+    [
+      caseSource({ cases: caseRepo, openBlob: async (name) => (await storage.evidence.getBlockBlobClient(name).download()).readableStreamBody! as AsyncIterable<Uint8Array> }),
+      consentSource(consent),
+      askFeedbackSource(askFeedback),
+      directorySource({ member: (s, aad) => directory.member(s, aad), leaver: (s, aad) => records.leaver(s, aad) }),
+    ],
+    records,
+    clock,
+    () => newId(),
+  );
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, records, retention,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, records, retention, subjectAccess,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));

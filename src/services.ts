@@ -19,6 +19,7 @@ import type { AccountRequestService } from './domain/account-requests/account-re
 import type { ConsentService } from './domain/consent/consent-service.js';
 import type { RecordsStore } from './domain/records/ports.js';
 import type { RetentionService } from './domain/records/retention-service.js';
+import type { SubjectAccessService } from './domain/records/subject-access.js';
 
 /**
  * What the feature modules (dialogs, card actions, routes, dispatcher) are built from. Every service is
@@ -61,6 +62,8 @@ export interface AppServices {
   records: RecordsStore;
   /** The retention schedule in force, the sweeper that applies it, and legal holds. */
   retention: RetentionService;
+  /** Subject access exports: the record sources searched for a person, and the record of each export. */
+  subjectAccess: SubjectAccessService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }

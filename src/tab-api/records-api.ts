@@ -2,7 +2,11 @@ import type { Request, Response } from 'restify';
 import type { RecordKind } from '../domain/policy/profile.js';
 import type { ScheduleLine } from '../domain/records/schedule.js';
 import type { AppServices } from '../services.js';
-import type { TabContext } from './context.js';
+import { NotFoundError, type TabContext } from './context.js';
+import { BadRequestError } from './errors.js';
+import { AAD, bodyOf, text } from './input.js';
+import type { Subject } from '../domain/records/subject-access.js';
+import { writeSubjectAccessArchive } from './subject-access-archive.js';
 import { baselineCitationLabel } from './policy-wording.js';
 import { KIND_LABELS, categoryLabelOf } from './vocabulary.js';
 import type * as Dto from './dto.js';
@@ -38,10 +42,9 @@ export function keepInWords(l: Pick<ScheduleLine, 'keepFor' | 'from'>): string {
  * review, and the subject access exports made. Administrators only (the route checks it).
  */
 export function recordsHandlers(services: AppServices) {
-  const { retention, policies, directory, records } = services;
+  const { retention, policies, directory, records, subjectAccess, log } = services;
 
-  return {
-    async show(ctx: TabContext, _req: Request, res: Response) {
+  async function page(ctx: TabContext): Promise<Dto.RecordsPage> {
       const schoolId = ctx.school.id;
       const [schedule, changes, members, tombstones, reviews, exports] = await Promise.all([
         retention.schedule(schoolId),
@@ -53,7 +56,7 @@ export function recordsHandlers(services: AppServices) {
       ]);
       const policy = policies.of(ctx.school);
       const names = new Map(members.map((m) => [m.aadObjectId, m.name]));
-      const page: Dto.RecordsPage = {
+      return {
         version: schedule.version,
         authorisedBy: schedule.authorisedBy,
         authorisedAt: schedule.authorisedAt,
@@ -83,7 +86,60 @@ export function recordsHandlers(services: AppServices) {
         reviews: reviews.map((r) => ({ reference: r.reference, kind: KIND_LABELS[r.kind] ?? r.kind, category: categoryLabelOf(r.kind, r.category), dueAt: r.dueAt, lines: r.lines })),
         exports: exports.map((x) => ({ at: x.at, by: x.by.name, subject: x.subject.name, records: Object.values(x.counts).reduce((a, b) => a + b, 0) })),
       };
-      res.send(200, page);
+  }
+
+  return {
+    async show(ctx: TabContext, _req: Request, res: Response) {
+      res.send(200, await page(ctx));
+    },
+
+    /**
+     * A subject access archive, streamed as it is made (a zip: JSON, a readable summary and the images). The
+     * person is a member (`aadObjectId`) or a name (`name`, searched in free text and registers). Recorded once
+     * written: who made it, about whom, how many records of each source. The log has ids and counts only.
+     */
+    async subjectAccess(ctx: TabContext, req: Request, res: Response) {
+      const b = bodyOf(req);
+      let subject: Subject;
+      if (b.aadObjectId !== undefined) {
+        const aad = typeof b.aadObjectId === 'string' ? b.aadObjectId.toLowerCase() : '';
+        if (!AAD.test(aad)) throw new BadRequestError('aadObjectId: an Entra object id (a GUID)');
+        const m = await directory.member(ctx.school.id, aad);
+        const left = m ? undefined : await records.leaver(ctx.school.id, aad);
+        if (!m && !left) throw new NotFoundError('No such member of this school.');
+        subject = { aadObjectId: aad, name: m?.name ?? text(b, 'name', true)! };
+      } else {
+        const name = (text(b, 'name', true) ?? '').trim().replace(/\s+/g, ' ');
+        if (name.length < 2 || name.length > 200) throw new BadRequestError('name: between 2 and 200 characters');
+        subject = { name };
+      }
+      const at = services.clock().toISOString();
+      res.writeHead(200, {
+        'Content-Type': 'application/zip',
+        'Content-Disposition': `attachment; filename="subject-access-${at.slice(0, 10)}.zip"`,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      const counts = await writeSubjectAccessArchive(res, {
+        school: ctx.school.name,
+        subject,
+        by: ctx.member.name,
+        at,
+        sources: subjectAccess.sources,
+        records: subjectAccess.find(ctx.school.id, subject),
+      });
+      const recorded = await subjectAccess.record(ctx.member, subject, counts);
+      log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, exportId: recorded.id, counts }, 'subject access export made');
+    },
+
+    /** Erase a record where the law allows it, with the grounds; answers with the page (its tombstone in the register). */
+    async erase(ctx: TabContext, req: Request, res: Response) {
+      const b = bodyOf(req);
+      const reference = text(b, 'reference', true)!;
+      if (!/^[A-Za-z0-9-]{3,40}$/.test(reference.trim())) throw new BadRequestError('reference: a case reference, for example SM-2026-0042');
+      const t = await retention.erase(ctx.member, reference, text(b, 'reason', true)!);
+      log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, caseId: t.caseId }, 'record erased on request');
+      res.send(200, await page(ctx));
     },
   };
 }

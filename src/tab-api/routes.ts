@@ -68,6 +68,8 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/settings/policy/current', ...json, route('admin', policy.switchVersion));
     const recordsApi = recordsHandlers(services);
     server.get('/api/tab/settings/records', route('admin', recordsApi.show));
+    server.post('/api/tab/settings/records/subject-access', ...json, route('admin', recordsApi.subjectAccess));
+    server.post('/api/tab/settings/records/erasure', ...json, route('admin', recordsApi.erase));
     mountEnrolmentRoutes(server, services, route, json);
     mountConsentRoutes(server, services, route, json);
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.

@@ -6,11 +6,11 @@
  * the case makes its claim fail.
  */
 import { canView } from '../cases/access.js';
-import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from '../cases/errors.js';
+import { CaseNotFoundError, ConcurrentUpdateError, InvalidChangeError, NotAllowedError } from '../cases/errors.js';
 import type { CaseStore } from '../cases/ports.js';
 import { summaryOf } from '../cases/summary.js';
 import type { CaseRecord } from '../cases/types.js';
-import { isDsl, isHead, personRef, type Member } from '../directory/directory.js';
+import { isAdmin, isDsl, isHead, personRef, type Member } from '../directory/directory.js';
 import type { PolicyChange } from '../policy/policy-store.js';
 import type { SchoolPolicy } from '../policy/school-policy.js';
 import type { StatutoryBaseline } from '../policy/profile.js';
@@ -35,7 +35,7 @@ export interface ScheduleInForce {
 
 export interface RetentionDeps {
   store: RecordsStore;
-  cases: CaseStore;
+  cases: CaseStore & { idByReference(schoolId: string, reference: string): Promise<string | undefined> };
   policies: {
     readonly baseline: StatutoryBaseline;
     forSchool(id: string): Promise<SchoolPolicy>;
@@ -144,6 +144,45 @@ export class RetentionService {
     }, now);
     if (place) await store.clearReview(actor.schoolId, caseId);
     return updated;
+  }
+
+  /**
+   * Erase a record at a person's request (UK GDPR article 17), where the law allows it: never a safeguarding
+   * record, an allegation about staff, a record under a legal hold, or one still open or in use (its retention
+   * has not begun). Administrators only; a tombstone with the reason stays.
+   */
+  async erase(actor: Member, reference: string, reason: string): Promise<Tombstone> {
+    const { cases, store, clock } = this.deps;
+    if (!isAdmin(actor)) throw new NotAllowedError('only an administrator can erase a record');
+    const text = reason.trim();
+    if (!text) throw new InvalidChangeError('Please give the grounds for erasure.');
+    if (text.length > REASON_LIMIT) throw new InvalidChangeError('The reason can be at most 2,000 characters.');
+    const id = await cases.idByReference(actor.schoolId, reference.trim().toUpperCase());
+    const d = id ? await cases.get(actor.schoolId, id) : undefined;
+    if (!d) throw new CaseNotFoundError(reference);
+    const c = d.case;
+    const leftAt = c.kind === 'familyDeclaration' ? (await store.leaver(actor.schoolId, c.submitter.aadObjectId))?.leftAt : undefined;
+    const r = retainedCase(c, { leftAt });
+    if (r.legalHold) throw new InvalidChangeError(`${c.reference} is under a legal hold: it cannot be erased until the hold is lifted.`);
+    if (r.safeguarding || r.allegation) throw new InvalidChangeError(`${c.reference} is a safeguarding record: the school must keep it for its retention period, so it cannot be erased on request.`);
+    if (!r.endedAt) throw new InvalidChangeError(`${c.reference} is still open or in use: close it first.`);
+    const now = clock();
+    const at = now.toISOString();
+    if (!(await store.claimForDestruction(actor.schoolId, c.id, d.etag, at, new Date(now.getTime() + DESTRUCTION_CLAIM_MS).toISOString()))) {
+      throw new ConcurrentUpdateError(c.id);
+    }
+    const schedule = await this.schedule(actor.schoolId);
+    const tomb: Tombstone = {
+      ...this.tombstoneOf(c, at),
+      endedAt: r.endedAt,
+      why: 'erasure',
+      reason: text,
+      scheduleVersion: schedule.version,
+      authorisedBy: actor.name,
+      lines: [],
+    };
+    await store.destroyCase(c, d.evidence.map((v) => v.blobName), tomb);
+    return tomb;
   }
 
   tombstones(schoolId: string, limit = 500): Promise<Tombstone[]> {
