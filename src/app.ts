@@ -49,6 +49,7 @@ import { RECORDS_SWEEP_EVERY_MS, RetentionService } from './domain/records/reten
 import { RecordsRepository } from './storage/records-repository.js';
 import { askFeedbackSource, caseSource, consentSource, directorySource, SubjectAccessService } from './domain/records/subject-access.js';
 import { newId } from './storage/case-entities.js';
+import { LeaverService } from './domain/records/leavers.js';
 
 export interface App {
   server: Server;
@@ -123,6 +124,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
   const records = new RecordsRepository(storage.table('cases'), storage.table('records'), storage.evidence);
   const retention = new RetentionService({ store: records, cases: caseRepo, policies, directory, clock });
+  const leavers = new LeaverService({ directory, cases: caseRepo, records, refs, clock });
   // Subject access: one source per kind of record that can name a person. Another kind of record is one more source here.
   const subjectAccess = new SubjectAccessService(
     [
@@ -136,7 +138,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     () => newId(),
   );
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, records, retention, subjectAccess,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, records, retention, subjectAccess, leavers,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));

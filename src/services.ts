@@ -20,6 +20,7 @@ import type { ConsentService } from './domain/consent/consent-service.js';
 import type { RecordsStore } from './domain/records/ports.js';
 import type { RetentionService } from './domain/records/retention-service.js';
 import type { SubjectAccessService } from './domain/records/subject-access.js';
+import type { LeaverService } from './domain/records/leavers.js';
 
 /**
  * What the feature modules (dialogs, card actions, routes, dispatcher) are built from. Every service is
@@ -64,6 +65,8 @@ export interface AppServices {
   retention: RetentionService;
   /** Subject access exports: the record sources searched for a person, and the record of each export. */
   subjectAccess: SubjectAccessService;
+  /** A member removed from the directory (they left): their open cases reassigned, their conversation reference dropped. */
+  leavers: LeaverService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }

@@ -62,6 +62,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.get('/api/tab/settings/members', route('admin', settings.members));
     server.put('/api/tab/settings/members/:aad', ...json, route('admin', settings.saveRoles));
     server.post('/api/tab/settings/members', ...json, route('admin', settings.addMember));
+    server.post('/api/tab/settings/members/:aad/left', route('admin', settings.removeMember));
     server.get('/api/tab/settings/role-changes', route('member', settings.roleChangeTrail));
     const policy = policyHandlers(services);
     server.get('/api/tab/settings/policy', route('member', policy.show));

@@ -170,3 +170,35 @@ describe('schedule, legal hold and erasure through the tab', () => {
     expect(await db.caseRepo.get('westbrook', cases.closed.id)).toBeUndefined();
   });
 });
+
+describe('leavers', () => {
+  it('removing a member who left reassigns their open cases by the route, drops their conversation reference, and keeps their name on what they reported', async () => {
+    const { ConversationRefRepository } = await import('../../src/storage/conversation-refs.js');
+    const refs = new ConversationRefRepository(db.storage.table('conversationRefs'));
+    await refs.save({ tenantId: TENANT, aadObjectId: PEOPLE.dsl.aad, userId: '29:x', conversationId: 'a:1', serviceUrl: 'http://127.0.0.1:1', channelId: 'msteams', botId: '28:b', updatedAt: new Date().toISOString() });
+    const ordinary = await seedCase(db.caseRepo, { category: 'cyberbullying', routing: {}, submitterAad: PEOPLE.dsl.aad });
+    const safeguarding = await seedCase(db.caseRepo, { category: 'pupilContact', routing: { safeguarding: true, queue: 'dsl' }, submitterAad: PEOPLE.staff.aad });
+    for (const c of [ordinary, safeguarding]) {
+      const d = await db.caseRepo.get('westbrook', c.id);
+      await db.caseRepo.update('westbrook', c.id, d!.etag, { assignee: { aadObjectId: PEOPLE.dsl.aad, name: PEOPLE.dsl.name }, event: { type: 'assigned' } }, new Date().toISOString());
+    }
+
+    expect((await post(PEOPLE.head, `/api/tab/settings/members/${PEOPLE.dsl.aad}/left`, {})).status).toBe(403);
+    expect((await post(admin, `/api/tab/settings/members/${admin.aad}/left`, {})).status).toBe(400);
+    const r = await post(admin, `/api/tab/settings/members/${PEOPLE.dsl.aad}/left`, {});
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ reassigned: 2, unassigned: 0 });
+
+    const o = await db.caseRepo.get('westbrook', ordinary.id);
+    expect(o?.case.assignee).toEqual({ aadObjectId: PEOPLE.head.aad, name: PEOPLE.head.name });
+    expect(o?.events.find((e) => e.type === 'reassignedOnLeaving')?.detail).toMatch(/left the school/);
+    expect(o?.case.submitter.aadObjectId).toBe(PEOPLE.dsl.aad);
+    // The safeguarding concern goes to the remaining safeguarding lead (the deputy), not the head first.
+    expect((await db.caseRepo.get('westbrook', safeguarding.id))?.case.assignee?.aadObjectId).toBe(PEOPLE.deputy.aad);
+    expect(await refs.get(TENANT, PEOPLE.dsl.aad)).toBeUndefined();
+    expect(await db.directory.member('westbrook', PEOPLE.dsl.aad)).toBeUndefined();
+    expect((await as(PEOPLE.dsl, '/api/tab/me')).status).toBe(403);
+    // Removing them again is a clear refusal, not a crash.
+    expect((await post(admin, `/api/tab/settings/members/${PEOPLE.dsl.aad}/left`, {})).status).toBe(400);
+  });
+});
