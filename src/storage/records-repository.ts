@@ -31,9 +31,9 @@ export class RecordsRepository implements RecordsStore {
   async *closedCases(schoolId: string): AsyncIterable<ClosedRef> {
     const filter = `PartitionKey eq ${odataString(escapeKey(schoolId))} and RowKey ge 'x|' and RowKey lt 'x}'`;
     // Collected first: destroying a case deletes its index row, which must not disturb the listing.
-    const ids: string[] = [];
-    for await (const e of this.cases.listEntities<{ caseId: string }>({ queryOptions: { filter, select: ['caseId'] } })) ids.push(e.caseId);
-    for (const caseId of ids) yield { caseId };
+    const refs: ClosedRef[] = [];
+    for await (const e of this.cases.listEntities<ClosedRef>({ queryOptions: { filter, select: ['caseId', 'kind', 'createdAt'] } })) refs.push({ caseId: e.caseId, kind: e.kind, createdAt: e.createdAt });
+    yield* refs;
   }
 
   async claimForDestruction(schoolId: string, caseId: string, etag: string, now: string, until: string): Promise<boolean> {

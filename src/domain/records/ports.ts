@@ -63,6 +63,8 @@ export interface ExportRecord {
 /** A case id and the row the closed index keeps for it: the sweeper's work list. */
 export interface ClosedRef {
   caseId: string;
+  kind: CaseKind;
+  createdAt: string;
 }
 
 export interface RecordsStore {

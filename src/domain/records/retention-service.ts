@@ -15,7 +15,7 @@ import type { PolicyChange } from '../policy/policy-store.js';
 import type { SchoolPolicy } from '../policy/school-policy.js';
 import type { StatutoryBaseline } from '../policy/profile.js';
 import type { RecordsStore, ReviewDue, Tombstone } from './ports.js';
-import { disposalOf, effectiveSchedule, isDue, retainedCase, type ScheduleLine } from './schedule.js';
+import { disposalOf, earliestPossibleDue, effectiveSchedule, isDue, retainedCase, type ScheduleLine } from './schedule.js';
 
 /** How long a sweeper holds a case it is destroying: far longer than deleting one case's rows and blobs takes. */
 export const DESTRUCTION_CLAIM_MS = 10 * 60 * 1000;
@@ -74,7 +74,10 @@ export class RetentionService {
     const out = { destroyed: 0, review: 0, held: 0, lost: 0 };
     for (const schoolId of schoolIds) {
       const schedule = await this.schedule(schoolId);
-      for await (const { caseId } of store.closedCases(schoolId)) {
+      for await (const { caseId, kind, createdAt } of store.closedCases(schoolId)) {
+        // Most closed records are years from due: the index row says so without reading the case.
+        const earliest = earliestPossibleDue(kind, createdAt, schedule.lines);
+        if (!earliest || Date.parse(earliest) > clock().getTime()) continue;
         const d = await cases.get(schoolId, caseId);
         if (!d) continue;
         const now = clock();

@@ -106,6 +106,20 @@ export function disposalOf(r: RetainedRecord, schedule: readonly ScheduleLine[])
   return { state: 'scheduled', due: due!, then: lines.some((l) => l.then === 'review') ? 'review' : 'destroy', lines };
 }
 
+/**
+ * The earliest a record of this kind made at `createdAt` could be due under any line of the schedule: every
+ * period starts on or after the day it was made. Before then the sweeper need not read the record at all.
+ */
+export function earliestPossibleDue(kind: RecordKind, createdAt: string, schedule: readonly ScheduleLine[]): string | undefined {
+  let first: string | undefined;
+  for (const l of schedule) {
+    if (l.record !== kind) continue;
+    const at = dueAfter(addPeriod(londonDate(createdAt), l.keepFor));
+    if (!first || at < first) first = at;
+  }
+  return first;
+}
+
 export const isDue = (d: Disposal, now: Date): d is Extract<Disposal, { state: 'scheduled' }> => d.state === 'scheduled' && Date.parse(d.due) <= now.getTime();
 
 /** A case as the schedule sees it. `leftAt`: when its submitter left the school, if they have. */

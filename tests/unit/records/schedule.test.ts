@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseBaseline, parseProfile } from '../../../src/domain/policy/load.js';
-import { addPeriod, disposalOf, effectiveSchedule, isDue, retainedCase, type RetainedRecord } from '../../../src/domain/records/schedule.js';
+import { addPeriod, disposalOf, earliestPossibleDue, effectiveSchedule, isDue, retainedCase, type RetainedRecord } from '../../../src/domain/records/schedule.js';
 import type { CaseRecord } from '../../../src/domain/cases/types.js';
 
 const loaded = parseBaseline(readFileSync('config/policies/statutory-baseline.json', 'utf8'));
@@ -127,5 +127,18 @@ describe('a case as the schedule sees it', () => {
     expect(retainedCase(decl).endedAt).toBeUndefined();
     expect(retainedCase(decl, { leftAt: '2028-07-31T10:00:00Z' }).endedAt).toBe('2028-07-31T10:00:00Z');
     expect(retainedCase({ ...decl, status: 'withdrawn' }).endedAt).toBe('2026-02-01T10:00:00Z');
+  });
+});
+
+describe('the sweeper\'s shortcut', () => {
+  it('no record is due before the shortest line of its kind has run from the day it was made', () => {
+    expect(earliestPossibleDue('incident', '2026-03-05T10:00:00Z', schedule)).toBe('2028-03-06T00:00:00.000Z'); // trolling: 2 years
+    expect(earliestPossibleDue('accountRequest', '2026-03-05T10:00:00Z', schedule)).toBe('2032-03-06T00:00:00.000Z');
+    expect(earliestPossibleDue('incident', '2026-03-05T10:00:00Z', [])).toBeUndefined();
+    // Never later than the real due date of any record of that kind.
+    for (const r of [{ category: 'trolling' }, { category: 'cyberbullying' }, { safeguarding: true }, { allegation: true }]) {
+      const d = disposalOf(rec(r), schedule);
+      if (d.state === 'scheduled') expect(earliestPossibleDue('incident', rec(r).createdAt, schedule)! <= d.due).toBe(true);
+    }
   });
 });
