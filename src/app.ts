@@ -134,6 +134,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
       directorySource({ member: (s, aad) => directory.member(s, aad), leaver: (s, aad) => records.leaver(s, aad) }),
     ],
     records,
+    caseRepo,
     clock,
     () => newId(),
   );

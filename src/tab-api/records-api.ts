@@ -120,7 +120,7 @@ export function recordsHandlers(services: AppServices) {
         'Cache-Control': 'no-store',
         'X-Content-Type-Options': 'nosniff',
       });
-      const counts = await writeSubjectAccessArchive(res, {
+      const { counts, caseIds } = await writeSubjectAccessArchive(res, {
         school: ctx.school.name,
         subject,
         by: ctx.member.name,
@@ -128,7 +128,7 @@ export function recordsHandlers(services: AppServices) {
         sources: subjectAccess.sources,
         records: subjectAccess.find(ctx.school.id, subject),
       });
-      const recorded = await subjectAccess.record(ctx.member, subject, counts);
+      const recorded = await subjectAccess.record(ctx.member, subject, counts, caseIds);
       log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, exportId: recorded.id, counts }, 'subject access export made');
     },
 

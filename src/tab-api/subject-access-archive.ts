@@ -11,7 +11,7 @@ import { mediumTime } from '../domain/time.js';
 export async function writeSubjectAccessArchive(
   out: Writable,
   opts: { school: string; subject: Subject; by: string; at: string; sources: readonly RecordSource[]; records: AsyncIterable<FoundRecord> },
-): Promise<Record<string, number>> {
+): Promise<{ counts: Record<string, number>; caseIds: string[] }> {
   const zip = new ZipArchive({ zlib: { level: 6 } });
   let appended = 0;
   let processed = 0;
@@ -39,16 +39,27 @@ export async function writeSubjectAccessArchive(
   const counts: Record<string, number> = Object.fromEntries(opts.sources.map((s) => [s.id, 0]));
   const index: Array<{ source: string; ref: string; title: string; why: string[]; file: string; images: string[] }> = [];
   const html: string[] = [];
+  const caseIds: string[] = [];
   for await (const r of opts.records) {
     if (failed) throw failed;
     counts[r.source] = (counts[r.source] ?? 0) + 1;
+    if (r.caseId) caseIds.push(r.caseId);
     const folder = `records/${safeName(r.source)}/${safeName(r.ref)}`;
     add(JSON.stringify(r.data, null, 2), `${folder}.json`);
     const images: string[] = [];
     for (const img of r.images) {
       const name = `${folder}/images/${safeName(img.name)}`;
       await drained();
-      add(Readable.from(await img.open()), name);
+      let body: AsyncIterable<Uint8Array> | undefined;
+      try {
+        body = await img.open();
+      } catch {
+        // A missing image is noted, not a failed export.
+        add('This image could not be read from storage when the export was made.', `${name}.missing.txt`);
+        images.push(`${name}.missing.txt`);
+        continue;
+      }
+      add(Readable.from(body), name);
       images.push(name);
     }
     index.push({ source: r.source, ref: r.ref, title: r.title, why: r.why, file: `${folder}.json`, images });
@@ -68,7 +79,7 @@ export async function writeSubjectAccessArchive(
   add(summaryHtml(opts, counts, html), 'summary.html');
   await zip.finalize();
   if (failed) throw failed;
-  return counts;
+  return { counts, caseIds };
 }
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'record';

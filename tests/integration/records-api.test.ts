@@ -105,6 +105,11 @@ describe('subject access export', () => {
 
     const page = (await (await as(admin, '/api/tab/settings/records')).json()) as RecordsPage;
     expect(page.exports[0]).toMatchObject({ by: admin.name, subject: PUPIL, records: 3 });
+    // Each case's chronology shows it went into an export (by whom; not about whom); one not in it shows nothing.
+    const exported = (await db.caseRepo.get('westbrook', cases.answers.id))!.events.find((e) => e.type === 'exported');
+    expect(exported).toMatchObject({ actor: { name: admin.name } });
+    expect(exported?.detail).not.toContain(PUPIL);
+    expect((await db.caseRepo.get('westbrook', cases.unrelated.id))!.events.some((e) => e.type === 'exported')).toBe(false);
   });
 
   it('finds a member of staff by their id wherever a record holds it, with their directory entry', async () => {

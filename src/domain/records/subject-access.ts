@@ -21,6 +21,8 @@ export interface FoundRecord {
   source: string;
   /** The record's own reference or id. */
   ref: string;
+  /** A case's id: its chronology records that it went into an export. */
+  caseId?: string;
   title: string;
   /** Where in it the person appears ("made the report", "named in the answers"). */
   why: string[];
@@ -146,6 +148,7 @@ export function caseSource(deps: { cases: Pick<CaseStore, 'listOpen' | 'listClos
             yield {
               source: 'cases',
               ref: d.case.reference,
+              caseId: d.case.id,
               title: `${d.case.reference} (${d.case.kind}, ${d.case.category})`,
               why,
               data,
@@ -211,6 +214,7 @@ export class SubjectAccessService {
   constructor(
     readonly sources: readonly RecordSource[],
     private readonly store: { recordExport(e: ExportRecord): Promise<void> },
+    private readonly cases: { addEvent: CaseStore['addEvent'] },
     private readonly clock: () => Date,
     private readonly newId: () => string,
   ) {}
@@ -220,9 +224,17 @@ export class SubjectAccessService {
     for (const s of this.sources) yield* s.find(schoolId, subject);
   }
 
-  async record(actor: Member, subject: Subject, counts: Record<string, number>): Promise<ExportRecord> {
-    const e: ExportRecord = { schoolId: actor.schoolId, id: this.newId(), at: this.clock().toISOString(), by: { aadObjectId: actor.aadObjectId, name: actor.name }, subject, counts };
+  /**
+   * Record the export, and in each case's chronology that it went into one (who made it; not whom it was
+   * about), so those who keep the case see it left the school's hands for review.
+   */
+  async record(actor: Member, subject: Subject, counts: Record<string, number>, caseIds: readonly string[]): Promise<ExportRecord> {
+    const at = this.clock().toISOString();
+    const e: ExportRecord = { schoolId: actor.schoolId, id: this.newId(), at, by: { aadObjectId: actor.aadObjectId, name: actor.name }, subject, counts };
     await this.store.recordExport(e);
+    for (const id of caseIds) {
+      await this.cases.addEvent(actor.schoolId, id, { type: 'exported', actor: { aadObjectId: actor.aadObjectId, name: actor.name }, detail: 'Included in a subject access export, for review before release.', data: { exportId: e.id } }, at);
+    }
     return e;
   }
 }
