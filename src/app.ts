@@ -124,7 +124,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
   const records = new RecordsRepository(storage.table('cases'), storage.table('records'), storage.evidence);
   const retention = new RetentionService({ store: records, cases: caseRepo, policies, directory, clock });
-  const leavers = new LeaverService({ directory, cases: caseRepo, records, refs, clock });
+  const leavers = new LeaverService({ directory, cases: caseRepo, records, refs, roleChanges, clock });
   // Subject access: one source per kind of record that can name a person. Another kind of record is one more source here.
   const subjectAccess = new SubjectAccessService(
     [

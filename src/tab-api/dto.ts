@@ -126,7 +126,7 @@ export interface Members {
 /** One entry of GET /api/tab/settings/role-changes: roles as labels, names resolved. */
 export interface RoleChangeRow {
   at: string;
-  kind: 'added' | 'changed';
+  kind: 'added' | 'changed' | 'removed';
   actor: { aadObjectId: string; name: string };
   member: { aadObjectId: string; name: string };
   before: string[];

@@ -203,6 +203,9 @@ describe('leavers', () => {
     expect(await refs.get(TENANT, PEOPLE.dsl.aad)).toBeUndefined();
     expect(await db.directory.member('westbrook', PEOPLE.dsl.aad)).toBeUndefined();
     expect((await as(PEOPLE.dsl, '/api/tab/me')).status).toBe(403);
+    // On the append-only trail of role changes.
+    const trail = await (await as(admin, '/api/tab/settings/role-changes')).json();
+    expect(trail.items[0]).toMatchObject({ kind: 'removed', member: { aadObjectId: PEOPLE.dsl.aad }, actor: { name: admin.name }, after: [] });
     // Removing them again is a clear refusal, not a crash.
     expect((await post(admin, `/api/tab/settings/members/${PEOPLE.dsl.aad}/left`, {})).status).toBe(400);
   });

@@ -28,6 +28,8 @@ export interface LeaverDeps {
   };
   cases: Pick<CaseStore, 'listOpen' | 'get' | 'update'>;
   records: Pick<RecordsStore, 'recordLeaver'>;
+  /** The append-only trail of role changes: a removal is one (every role taken away). */
+  roleChanges: { recordRemoval(actor: Member, member: Member): Promise<void> };
   refs: { drop(aad: string): Promise<void> };
   clock: () => Date;
 }
@@ -53,7 +55,7 @@ export class LeaverService {
 
   /** Remove a member who left. Returns how many open cases were reassigned (or left unassigned when nobody may take them). */
   async remove(actor: Member, aad: string): Promise<{ reassigned: number; unassigned: number }> {
-    const { directory, cases, records, refs, clock } = this.deps;
+    const { directory, cases, records, refs, roleChanges, clock } = this.deps;
     if (!isAdmin(actor)) throw new LeaverRefusedError('Only an administrator can remove a member.');
     if (aad === actor.aadObjectId) throw new LeaverRefusedError('You cannot remove yourself: another administrator can.');
     const schoolId = actor.schoolId;
@@ -62,6 +64,7 @@ export class LeaverService {
     const leftAt = clock().toISOString();
     // The day they left first: if anything after fails, the schedule already counts from it and a retry finishes.
     await records.recordLeaver({ schoolId, aadObjectId: aad, leftAt, removedByAad: actor.aadObjectId });
+    await roleChanges.recordRemoval(actor, leaver);
     await directory.removeMember(schoolId, aad);
     const members = (await directory.members(schoolId)).filter((m) => m.aadObjectId !== aad);
     let reassigned = 0;
