@@ -146,6 +146,7 @@ export function caseEntity(c: CaseRecord): Entity {
   chunk('a', c.answers, e);
   if (c.referrals?.length) chunk('ref', c.referrals, e);
   if (c.legalHold) e.legalHold = JSON.stringify(c.legalHold);
+  if (c.retentionReview) e.retentionReview = JSON.stringify(c.retentionReview);
   return e;
 }
 
@@ -169,6 +170,7 @@ export function caseFromEntity(schoolId: string, e: Record<string, unknown>): Ca
     acknowledged: JSON.parse(String(e.acknowledged ?? 'null')) ?? undefined,
     ...(referrals ? { referrals } : {}),
     ...(e.legalHold ? { legalHold: JSON.parse(String(e.legalHold)) as CaseRecord['legalHold'] } : {}),
+    ...(e.retentionReview ? { retentionReview: JSON.parse(String(e.retentionReview)) as CaseRecord['retentionReview'] } : {}),
   };
 }
 

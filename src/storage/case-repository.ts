@@ -237,8 +237,9 @@ export class CaseRepository implements CaseStore {
       category: change.category ?? before.category,
       referrals: change.referrals ?? before.referrals,
       legalHold: change.legalHold === null ? undefined : (change.legalHold ?? before.legalHold),
-      // A hold changes nothing about the record itself: its retention still counts from its last real change.
-      updatedAt: change.legalHold !== undefined ? before.updatedAt : now,
+      retentionReview: change.retentionReview ?? before.retentionReview,
+      // A hold or a review changes nothing about the record itself: its retention still counts from its last real change.
+      updatedAt: change.legalHold !== undefined || change.retentionReview !== undefined ? before.updatedAt : now,
     };
     const sb = summaryOf(before);
     const sa = summaryOf(after);

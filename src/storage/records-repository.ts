@@ -112,6 +112,15 @@ export class RecordsRepository implements RecordsStore {
     return out.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
   }
 
+  async review(schoolId: string, caseId: string): Promise<ReviewDue | undefined> {
+    try {
+      return unflat<ReviewDue>(await this.records.getEntity<Record<string, unknown>>(escapeKey(schoolId), `rv|${caseId}`));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
   async recordLeaver(l: Leaver): Promise<void> {
     await this.records.upsertEntity({ partitionKey: escapeKey(l.schoolId), rowKey: `l|${escapeKey(l.aadObjectId)}`, ...flat(l) }, 'Replace');
   }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
-import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
+import { STATUS_LABELS, type CaseKind, type CaseRecord, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
 import { isDsl, personRef, type Member } from '../domain/directory/directory.js';
 import { canHold } from '../domain/records/retention-service.js';
 import type { CaseDetail } from '../domain/cases/ports.js';
@@ -114,6 +114,15 @@ function referralEventText(data: Record<string, unknown> | undefined): string | 
 
 export function caseHandlers(services: AppServices) {
   const { caseRepo, cases, directory, storage, log } = services;
+
+  async function retentionOf(c: CaseRecord, viewer: Member): Promise<Dto.CaseRetention> {
+    const due = await services.retention.reviewOf(c.schoolId, c.id);
+    return {
+      reviewDue: due ? { dueAt: due.dueAt, lines: due.lines } : null,
+      kept: c.retentionReview ? { by: c.retentionReview.by.name, at: c.retentionReview.at, reason: c.retentionReview.reason, keepUntil: c.retentionReview.keepUntil } : null,
+      canReview: Boolean(due) && canHold(viewer),
+    };
+  }
   const now = () => services.clock();
 
   /** Every page of a list with the caller's visibility, for counts and the chart (index rows only). */
@@ -194,6 +203,25 @@ export function caseHandlers(services: AppServices) {
     async detail(ctx: TabContext, req: Request, res: Response) {
       const d = await cases.view(ctx.member, caseIdOf(req));
       res.send(200, presentDetail(d, ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
+    },
+
+    /** Where the case stands under the retention schedule: a review due, or the review that kept it. */
+    async retention(ctx: TabContext, req: Request, res: Response) {
+      const d = await cases.getVisible(ctx.member, caseIdOf(req));
+      res.send(200, await retentionOf(d.case, ctx.member));
+    },
+
+    /** The review at the end of the retention period (the DSL or the head): `decision` keep (with `years`) or destroy, with a reason. */
+    async review(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const b = bodyOf(req);
+      const decision = b.decision;
+      if (decision !== 'keep' && decision !== 'destroy') throw new BadRequestError('decision: keep or destroy');
+      const years = b.years === undefined ? 0 : Number(b.years);
+      const r = await services.retention.review(ctx.member, caseId, decision, text(b, 'reason', true)!, years);
+      log.info({ caseId, actor: ctx.member.aadObjectId, decision }, 'retention review decided');
+      if (r.destroyed) res.send(200, { destroyed: true } satisfies Dto.CaseRetentionDecision);
+      else res.send(200, { destroyed: false, retention: await retentionOf((await cases.getVisible(ctx.member, caseId)).case, ctx.member) } satisfies Dto.CaseRetentionDecision);
     },
 
     async assignees(ctx: TabContext, req: Request, res: Response) {

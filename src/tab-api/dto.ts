@@ -297,3 +297,15 @@ export interface RecordsPage {
   /** Subject access exports made, newest first. */
   exports: Array<{ at: string; by: string; subject: string; records: number }>;
 }
+
+/** GET /api/tab/cases/:id/retention: where a case stands under the retention schedule. */
+export interface CaseRetention {
+  /** Its period ended with a review: a person decides (the DSL or the head, `canReview`). */
+  reviewDue: { dueAt: string; lines: string[] } | null;
+  /** A review that kept it, and until when. */
+  kept: { by: string; at: string; reason: string; keepUntil: string } | null;
+  canReview: boolean;
+}
+
+/** POST /api/tab/cases/:id/retention: destroyed, or kept with where it now stands. */
+export type CaseRetentionDecision = { destroyed: true } | { destroyed: false; retention: CaseRetention };

@@ -79,7 +79,7 @@ export function recordsHandlers(services: AppServices) {
           endedAt: t.endedAt ?? null,
           dueAt: t.dueAt ?? null,
           destroyedAt: t.destroyedAt,
-          why: t.why === 'schedule' ? 'On schedule' : `Erased on request${t.reason ? `: ${t.reason}` : ''}`,
+          why: t.why === 'schedule' ? 'On schedule' : t.why === 'review' ? `Destroyed after review${t.reason ? `: ${t.reason}` : ''}` : `Erased on request${t.reason ? `: ${t.reason}` : ''}`,
           scheduleVersion: t.scheduleVersion,
           authorisedBy: t.authorisedBy,
         })),

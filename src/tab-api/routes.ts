@@ -50,6 +50,8 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/cases/:id/acknowledge', route('cases', h.acknowledge));
     server.post('/api/tab/cases/:id/referrals', ...json, route('cases', h.referral));
     server.post('/api/tab/cases/:id/hold', ...json, route('cases', h.hold));
+    server.get('/api/tab/cases/:id/retention', route('cases', h.retention));
+    server.post('/api/tab/cases/:id/retention', ...json, route('cases', h.review));
     const accounts = accountRegisterHandlers(services);
     server.get('/api/tab/registers/accounts', route('cases', accounts.list));
     server.post('/api/tab/registers/accounts/:id/transfer', ...json, route('cases', accounts.transfer));

@@ -157,6 +157,14 @@ describe('schedule, legal hold and erasure through the tab', () => {
     expect((await held.json()).error).toMatch(/legal hold/);
     const lifted = await post(PEOPLE.dsl, url, { reason: 'Investigation closed', lift: true });
     expect((await lifted.json()).case.legalHold).toBeNull();
+    // Years from its retention review: nothing to decide yet, and a decision now is refused with a reason.
+    const retention = `/api/tab/cases/${cases.safeguarding.id}/retention`;
+    expect(await (await as(PEOPLE.dsl, retention)).json()).toEqual({ reviewDue: null, kept: null, canReview: false });
+    expect((await as(PEOPLE.staff, retention)).status).toBe(403);
+    const early = await post(PEOPLE.dsl, retention, { decision: 'destroy', reason: 'no longer needed' });
+    expect(early.status).toBe(400);
+    expect((await early.json()).error).toMatch(/not due for review/);
+    expect((await post(PEOPLE.dsl, retention, { decision: 'shred', reason: 'x' })).status).toBe(400);
   });
 
   it('erases where the law allows, with the reason on its tombstone; never a safeguarding record or an open one', async () => {

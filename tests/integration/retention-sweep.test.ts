@@ -128,6 +128,25 @@ describe('the retention sweeper (Table and Blob storage)', () => {
     expect(await caseRepo.get(SCHOOL, safeguarding.c.id)).toBeDefined();
     expect(await svc.reviews(SCHOOL)).toEqual([expect.objectContaining({ caseId: safeguarding.c.id, reference: safeguarding.c.reference })]);
     expect((await svc.tombstones(SCHOOL)).map((x) => x.reference)).toEqual(expect.arrayContaining([due.c.reference, held.c.reference, notYet.c.reference]));
+
+    // The DSL reviews it: kept two more years, in its chronology; not due again until then.
+    await expect(svc.review(staff, safeguarding.c.id, 'keep', 'x', 2)).rejects.toThrow(/safeguarding lead or the head/);
+    await expect(svc.review(dsl, safeguarding.c.id, 'keep', 'Sibling still at the school', 0)).rejects.toThrow(/between 1 and 25/);
+    await svc.review(dsl, safeguarding.c.id, 'keep', 'Sibling still at the school', 2);
+    expect(await svc.reviews(SCHOOL)).toEqual([]);
+    const kept = await caseRepo.get(SCHOOL, safeguarding.c.id);
+    expect(kept?.case.retentionReview).toMatchObject({ by: { name: dsl.name }, reason: 'Sibling still at the school' });
+    expect(kept?.events.map((e) => e.type)).toContain('retentionReviewed');
+    expect(await svc.sweep([SCHOOL])).toMatchObject({ destroyed: 0, review: 0 });
+    await expect(svc.review(dsl, safeguarding.c.id, 'destroy', 'now')).rejects.toThrow(/not due for review/);
+    // Two years on it is due for review again; this time the DSL destroys it.
+    now = Date.parse('2053-03-06T10:00:00Z');
+    expect(await svc.sweep([SCHOOL])).toMatchObject({ review: 1 });
+    await svc.review(dsl, safeguarding.c.id, 'destroy', 'No further need: the child left long ago');
+    expect(await caseRepo.get(SCHOOL, safeguarding.c.id)).toBeUndefined();
+    for (const b of safeguarding.blobs) expect(await blobExists(b)).toBe(false);
+    expect((await svc.tombstones(SCHOOL)).find((x) => x.caseId === safeguarding.c.id)).toMatchObject({ why: 'review', authorisedBy: dsl.name, reason: expect.stringContaining('No further need') });
+    expect(await svc.reviews(SCHOOL)).toEqual([]);
   });
 
   it('two sweepers at once destroy each record once', async () => {

@@ -7,6 +7,8 @@ export type {
   AccountRegisterRow,
   ApprovalState,
   CaseDetail,
+  CaseRetention,
+  CaseRetentionDecision,
   CasePage,
   CaseSummary,
   DevUser,

@@ -121,6 +121,16 @@ export interface CaseRecord {
   referrals?: ExternalReferral[];
   /** A legal hold (by the DSL or the head, with a reason): the case is not destroyed, whatever the retention schedule says, until it is lifted. */
   legalHold?: LegalHold;
+  /** A person reviewed the case when its retention period ended and decided to keep it, until then. */
+  retentionReview?: RetentionReview;
+}
+
+export interface RetentionReview {
+  by: PersonRef;
+  at: string;
+  reason: string;
+  /** Kept until this instant; then it is due for review again. */
+  keepUntil: string;
 }
 
 export interface LegalHold {
@@ -189,7 +199,9 @@ export type CaseEventType =
   | 'legalHoldPlaced'
   | 'legalHoldLifted'
   /** The case was reassigned because its assignee left the school. */
-  | 'reassignedOnLeaving';
+  | 'reassignedOnLeaving'
+  /** Reviewed at the end of its retention period and kept. */
+  | 'retentionReviewed';
 
 export interface CaseEvent {
   at: string;

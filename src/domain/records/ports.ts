@@ -18,14 +18,14 @@ export interface Tombstone {
   dueAt?: string;
   destroyedAt: string;
   /** `schedule`: destroyed by the sweeper; `erasure`: erased on request, with the reason. */
-  why: 'schedule' | 'erasure';
+  why: 'schedule' | 'erasure' | 'review';
   /** The schedule that applied: the baseline's version and the school's profile version. */
   scheduleVersion: string;
   /** Who authorised it: the administrator who made that profile version current (or the policy file), or who erased it. */
   authorisedBy: string;
   /** The schedule lines that applied, in words. */
   lines: string[];
-  /** Erasure only: why (UK GDPR article 17 grounds as the administrator gave them). */
+  /** Erasure or review: why (UK GDPR article 17 grounds as the administrator gave them, or the reviewer's reason). */
   reason?: string;
 }
 
@@ -86,6 +86,7 @@ export interface RecordsStore {
   markForReview(r: ReviewDue): Promise<void>;
   clearReview(schoolId: string, caseId: string): Promise<void>;
   reviews(schoolId: string, limit: number): Promise<ReviewDue[]>;
+  review(schoolId: string, caseId: string): Promise<ReviewDue | undefined>;
   recordLeaver(l: Leaver): Promise<void>;
   leaver(schoolId: string, aad: string): Promise<Leaver | undefined>;
   recordExport(e: ExportRecord): Promise<void>;

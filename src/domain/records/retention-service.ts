@@ -188,6 +188,55 @@ export class RetentionService {
     return tomb;
   }
 
+  /**
+   * A record whose period ended with `review` (safeguarding records, allegations), reviewed by the DSL or the
+   * head who may see it: destroyed now (with a tombstone naming them and their reason), or kept for `keepYears`
+   * more (1 to 25; in its chronology; due for review again then). Refused while it is not due for review.
+   */
+  async review(actor: Member, caseId: string, decision: 'destroy' | 'keep', reason: string, keepYears = 0): Promise<{ destroyed: boolean }> {
+    const { cases, store, clock } = this.deps;
+    if (!canHold(actor)) throw new NotAllowedError('only a designated safeguarding lead or the head can review a record for destruction');
+    const text = reason.trim();
+    if (!text) throw new InvalidChangeError('Please give the reason for the decision.');
+    if (text.length > REASON_LIMIT) throw new InvalidChangeError('The reason can be at most 2,000 characters.');
+    const d = await cases.get(actor.schoolId, caseId);
+    if (!d || !canView(actor, summaryOf(d.case))) throw new CaseNotFoundError(caseId);
+    const now = clock();
+    const schedule = await this.schedule(actor.schoolId);
+    const leftAt = d.case.kind === 'familyDeclaration' ? (await store.leaver(actor.schoolId, d.case.submitter.aadObjectId))?.leftAt : undefined;
+    const disposal = disposalOf(retainedCase(d.case, { leftAt }), schedule.lines);
+    if (!isDue(disposal, now) || disposal.then !== 'review') throw new InvalidChangeError('This case is not due for review under the retention schedule.');
+    const by = personRef(actor);
+    const at = now.toISOString();
+    if (decision === 'keep') {
+      if (!Number.isInteger(keepYears) || keepYears < 1 || keepYears > 25) throw new InvalidChangeError('Keep it for between 1 and 25 more years.');
+      const keepUntil = new Date(Date.parse(disposal.due) + keepYears * 365.25 * 86_400_000).toISOString();
+      await cases.update(actor.schoolId, caseId, d.etag, {
+        retentionReview: { by, at, reason: text, keepUntil },
+        event: { type: 'retentionReviewed', actor: by, detail: text, data: { keepUntil, years: keepYears } },
+      }, at);
+      await store.clearReview(actor.schoolId, caseId);
+      return { destroyed: false };
+    }
+    if (!(await store.claimForDestruction(actor.schoolId, caseId, d.etag, at, new Date(now.getTime() + DESTRUCTION_CLAIM_MS).toISOString()))) throw new ConcurrentUpdateError(caseId);
+    await store.destroyCase(d.case, d.evidence.map((v) => v.blobName), {
+      ...this.tombstoneOf(d.case, at),
+      endedAt: retainedCase(d.case, { leftAt }).endedAt,
+      dueAt: disposal.due,
+      why: 'review',
+      reason: text,
+      scheduleVersion: schedule.version,
+      authorisedBy: actor.name,
+      lines: disposal.lines.map((l) => l.label),
+    });
+    return { destroyed: true };
+  }
+
+  /** The review a case is due, if it is (the case page offers the decision). */
+  reviewOf(schoolId: string, caseId: string): Promise<ReviewDue | undefined> {
+    return this.deps.store.review(schoolId, caseId);
+  }
+
   tombstones(schoolId: string, limit = 500): Promise<Tombstone[]> {
     return this.deps.store.tombstones(schoolId, limit);
   }

@@ -39,6 +39,8 @@ export interface RetainedRecord {
   leftAt?: string;
   /** A legal hold stops every destruction until it is lifted. */
   legalHold?: boolean;
+  /** A person reviewed it and kept it until then: not due before. */
+  keepUntil?: string;
 }
 
 export type Disposal =
@@ -103,6 +105,7 @@ export function disposalOf(r: RetainedRecord, schedule: readonly ScheduleLine[])
   }
   // A case is never due while it is open, whatever its lines count from.
   if (r.kind !== 'conversationRef' && r.kind !== 'directoryEntry' && !r.endedAt) return { state: 'live' };
+  if (r.keepUntil && r.keepUntil > due!) due = r.keepUntil;
   return { state: 'scheduled', due: due!, then: lines.some((l) => l.then === 'review') ? 'review' : 'destroy', lines };
 }
 
@@ -133,6 +136,7 @@ export function retainedCase(c: CaseRecord, opts: { leftAt?: string; legalHold?:
     endedAt: endedAt(c, opts.leftAt),
     leftAt: opts.leftAt,
     legalHold: opts.legalHold ?? Boolean(c.legalHold),
+    keepUntil: c.retentionReview?.keepUntil,
   };
 }
 

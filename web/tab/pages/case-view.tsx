@@ -7,6 +7,7 @@ import { CaseFlags, SeverityBadge } from '../components/badges.js';
 import { EvidenceGallery } from '../components/evidence-gallery.js';
 import { AccountApproval } from '../components/account-approval.js';
 import { ReferralsSection } from '../components/referrals.js';
+import { RetentionReview } from '../components/retention-review.js';
 
 export const useCaseStyles = makeStyles({
   head: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS, marginBottom: tokens.spacingVerticalM },
@@ -99,6 +100,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
             <EvidenceGallery caseId={c.id} evidence={d.evidence} />
           </section>
           <ReferralsSection d={d} busy={busy} act={act} />
+          <RetentionReview caseId={c.id} onChanged={() => void get<CaseDetail>(`/api/tab/cases/${id}`).then(setD).catch(() => undefined)} />
           <section className={s.panel} aria-labelledby="chronology-title">
             <Title3 as="h2" id="chronology-title">Chronology</Title3>
             <Chronology d={d} />
