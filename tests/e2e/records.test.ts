@@ -17,6 +17,7 @@ let tab: TabUnderTest;
 let page: Page;
 let destroyed: CaseRecord;
 let concern: CaseRecord;
+let old: CaseRecord;
 
 describe.skipIf(!available)('Records (retention, tombstones, subject access) and legal hold in the tab, in a real browser', () => {
   beforeAll(async () => {
@@ -26,6 +27,8 @@ describe.skipIf(!available)('Records (retention, tombstones, subject access) and
     const repo = new CaseRepository(storage.table('cases'));
     destroyed = await seedCase(repo, { category: 'trolling', status: 'closed', routing: {}, submitterAad: PEOPLE.staff.aad, createdAt: new Date('2019-05-01T10:00:00Z') });
     concern = await seedCase(repo, { category: 'pupilContact', routing: { safeguarding: true, queue: 'dsl', severity: 'high' }, submitterAad: PEOPLE.staff.aad, answers: { category: 'pupilContact', whatHappened: 'A pupil, Alex Green, messaged a teacher.' } });
+    // A safeguarding concern closed in 1995: 25 years on, the first sweep lists it for review.
+    old = await seedCase(repo, { category: 'pupilContact', status: 'closed', routing: { safeguarding: true, queue: 'dsl', severity: 'high' }, submitterAad: PEOPLE.staff.aad, createdAt: new Date('1995-02-01T10:00:00Z') });
     tab = await startTab(prefix);
     ({ server, page } = tab);
   });
@@ -83,6 +86,26 @@ describe.skipIf(!available)('Records (retention, tombstones, subject access) and
     await tab.checkA11y('case under a legal hold');
     // A safeguarding lead who is not an administrator is not offered the Records page.
     expect(await page.getByRole('tab', { name: 'Records' }).count()).toBe(0);
+  });
+
+  it('the DSL reviews a safeguarding record whose period has ended, and keeps it', async () => {
+    const panel = page.getByRole('region', { name: 'Retention' });
+    // The first sweep, at start, lists it: until then the case shows no retention panel.
+    await expect.poll(async () => {
+      await page.goto(`${server.url}/tab/index.html#/case/${old.id}`);
+      await page.reload();
+      await page.getByRole('heading', { name: old.reference }).waitFor();
+      await page.getByRole('heading', { name: 'Chronology' }).waitFor();
+      await new Promise((r) => setTimeout(r, 300));
+      return panel.getByText(/Its retention period ended/).count();
+    }, { timeout: 15_000 }).toBe(1);
+    await tab.checkA11y('case due for a retention review');
+    await panel.getByLabel('Reason for the decision').fill('A sibling is still at the school');
+    await panel.getByLabel('Keep it for').selectOption('2');
+    await panel.getByRole('button', { name: 'Keep it' }).click();
+    await panel.getByText(/Reviewed by Dev Patel, .* and kept until .*: A sibling is still at the school/).waitFor();
+    expect(await panel.getByRole('button', { name: 'Destroy it now' }).count()).toBe(0);
+    await page.getByText(/Reviewed it at the end of its retention period and kept it/).waitFor();
   });
 
   it('ran without page errors', () => {
