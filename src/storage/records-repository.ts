@@ -1,7 +1,7 @@
-import type { TableClient } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { ClosedRef, ExportRecord, Leaver, RecordsStore, ReviewDue, Tombstone } from '../domain/records/ports.js';
-import type { CaseRecord } from '../domain/cases/types.js';
+import { isOpen, type CaseRecord } from '../domain/cases/types.js';
 import { summaryOf } from '../domain/cases/summary.js';
 import { rowKeys } from './case-entities.js';
 import { isConflict, isNotFound } from './clients.js';
@@ -32,7 +32,7 @@ export class RecordsRepository implements RecordsStore {
     const filter = `PartitionKey eq ${odataString(escapeKey(schoolId))} and RowKey ge 'x|' and RowKey lt 'x}'`;
     // Collected first: destroying a case deletes its index row, which must not disturb the listing.
     const refs: ClosedRef[] = [];
-    for await (const e of this.cases.listEntities<ClosedRef>({ queryOptions: { filter, select: ['caseId', 'kind', 'createdAt'] } })) refs.push({ caseId: e.caseId, kind: e.kind, createdAt: e.createdAt });
+    for await (const e of this.cases.listEntities<ClosedRef>({ queryOptions: { filter, select: ['caseId', 'kind', 'category', 'createdAt'] } })) refs.push({ caseId: e.caseId, kind: e.kind, category: e.category, createdAt: e.createdAt });
     yield* refs;
   }
 
@@ -69,14 +69,36 @@ export class RecordsRepository implements RecordsStore {
     const base = rowKeys.case(caseId);
     await range(`${base}|`, `${base}|~`);
     await range(`p|${caseId}|`, `p|${caseId}}`);
-    // The submission lookup is the one row not named by the case: found by the case id it points to.
-    await range('s|', 's}', ` and caseId eq ${odataString(caseId)}`);
+    // The submission lookup is named on the case row (cases saved before it was are found by a scan).
+    let submissionId: string | undefined;
+    try {
+      submissionId = (await this.cases.getEntity<{ submissionId?: string }>(pk, base, { queryOptions: { select: ['submissionId'] } })).submissionId;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    if (submissionId) rows.push(rowKeys.submission(submissionId));
+    else await range('s|', 's}', ` and caseId eq ${odataString(caseId)}`);
     const s = summaryOf(c);
-    rows.push(rowKeys.closed(s), rowKeys.open(s), rowKeys.mine(c.submitter.aadObjectId, s), rowKeys.reference(c.reference));
-    for (const rk of rows) await this.deleteRow(this.cases, pk, rk);
+    rows.push(isOpen(c.status) ? rowKeys.open(s) : rowKeys.closed(s), rowKeys.mine(c.submitter.aadObjectId, s), rowKeys.reference(c.reference));
+    await this.deleteRows(pk, [...new Set(rows)]);
     // The case row last: until it goes, a later sweep finds the case and finishes the job.
     await this.deleteRow(this.cases, pk, base);
     await this.clearReview(schoolId, caseId);
+  }
+
+  /**
+   * Rows of one partition in transactions of up to 100; a transaction refused (a row already gone: a second run
+   * after a crash) is done again one row at a time, a missing row being no error.
+   */
+  private async deleteRows(pk: string, rowKeysToDelete: string[]): Promise<void> {
+    for (let i = 0; i < rowKeysToDelete.length; i += 100) {
+      const batch = rowKeysToDelete.slice(i, i + 100);
+      try {
+        await this.cases.submitTransaction(batch.map((rowKey) => ['delete', { partitionKey: pk, rowKey }] as TransactionAction));
+      } catch {
+        for (const rk of batch) await this.deleteRow(this.cases, pk, rk);
+      }
+    }
   }
 
   /** The original and every file derived from it beside it (`<name>.display.webp`, `<name>.thumb.webp`…). */

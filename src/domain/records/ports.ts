@@ -64,6 +64,7 @@ export interface ExportRecord {
 export interface ClosedRef {
   caseId: string;
   kind: CaseKind;
+  category: string;
   createdAt: string;
 }
 

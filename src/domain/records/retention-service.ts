@@ -22,6 +22,8 @@ export const DESTRUCTION_CLAIM_MS = 10 * 60 * 1000;
 /** How often the sweeper runs. */
 export const RECORDS_SWEEP_EVERY_MS = 6 * 60 * 60 * 1000;
 const REASON_LIMIT = 2000;
+/** Cases a sweeper works on at once. */
+const SWEEP_CONCURRENCY = 4;
 
 /** The schedule a school works to now, with the versions it comes from and who authorised them. */
 export interface ScheduleInForce {
@@ -70,50 +72,62 @@ export class RetentionService {
    * due for review. Counts only (nothing personal), for the log.
    */
   async sweep(schoolIds: readonly string[]): Promise<{ destroyed: number; review: number; held: number; lost: number }> {
-    const { store, cases, clock } = this.deps;
+    const { store, clock } = this.deps;
     const out = { destroyed: 0, review: 0, held: 0, lost: 0 };
     for (const schoolId of schoolIds) {
       const schedule = await this.schedule(schoolId);
-      for await (const { caseId, kind, createdAt } of store.closedCases(schoolId)) {
+      const work: string[] = [];
+      for await (const { caseId, kind, category, createdAt } of store.closedCases(schoolId)) {
         // Most closed records are years from due: the index row says so without reading the case.
-        const earliest = earliestPossibleDue(kind, createdAt, schedule.lines);
-        if (!earliest || Date.parse(earliest) > clock().getTime()) continue;
-        const d = await cases.get(schoolId, caseId);
-        if (!d) continue;
-        const now = clock();
-        const leftAt = d.case.kind === 'familyDeclaration' ? (await store.leaver(schoolId, d.case.submitter.aadObjectId))?.leftAt : undefined;
-        const disposal = disposalOf(retainedCase(d.case, { leftAt }), schedule.lines);
-        if (disposal.state === 'held') {
-          out.held++;
-          continue;
-        }
-        if (!isDue(disposal, now)) continue;
-        const lines = disposal.lines.map((l) => l.label);
-        if (disposal.then === 'review') {
-          await store.markForReview({ schoolId, caseId, reference: d.case.reference, kind: d.case.kind, category: d.case.category, dueAt: disposal.due, lines });
-          out.review++;
-          continue;
-        }
-        const at = now.toISOString();
-        if (!(await store.claimForDestruction(schoolId, caseId, d.etag, at, new Date(now.getTime() + DESTRUCTION_CLAIM_MS).toISOString()))) {
-          out.lost++;
-          continue;
-        }
-        const tomb: Tombstone = {
-          ...this.tombstoneOf(d.case, at),
-          endedAt: retainedCase(d.case, { leftAt }).endedAt,
-          dueAt: disposal.due,
-          why: 'schedule',
-          scheduleVersion: schedule.version,
-          authorisedBy: schedule.authorisedBy,
-          lines,
-        };
-        await store.destroyCase(d.case, d.evidence.map((v) => v.blobName), tomb);
-        out.destroyed++;
+        const earliest = earliestPossibleDue(kind, category, createdAt, schedule.lines);
+        if (earliest && Date.parse(earliest) <= clock().getTime()) work.push(caseId);
       }
+      // A few at a time: each case is a dozen small requests, and the claims keep two workers off one case.
+      let next = 0;
+      const worker = async () => {
+        while (next < work.length) await this.sweepOne(schoolId, work[next++], schedule, out);
+      };
+      await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
     }
     return out;
   }
+
+  private async sweepOne(schoolId: string, caseId: string, schedule: ScheduleInForce, out: { destroyed: number; review: number; held: number; lost: number }): Promise<void> {
+    const { store, cases, clock } = this.deps;
+    const d = await cases.get(schoolId, caseId);
+    if (!d) return;
+    const now = clock();
+    const leftAt = d.case.kind === 'familyDeclaration' ? (await store.leaver(schoolId, d.case.submitter.aadObjectId))?.leftAt : undefined;
+    const disposal = disposalOf(retainedCase(d.case, { leftAt }), schedule.lines);
+    if (disposal.state === 'held') {
+      out.held++;
+      return;
+    }
+    if (!isDue(disposal, now)) return;
+    const lines = disposal.lines.map((l) => l.label);
+    if (disposal.then === 'review') {
+      await store.markForReview({ schoolId, caseId, reference: d.case.reference, kind: d.case.kind, category: d.case.category, dueAt: disposal.due, lines });
+      out.review++;
+      return;
+    }
+    const at = now.toISOString();
+    if (!(await store.claimForDestruction(schoolId, caseId, d.etag, at, new Date(now.getTime() + DESTRUCTION_CLAIM_MS).toISOString()))) {
+      out.lost++;
+      return;
+    }
+    const tomb: Tombstone = {
+      ...this.tombstoneOf(d.case, at),
+      endedAt: retainedCase(d.case, { leftAt }).endedAt,
+      dueAt: disposal.due,
+      why: 'schedule',
+      scheduleVersion: schedule.version,
+      authorisedBy: schedule.authorisedBy,
+      lines,
+    };
+    await store.destroyCase(d.case, d.evidence.map((v) => v.blobName), tomb);
+    out.destroyed++;
+  }
+
 
   private tombstoneOf(c: CaseRecord, at: string): Pick<Tombstone, 'schoolId' | 'caseId' | 'reference' | 'kind' | 'category' | 'createdAt' | 'destroyedAt'> {
     return { schoolId: c.schoolId, caseId: c.id, reference: c.reference, kind: c.kind, category: c.category, createdAt: c.createdAt, destroyedAt: at };

@@ -110,13 +110,15 @@ export function disposalOf(r: RetainedRecord, schedule: readonly ScheduleLine[])
 }
 
 /**
- * The earliest a record of this kind made at `createdAt` could be due under any line of the schedule: every
- * period starts on or after the day it was made. Before then the sweeper need not read the record at all.
+ * The earliest a record of this kind and category made at `createdAt` could be due: every period starts on or
+ * after the day it was made, and the line for its category (or its kind's `any` line) always counts, the longest
+ * line winning. Before then the sweeper need not read the record at all.
  */
-export function earliestPossibleDue(kind: RecordKind, createdAt: string, schedule: readonly ScheduleLine[]): string | undefined {
+export function earliestPossibleDue(kind: RecordKind, category: string | undefined, createdAt: string, schedule: readonly ScheduleLine[]): string | undefined {
+  const lines = schedule.filter((l) => l.record === kind);
+  const base = lines.find((l) => l.match === category) ?? lines.find((l) => l.match === 'any');
   let first: string | undefined;
-  for (const l of schedule) {
-    if (l.record !== kind) continue;
+  for (const l of base ? [base] : lines) {
     const at = dueAfter(addPeriod(londonDate(createdAt), l.keepFor));
     if (!first || at < first) first = at;
   }

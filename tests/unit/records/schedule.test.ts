@@ -132,13 +132,18 @@ describe('a case as the schedule sees it', () => {
 
 describe('the sweeper\'s shortcut', () => {
   it('no record is due before the shortest line of its kind has run from the day it was made', () => {
-    expect(earliestPossibleDue('incident', '2026-03-05T10:00:00Z', schedule)).toBe('2028-03-06T00:00:00.000Z'); // trolling: 2 years
-    expect(earliestPossibleDue('accountRequest', '2026-03-05T10:00:00Z', schedule)).toBe('2032-03-06T00:00:00.000Z');
-    expect(earliestPossibleDue('incident', '2026-03-05T10:00:00Z', [])).toBeUndefined();
-    // Never later than the real due date of any record of that kind.
-    for (const r of [{ category: 'trolling' }, { category: 'cyberbullying' }, { safeguarding: true }, { allegation: true }]) {
+    expect(earliestPossibleDue('incident', 'trolling', '2026-03-05T10:00:00Z', schedule)).toBe('2028-03-06T00:00:00.000Z'); // 2 years
+    expect(earliestPossibleDue('incident', 'cyberbullying', '2026-03-05T10:00:00Z', schedule)).toBe('2032-03-06T00:00:00.000Z'); // 6 years
+    expect(earliestPossibleDue('accountRequest', 'instagram', '2026-03-05T10:00:00Z', schedule)).toBe('2032-03-06T00:00:00.000Z');
+    expect(earliestPossibleDue('incident', 'trolling', '2026-03-05T10:00:00Z', [])).toBeUndefined();
+    // Never later than the real due date of any record.
+    for (const r of [{ category: 'trolling' }, { category: 'cyberbullying' }, { category: 'trolling', safeguarding: true }, { category: 'staffMisuse', allegation: true }, { kind: 'familyDeclaration' as const, category: 'parent' }]) {
       const d = disposalOf(rec(r), schedule);
-      if (d.state === 'scheduled') expect(earliestPossibleDue('incident', rec(r).createdAt, schedule)! <= d.due).toBe(true);
+      expect(d.state).toBe('scheduled');
+      if (d.state === 'scheduled') expect(earliestPossibleDue(rec(r).kind, r.category, rec(r).createdAt, schedule)! <= d.due).toBe(true);
     }
+    // Only the class lines of a kind with no line of its own: the shortest of them.
+    const classOnly = schedule.filter((l) => l.record !== 'incident' || l.match === 'safeguarding' || l.match === 'allegation');
+    expect(earliestPossibleDue('incident', 'media', '2026-03-05T10:00:00Z', classOnly)).toBe('2036-03-06T00:00:00.000Z');
   });
 });
