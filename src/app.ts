@@ -48,6 +48,11 @@ import { accountRequestInvokeHandlers, accountRequestRenderers, staffSearchHandl
 import { WrittenMessages } from './domain/cases/written-messages.js';
 import { DeclarationService } from './domain/declarations/declaration-service.js';
 import { AccountRequestService } from './domain/account-requests/account-request-service.js';
+import { RECORDS_SWEEP_EVERY_MS, RetentionService } from './domain/records/retention-service.js';
+import { RecordsRepository } from './storage/records-repository.js';
+import { askFeedbackSource, caseSource, consentSource, directorySource, postSource, SubjectAccessService } from './domain/records/subject-access.js';
+import { newId } from './storage/case-entities.js';
+import { LeaverService } from './domain/records/leavers.js';
 
 export interface App {
   server: Server;
@@ -121,8 +126,25 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const evidence = createEvidenceService({ config, storage, log, clock });
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
   const posts = new PostService(caseRepo, directory, policies, consent, clock);
+  const records = new RecordsRepository(storage.table('cases'), storage.table('records'), storage.evidence);
+  const retention = new RetentionService({ store: records, cases: caseRepo, policies, directory, clock });
+  const leavers = new LeaverService({ directory, cases: caseRepo, records, refs, roleChanges, clock });
+  // Subject access: one source per kind of record that can name a person. Another kind of record is one more source here.
+  const subjectAccess = new SubjectAccessService(
+    [
+      caseSource({ cases: caseRepo, openBlob: async (name) => (await storage.evidence.getBlockBlobClient(name).download()).readableStreamBody! as AsyncIterable<Uint8Array> }),
+      consentSource(consent),
+      postSource(posts),
+      askFeedbackSource(askFeedback),
+      directorySource({ member: (s, aad) => directory.member(s, aad), leaver: (s, aad) => records.leaver(s, aad) }),
+    ],
+    records,
+    caseRepo,
+    clock,
+    () => newId(),
+  );
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, posts,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, posts, records, retention, subjectAccess, leavers,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
@@ -157,6 +179,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
       ),
     );
   let sweeper: NodeJS.Timeout | undefined;
+  // Records past their retention period are destroyed (or listed for review), leaving a tombstone each.
+  const sweepRecords = () =>
+    track(
+      directory.schools().then((schools) => retention.sweep(schools.map((s) => s.id))).then(
+        (r) => (r.destroyed || r.review ? log.info(r, 'records swept') : undefined),
+        (e: Error) => log.warn({ errorName: e.name }, 'records sweep failed; it runs again later'),
+      ),
+    );
+  let recordsSweeper: NodeJS.Timeout | undefined;
 
   return {
     server,
@@ -169,11 +200,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
           sweeper = setInterval(sweep, DRAFT_SWEEP_EVERY_MS);
           sweeper.unref();
           sweep();
+          recordsSweeper = setInterval(sweepRecords, RECORDS_SWEEP_EVERY_MS);
+          recordsSweeper.unref();
+          sweepRecords();
           resolve(server.url);
         });
       }),
     stop: async () => {
       if (sweeper) clearInterval(sweeper);
+      if (recordsSweeper) clearInterval(recordsSweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher.stop();
       await Promise.allSettled([...background]);

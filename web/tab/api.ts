@@ -52,3 +52,11 @@ export async function blobUrl(path: string): Promise<string> {
   if (!res.ok) throw new ApiError(res.status, 'Could not load the evidence.');
   return URL.createObjectURL(await res.blob());
 }
+
+/** A file the server makes from a POST (a subject access archive), as a blob: URL and the name it offers. */
+export async function download(path: string, body: unknown): Promise<{ url: string; name: string }> {
+  const res = await fetch(path, { method: 'POST', headers: await headers({ 'Content-Type': 'application/json', Accept: 'application/zip' }), body: JSON.stringify(body) });
+  if (!res.ok) await parse(res);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.zip';
+  return { url: URL.createObjectURL(await res.blob()), name };
+}

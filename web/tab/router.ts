@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy, #/registers/consent, #/registers/posts. */
+/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy, #/registers/consent, #/registers/posts, #/records. */
 export type Route =
   | { page: 'cases' }
   | { page: 'case'; id: string }
@@ -11,7 +11,8 @@ export type Route =
   | { page: 'roleChanges' }
   | { page: 'policy' }
   | { page: 'consent' }
-  | { page: 'posts' };
+  | { page: 'posts' }
+  | { page: 'records' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -23,6 +24,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'settings') return { page: 'settings' };
   if (parts[0] === 'role-changes') return { page: 'roleChanges' };
   if (parts[0] === 'policy') return { page: 'policy' };
+  if (parts[0] === 'records') return { page: 'records' };
   return { page: 'cases' };
 }
 
