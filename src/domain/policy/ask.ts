@@ -199,6 +199,8 @@ export interface AskHit {
   score: number;
   /** How many of the question's terms this clause holds. */
   matched: number;
+  /** Which of the question's terms this clause (its text, heading or lead) holds, itself or by a related term. */
+  found: string[];
 }
 
 export type AskResult = { covered: true; hits: AskHit[]; terms: string[] } | { covered: false; hits: AskHit[]; terms: string[] };
@@ -210,8 +212,14 @@ export interface AskTuning {
   minScore: number;
   /** The least share of the question's terms the best clause must hold... */
   minShare: number;
-  /** ...but a question of this many terms or fewer needs them all. */
+  /** ...but a question of this many terms or fewer needs them all... */
   allUpTo: number;
+  /**
+   * ...unless every term of the question is a word the policy uses and the clause holds at least this share of the
+   * question's weight (each term weighed by how rare it is in the policy): the clause holds the question's telling
+   * words, and the rest are words the policy uses elsewhere.
+   */
+  minWeight: number;
   /** The weight of a related term (RELATED) against the question's own. */
   related: number;
   /** BM25: term frequency saturation (k), length normalisation (b), and the floor for a term found (d). */
@@ -222,7 +230,49 @@ export interface AskTuning {
   relative: number;
 }
 
-export const DEFAULT_TUNING: AskTuning = { boost: { text: 1, heading: 1.5, lead: 0.5 }, minScore: 3, minShare: 0.5, allUpTo: 2, related: 0.4, bm25: { k: 1.2, b: 0.7, d: 0.5 }, max: 3, relative: 0.45 };
+export const DEFAULT_TUNING: AskTuning = { boost: { text: 1, heading: 1.5, lead: 0.5 }, minScore: 3, minShare: 0.5, allUpTo: 2, minWeight: 0.5, related: 0.4, bm25: { k: 1.2, b: 0.7, d: 0.5 }, max: 3, relative: 0.45 };
+
+/**
+ * How many of a policy's clauses use each term (in the clause, its heading or the passage that introduces it): a
+ * word the policy never uses says the question is about something else; a rare one says most about which clause.
+ */
+export class PolicyVocabulary {
+  private readonly uses = new Map<string, number>();
+  readonly clauses: number;
+
+  constructor(file: ClauseFile) {
+    const texts = new Map(file.clauses.map((c) => [c.id, c.text]));
+    this.clauses = file.clauses.length;
+    for (const c of file.clauses) {
+      for (const t of new Set(analyse(`${c.text}\n${c.heading ?? ''}\n${c.parent ? (texts.get(c.parent) ?? '') : ''}`))) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+    }
+  }
+
+  has(term: string): boolean {
+    return this.uses.has(term);
+  }
+
+  /** The term's weight: BM25's inverse document frequency over the policy's clauses (highest for a word it never uses). */
+  weight(term: string): number {
+    const n = this.uses.get(term) ?? 0;
+    return Math.log(1 + (this.clauses - n + 0.5) / (n + 0.5));
+  }
+}
+
+/**
+ * Whether the best clause answers the question or the policy does not cover it: the clause must hold enough of the
+ * question's terms (all of a one- or two-term question, half of a longer one), or, where every term is a word the
+ * policy uses, enough of the question's weight. The same rule for every search library compared.
+ */
+export function answers(terms: readonly string[], found: readonly string[], vocabulary: PolicyVocabulary, tuning: AskTuning = DEFAULT_TUNING): boolean {
+  if (terms.length === 0) return false;
+  const held = terms.filter((t) => found.includes(t));
+  const need = terms.length <= tuning.allUpTo ? terms.length : Math.ceil(terms.length * tuning.minShare);
+  if (held.length >= need) return true;
+  if (!terms.every((t) => vocabulary.has(t))) return false;
+  const weigh = (ts: readonly string[]) => ts.reduce((sum, t) => sum + vocabulary.weight(t), 0);
+  return weigh(held) >= tuning.minWeight * weigh(terms);
+}
 
 interface Doc {
   id: string;
@@ -235,6 +285,7 @@ interface Doc {
 export class PolicyIndex {
   private readonly search: MiniSearch<Doc>;
   private readonly byId = new Map<string, PolicyClause>();
+  readonly vocabulary: PolicyVocabulary;
 
   constructor(
     readonly file: ClauseFile,
@@ -249,6 +300,7 @@ export class PolicyIndex {
     });
     const texts = new Map(file.clauses.map((c) => [c.id, c.text]));
     for (const c of file.clauses) this.byId.set(c.id, c);
+    this.vocabulary = new PolicyVocabulary(file);
     this.search.addAll(
       file.clauses.map((c) => ({ id: c.id, text: c.text, heading: c.heading ?? '', lead: c.parent ? (texts.get(c.parent) ?? '') : '' })),
     );
@@ -280,14 +332,20 @@ export class PolicyIndex {
       processTerm: (t) => t,
       boostTerm: (t) => (extra.includes(t) ? this.tuning.related : 1),
     });
-    const matchedOf = (found: string[]) => terms.filter((t) => found.includes(t) || (RELATED[t] ?? []).some((r) => found.includes(r))).length;
-    const hits = results.slice(0, 10).map((r) => ({ clause: this.byId.get(String(r.id))!, score: r.score, matched: matchedOf(r.terms) }));
+    const hits = results.slice(0, 10).map((r) => {
+      const found = foundOf(terms, r.terms);
+      return { clause: this.byId.get(String(r.id))!, score: r.score, matched: found.length, found };
+    });
     const best = hits[0];
-    const need = terms.length <= this.tuning.allUpTo ? terms.length : Math.ceil(terms.length * this.tuning.minShare);
-    if (!best || best.score < this.tuning.minScore || best.matched < need) return { covered: false, hits, terms };
+    if (!best || best.score < this.tuning.minScore || !answers(terms, best.found, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
     const shown = hits.filter((h, i) => i === 0 || h.score >= best.score * this.tuning.relative).slice(0, this.tuning.max);
     return { covered: true, hits: shown, terms };
   }
+}
+
+/** The question's terms a clause holds, itself or by a related term (a clause on family answers a question on a parent). */
+export function foundOf(terms: readonly string[], inClause: readonly string[]): string[] {
+  return terms.filter((t) => inClause.includes(t) || (RELATED[t] ?? []).some((r) => inClause.includes(r)));
 }
 
 /** Every school's index, built once at start from the clause files. */

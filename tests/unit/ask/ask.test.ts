@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, PolicyAsk, PolicyIndex, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
+import { analyse, answers, PolicyAsk, PolicyIndex, PolicyVocabulary, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../../../src/policy-files.js';
 import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 
@@ -41,6 +41,42 @@ describe('answers and "not covered"', () => {
   it('a question no policy answers is not covered, whatever weak match there is', () => {
     for (const school of ['westbrook', 'newall-green', 'wootton', 'beechwood']) expect(top(school, "what's the wifi password")).toBe('not covered');
     expect(top('beechwood', '')).toBe('not covered');
+  });
+
+  it('a word the policy uses elsewhere may be missing from the clause when the clause holds the question\'s rarer words', () => {
+    const vocabulary = new PolicyVocabulary({
+      schoolId: 'made-up',
+      sourceFile: 'made-up.txt',
+      clauses: [
+        { id: 'a', heading: 'Brand', text: 'Staff must not use the logo without permission.' },
+        { id: 'b', text: 'Staff personal pages must not name their employer.' },
+        { id: 'c', text: 'Official accounts are run by the office.' },
+        { id: 'd', text: 'A profile is a page too.' },
+      ],
+    });
+    const [logo, page] = analyse('logo page');
+    expect(vocabulary.has(logo) && vocabulary.has(page)).toBe(true);
+    expect(vocabulary.weight(logo)).toBeGreaterThan(vocabulary.weight(page));
+    // Both terms held: an answer, whatever their weights.
+    expect(answers([logo, page], [logo, page], vocabulary)).toBe(true);
+    // Only the rarer held, the other a word the policy uses: an answer.
+    expect(answers([logo, page], [logo], vocabulary)).toBe(true);
+    // Only the commoner held: not an answer.
+    expect(answers([logo, page], [page], vocabulary)).toBe(false);
+    // A word the policy never uses ("dress") is not forgiven, however rare the word held.
+    const [dress] = analyse('dress');
+    expect(vocabulary.has(dress)).toBe(false);
+    expect(answers([logo, dress], [logo], vocabulary)).toBe(false);
+    // A longer question still passes on half its terms held; nothing held is never an answer.
+    expect(answers([logo, page, dress], [logo, page], vocabulary)).toBe(true);
+    expect(answers([], [], vocabulary)).toBe(false);
+  });
+
+  it('a question whose telling word a clause holds is answered; one on something the policy never mentions is not', () => {
+    expect(top('westbrook', 'can I use the school logo on my page')).toBe('respecting-intellectual-property-and-confidential-information/3');
+    const r = ask.forSchool('westbrook')!.ask('can i write a reference for a colleague on linkedin');
+    expect(r.covered && r.hits.map((h) => h.clause.id)).toContain('compliance-with-related-policies-and-agreements/2');
+    for (const q of ['where can I park my car', 'how do I book annual leave', "what's the wifi password"]) expect(top('westbrook', q), q).toBe('not covered');
   });
 
   it('at most three clauses, each at least a good share of the best', () => {
