@@ -51,7 +51,7 @@ class LunrIndex {
     });
   }
   ask(question: string): AskResult {
-    const terms = [...new Set(analyse(question, true))];
+    const terms = [...new Set(analyse(question, true, (t) => this.vocabulary.has(t)))];
     if (!terms.length) return { covered: false, hits: [], terms };
     const results = this.idx.query((q) => {
       for (const t of terms) q.term(t, { presence: lunr.Query.presence.OPTIONAL });

@@ -45,6 +45,8 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\bhome address(es)?\b/g, ' homeaddress '],
   [/\be-?mail\b/g, ' email '],
   [/\bx\b(?= ?\(?formerly twitter)/g, ' '],
+  // Someone else's post is content the asker has seen (the policies: "if you see content that…"), not a post of theirs.
+  [/\b(someone|somebody|some one|people|others|another (person|user)|a (parent|pupil|colleague|student|member of (the )?public))( (has|have|had|is|are|keeps?|was))? (posted|posting|posts|put up|putting up|shared|sharing|written|writing|wrote|said|saying|uploaded|uploading|tweeted|commented|commenting)\b/g, ' see content '],
 ];
 
 /** Groups of words that mean the same in a staff member's question and a policy: each word to the group's first. */
@@ -139,26 +141,37 @@ function stem(w: string): string {
 }
 
 const memo = new Map<string, string | null>();
-const memoQ = new Map<string, string | null>();
+const memoSlip = new Map<string, string | null>();
+const GROUP_ROOTS = new Set(GROUPS.map((g) => g[0]));
+/** The words the phrases put in: real words, never someone's slip for another ("content" is not "consent"). */
+const PHRASE_WORDS = new Set(PHRASES.flatMap(([, to]) => to.trim().split(/\s+/)));
 
 /**
- * One word to the term the index holds; null for a word that carries nothing. A question's words may be misspelt
- * (one slip in a long word of the staff vocabulary is forgiven); a policy's are taken as printed.
+ * One word to the term the index holds; null for a word that carries nothing. A question's words may be misspelt:
+ * one slip in a long word of the staff vocabulary is forgiven, unless the word is one the policy itself uses (`known`),
+ * which is no slip. A policy's words are taken as printed.
  */
-export function term(raw: string, question = false): string | null {
-  const cache = question ? memoQ : memo;
-  let t = cache.get(raw);
+export function term(raw: string, question = false, known?: (term: string) => boolean): string | null {
+  let t = memo.get(raw);
   if (t === undefined) {
-    t = termOf(raw, question);
-    if (cache.size < 50_000) cache.set(raw, t);
+    t = termOf(raw);
+    if (memo.size < 50_000) memo.set(raw, t);
   }
-  return t;
+  if (!question || t === null || GROUP_ROOTS.has(t) || PHRASE_WORDS.has(t) || known?.(t)) return t;
+  let slip = memoSlip.get(raw);
+  if (slip === undefined) {
+    slip = misspelt(plainWord(raw)) ?? null;
+    if (memoSlip.size < 50_000) memoSlip.set(raw, slip);
+  }
+  return slip ?? t;
 }
 
-function termOf(raw: string, question: boolean): string | null {
-  const w = british(raw.toLowerCase().replace(/^'+|'+$/g, '').replace(/'s$/, ''));
+const plainWord = (raw: string) => british(raw.toLowerCase().replace(/^'+|'+$/g, '').replace(/'s$/, ''));
+
+function termOf(raw: string): string | null {
+  const w = plainWord(raw);
   if (!w || STOP.has(w) || PLATFORMS.has(w) || /^\d+$/.test(w)) return null;
-  const grouped = GROUP_OF.get(w) ?? GROUP_OF.get(stem(w)) ?? GROUP_OF.get(`${stem(w)}e`) ?? (question ? misspelt(w) : undefined);
+  const grouped = GROUP_OF.get(w) ?? GROUP_OF.get(stem(w)) ?? GROUP_OF.get(`${stem(w)}e`);
   if (grouped) return grouped;
   return w.length < 3 ? null : stem(w);
 }
@@ -185,12 +198,12 @@ function misspelt(w: string): string | undefined {
 }
 
 /** Text to its terms, phrases first. The same for clauses and questions (whose slips are forgiven). */
-export function analyse(text: string, question = false): string[] {
+export function analyse(text: string, question = false, known?: (term: string) => boolean): string[] {
   let t = ` ${text.toLowerCase().replace(/[‘’]/g, "'").replace(/[*_\\]/g, ' ')} `;
   for (const [re, to] of PHRASES) t = t.replace(re, to);
   return t
     .split(/[^a-z0-9'-]+|(?<=\w)-(?=\w)|--+/)
-    .map((w) => term(w, question))
+    .map((w) => term(w, question, known))
     .filter((w): w is string => w !== null);
 }
 
@@ -324,7 +337,7 @@ export class PolicyIndex {
 
   /** The clauses that answer the question, best first, or "not covered" (with the weak matches, for the evaluation). */
   ask(question: string): AskResult {
-    const terms = [...new Set(analyse(question, true))];
+    const terms = [...new Set(analyse(question, true, (t) => this.vocabulary.has(t)))];
     if (terms.length === 0) return { covered: false, hits: [], terms };
     const extra = [...new Set(terms.flatMap((t) => RELATED[t] ?? []))].filter((t) => !terms.includes(t));
     const results: SearchResult[] = this.search.search([...terms, ...extra].join(' '), {
