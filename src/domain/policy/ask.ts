@@ -24,7 +24,7 @@ const STOP = new Set(
     'get got gets getting im ive id dont cant isnt arent wont doesnt didnt wouldnt shouldnt not no yes ok okay please need know tell me say says said ' +
     'one all own really still even ever again whether other another else let lets go going thing things way like would ' +
     'accept accepted accepting rang ring rung call called calling phoned someone sent send sends give giving gave write writing wrote ' +
-    'use using used uses take taking took happen happens happened here many much ask asks asked asking school schools'
+    'use using used uses take taking took happen happens happened here many much ask asks asked asking school schools staff'
   ).split(' '),
 );
 // "tell" and "say" are question words here ("tell me…", "what do I say"), but "who do I tell" asks who to report to:
@@ -32,6 +32,8 @@ const STOP = new Set(
 
 /** Phrases first (they span words), then single words: each to the term the policies use. */
 const PHRASES: Array<[RegExp, string]> = [
+  // The school's own accounts (a question's "the school facebook", a policy's "the School's own social media").
+  [/\b(school)('s|s')?( own| official)? (social[ -]?media|social[ -]?network(ing)?|facebook|fb|instagram|insta|twitter|x|tiktok|youtube|linkedin|whatsapp|snapchat|page|account|site|website|web ?site|channel|feed|blog)s?( accounts?| sites?| pages?| channels?| platforms?)?\b/g, ' official account '],
   [/\bsocial[ -]?(media|network(ing)?)( sites?| platforms?| accounts?)?\b/g, ' '],
   [/\bfriend(ed)? ?req(uest)?s?\b/g, ' friendrequest connect '],
   [/\bwho (do|should|must) i (tell|inform|report|go)\b/g, ' report '],
@@ -45,6 +47,8 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\bhome address(es)?\b/g, ' homeaddress '],
   [/\be-?mail\b/g, ' email '],
   [/\bx\b(?= ?\(?formerly twitter)/g, ' '],
+  // A child "in year 4", "in reception" or "in my class" is a pupil.
+  [/\b(in )?(year|yr|y) ?([1-9]|1[0-3])\b|\b(in )?(reception|nursery)( class)?\b|\b(in )?(my|our|her|his|their|the) (class|form|tutor group)\b/g, ' pupil '],
   // Someone else's post is content the asker has seen (the policies: "if you see content that…"), not a post of theirs.
   [/\b(someone|somebody|some one|people|others|another (person|user)|a (parent|pupil|colleague|student|member of (the )?public))( (has|have|had|is|are|keeps?|was))? (posted|posting|posts|put up|putting up|shared|sharing|written|writing|wrote|said|saying|uploaded|uploading|tweeted|commented|commenting)\b/g, ' see content '],
 ];
@@ -103,7 +107,6 @@ const PLATFORMS = new Set('social facebook fb instagram insta twitter tiktok sna
 /** Terms a question's term also looks for, at a lower weight: a parent is family, a nasty comment may be bullying. */
 const RELATED: Record<string, string[]> = {
   parent: ['family'],
-  family: ['parent'],
   abuse: ['criticise', 'bully'],
   bully: ['abuse'],
   criticise: ['abuse'],
@@ -345,10 +348,15 @@ export class PolicyIndex {
       processTerm: (t) => t,
       boostTerm: (t) => (extra.includes(t) ? this.tuning.related : 1),
     });
-    const hits = results.slice(0, 10).map((r) => {
-      const found = foundOf(terms, r.terms);
-      return { clause: this.byId.get(String(r.id))!, score: r.score, matched: found.length, found };
-    });
+    // MiniSearch multiplies a clause's score by how many query terms it holds; a related term is the question's
+    // word at one remove, so the count is of the question's own words found (itself or by a related term).
+    const hits = results
+      .map((r) => {
+        const found = foundOf(terms, r.terms);
+        return { clause: this.byId.get(String(r.id))!, score: (r.score / Math.max(1, r.queryTerms.length)) * Math.max(1, found.length), matched: found.length, found };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 10);
     const best = hits[0];
     if (!best || best.score < this.tuning.minScore || !answers(terms, best.found, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
     const shown = hits.filter((h, i) => i === 0 || h.score >= best.score * this.tuning.relative).slice(0, this.tuning.max);

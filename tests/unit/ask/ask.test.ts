@@ -38,6 +38,23 @@ describe('the words of a question and of a policy meet', () => {
     expect(analyse('someone posted this', true)).toContain('content');
   });
 
+  it('a child in a year group or a class is a pupil; the school\'s own page is its official account; "staff" names every reader', () => {
+    expect(analyse('my niece is in year 4')).toEqual(expect.arrayContaining(['pupil', 'family']));
+    expect(analyse('in reception')).toEqual(['pupil']);
+    expect(analyse('photos of my class')).toEqual(expect.arrayContaining(['pupil']));
+    expect(analyse('put it on the school facebook')).toEqual(expect.arrayContaining(['official', 'account']));
+    expect(analyse("the School's own social media")).toEqual(['official', 'account']);
+    expect(analyse('official school sites')).toEqual(['official', 'official', 'account']);
+    expect(analyse('staff')).toEqual([]);
+    expect(top('beechwood', 'what is the dress code for staff')).toBe('not covered');
+    expect(top('westbrook', 'do I need parents permission to put a photo on the school facebook')).toBe('1');
+  });
+
+  it('a parent question looks at family clauses too, but a family question does not look at clauses on parents', () => {
+    expect(['6.8~2', '6.7~2', '6.9']).toContain(top('newall-green', 'my niece is in year 4 can we be friends on facebook'));
+    expect(top('newall-green', 'a parent added me on facebook')).toBe('6.10');
+  });
+
   it('someone else\'s post is content the asker has seen, not a post of their own', () => {
     expect(analyse('someone posted nasty comments')).toEqual(expect.arrayContaining(['see', 'content', 'abuse']));
     expect(analyse('someone posted nasty comments')).not.toContain(analyse('post')[0]);
