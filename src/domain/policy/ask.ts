@@ -49,6 +49,8 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\bx\b(?= ?\(?formerly twitter)/g, ' '],
   // A child "in year 4", "in reception" or "in my class" is a pupil.
   [/\b(in )?(year|yr|y) ?([1-9]|1[0-3])\b|\b(in )?(reception|nursery)( class)?\b|\b(in )?(my|our|her|his|their|the) (class|form|tutor group)\b/g, ' pupil '],
+  // The Prevent duty (a noun) is about radicalisation; "to prevent breaches" is not.
+  [/\b(the|a|about|under|make a|making a) prevent\b|\bprevent (duty|strategy|referral|referrals|concern|concerns|team|officer|lead|training|guidance)\b/g, ' radicalisation '],
   // Someone else's post is content the asker has seen (the policies: "if you see content that…"), not a post of theirs.
   [/\b(someone|somebody|some one|people|others|another (person|user)|a (parent|pupil|colleague|student|member of (the )?public))( (has|have|had|is|are|keeps?|was))? (posted|posting|posts|put up|putting up|shared|sharing|written|writing|wrote|said|saying|uploaded|uploading|tweeted|commented|commenting)\b/g, ' see content '],
 ];
@@ -67,7 +69,7 @@ const GROUPS: string[][] = [
   ['head', 'headteacher', 'headteachers', 'headmaster', 'headmistress', 'principal', 'head teacher'],
   ['report', 'reports', 'reported', 'reporting', 'inform', 'informed', 'notify', 'notified', 'raise', 'raised', 'escalate', 'escalated'],
   ['concern', 'concerns', 'concerned', 'worry', 'worried', 'worries', 'worrying'],
-  ['radicalisation', 'radicalise', 'radicalised', 'radical', 'extremism', 'extremist', 'extremists', 'terrorism', 'terrorist', 'terrorists', 'prevent'],
+  ['radicalisation', 'radicalise', 'radicalised', 'radical', 'extremism', 'extremist', 'extremists', 'terrorism', 'terrorist', 'terrorists'],
   ['indecent', 'nude', 'nudes', 'naked', 'sexual', 'explicit', 'porn', 'pornography', 'sexting'],
   ['phone', 'phones', 'telephone', 'telephones', 'mobile', 'mobiles', 'smartphone', 'iphone', 'device', 'devices', 'camera', 'cameras', 'tablet', 'ipad'],
   ['account', 'accounts', 'page', 'pages', 'channel', 'channels', 'group', 'groups', 'site', 'sites', 'website', 'websites', 'webspace', 'profile', 'profiles'],
@@ -256,11 +258,13 @@ export class PolicyVocabulary {
   private readonly uses = new Map<string, number>();
   readonly clauses: number;
 
-  constructor(file: ClauseFile) {
+  /** `tokenize` is the index's own analysis (which keeps each text's terms while the index is built). */
+  constructor(file: ClauseFile, tokenize: (text: string) => string[] = analyse) {
     const texts = new Map(file.clauses.map((c) => [c.id, c.text]));
     this.clauses = file.clauses.length;
     for (const c of file.clauses) {
-      for (const t of new Set(analyse(`${c.text}\n${c.heading ?? ''}\n${c.parent ? (texts.get(c.parent) ?? '') : ''}`))) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+      const terms = new Set([...tokenize(c.text), ...tokenize(c.heading ?? ''), ...tokenize(c.parent ? (texts.get(c.parent) ?? '') : '')]);
+      for (const t of terms) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
     }
   }
 
@@ -307,19 +311,26 @@ export class PolicyIndex {
     readonly file: ClauseFile,
     private readonly tuning: AskTuning = DEFAULT_TUNING,
   ) {
+    // Headings and introducing passages repeat across clauses: each text is analysed once while the index is built.
+    const analysed = new Map<string, string[]>();
+    const tokenize = (s: string) => {
+      let terms = analysed.get(s);
+      if (!terms) analysed.set(s, (terms = analyse(s)));
+      return terms;
+    };
     this.search = new MiniSearch<Doc>({
       fields: ['text', 'heading', 'lead'],
       idField: 'id',
-      tokenize: (s) => analyse(s),
+      tokenize,
       processTerm: (t) => t,
       searchOptions: { boost: { ...tuning.boost }, combineWith: 'OR', prefix: false, fuzzy: false, bm25: { ...tuning.bm25 } },
     });
     const texts = new Map(file.clauses.map((c) => [c.id, c.text]));
     for (const c of file.clauses) this.byId.set(c.id, c);
-    this.vocabulary = new PolicyVocabulary(file);
     this.search.addAll(
       file.clauses.map((c) => ({ id: c.id, text: c.text, heading: c.heading ?? '', lead: c.parent ? (texts.get(c.parent) ?? '') : '' })),
     );
+    this.vocabulary = new PolicyVocabulary(file, tokenize);
   }
 
   get schoolId(): string {

@@ -55,6 +55,12 @@ describe('the words of a question and of a policy meet', () => {
     expect(top('newall-green', 'a parent added me on facebook')).toBe('6.10');
   });
 
+  it('the Prevent duty is radicalisation; preventing a breach is not', () => {
+    expect(analyse('should I make a Prevent referral')).toContain('radicalisation');
+    expect(analyse('the Prevent duty')).toContain('radicalisation');
+    expect(analyse('settings to prevent breaches of confidentiality')).not.toContain('radicalisation');
+  });
+
   it('someone else\'s post is content the asker has seen, not a post of their own', () => {
     expect(analyse('someone posted nasty comments')).toEqual(expect.arrayContaining(['see', 'content', 'abuse']));
     expect(analyse('someone posted nasty comments')).not.toContain(analyse('post')[0]);
