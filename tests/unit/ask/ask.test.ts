@@ -55,6 +55,13 @@ describe('the words of a question and of a policy meet', () => {
     expect(top('newall-green', 'a parent added me on facebook')).toBe('6.10');
   });
 
+  it('a pupil\'s family are their parents; a word with an apostrophe inside is the word without it', () => {
+    expect(analyse("pupils’ family members")).toEqual(expect.arrayContaining(['pupil', 'parent', 'family']));
+    expect(top('beechwood', 'can I be friends with a pupils mum on facebook')).toBe('4/4');
+    expect(analyse("don't")).toEqual(analyse('dont'));
+    expect(analyse("don't")).toEqual([]);
+  });
+
   it('the Prevent duty is radicalisation; preventing a breach is not', () => {
     expect(analyse('should I make a Prevent referral')).toContain('radicalisation');
     expect(analyse('the Prevent duty')).toContain('radicalisation');
