@@ -32,9 +32,10 @@ const STOP = new Set(
 
 /** Phrases first (they span words), then single words: each to the term the policies use. */
 const PHRASES: Array<[RegExp, string]> = [
-  // The school's own accounts (a question's "the school facebook", a policy's "the School's own social media").
+  // The school's own accounts, as a question names them ("the school facebook", "our school page") and as the
+  // policies do: the official account, told apart from a personal one.
   [/\b(school)('s|s')?( own| owned| official)? (social[ -]?media|social[ -]?network(ing)?|facebook|fb|instagram|insta|twitter|x|tiktok|youtube|linkedin|whatsapp|snapchat|page|account|site|website|web ?site|channel|feed|blog)s?( accounts?| sites?| pages?| channels?| platforms?)?\b/g, ' official account '],
-  [/\bsocial[ -]?(media|network(ing)?)( sites?| platforms?| accounts?)?\b/g, ' '],
+  [/\bsocial[ -]?(media|medium|network(ing)?)( sites?| platforms?| accounts?)?\b/g, ' '],
   [/\bfriend(ed)? ?req(uest)?s?\b/g, ' friendrequest connect '],
   [/\bwho (do|should|must) i (tell|inform|report|go)\b/g, ' report '],
   [/\b(set|setting|sets) up\b/g, ' create '],
@@ -48,12 +49,12 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\be-?mail\b/g, ' email '],
   [/\bx\b(?= ?\(?formerly twitter)/g, ' '],
   // A child "in year 4", "in reception" or "in my class" is a pupil.
-  [/\b(in )?(year|yr|y) ?([1-9]|1[0-3])\b|\b(in )?(reception|nursery)( class)?\b|\b(in )?(my|our|her|his|their|the) (class|form|tutor group)\b/g, ' pupil '],
-  // The Prevent duty (a noun) is about radicalisation; "to prevent breaches" is not.
+  [/\b(in )?(year|yr) ?([1-9]|1[0-3])\b|\b(in )?(reception|nursery)( class)?\b|\b(in )?(my|our|her|his|their) (class|form group|tutor group)\b/g, ' pupil '],
+  // The Prevent duty (a noun) is about radicalisation; the verb (to prevent a leak) is not.
   [/\b(the|a|about|under|make a|making a) prevent\b|\bprevent (duty|strategy|referral|referrals|concern|concerns|team|officer|lead|training|guidance)\b/g, ' radicalisation '],
   // A pupil's family are the pupil's parents and carers, as a question means them ("a pupil's mum").
   [/\b(pupil|student|child|children)('s|s'|s|')? (family|families|relatives)( members?)?\b/g, ' pupil parent family '],
-  // Someone else's post is content the asker has seen (the policies: "if you see content that…"), not a post of theirs.
+  // Someone else's post is content the asker has seen (the policies say what to do on seeing it), not a post of theirs.
   [/\b(someone|somebody|some one|people|others|another (person|user)|a (parent|pupil|colleague|student|member of (the )?public))( (has|have|had|is|are|keeps?|was))? (posted|posting|posts|put up|putting up|shared|sharing|written|writing|wrote|said|saying|uploaded|uploading|tweeted|commented|commenting)\b/g, ' see content '],
 ];
 
