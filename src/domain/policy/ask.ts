@@ -44,7 +44,7 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\b(take|taking|took) down\b/g, ' delete '],
   [/\b(screen ?shots?|screen ?prints?|screen ?grabs?)\b/g, ' screenshot '],
   [/\bdata protection\b/g, ' confidential '],
-  [/\bwork(ing)? (hours|time)|school (hours|day)|lesson times?|during lessons?\b/g, ' worktime '],
+  [/\bwork(ing)? (hours|time)|school (hours|day)|lesson times?|during lessons?|in lessons?|in (the )?class(room)?\b/g, ' worktime '],
   [/\bhome address(es)?\b/g, ' homeaddress '],
   [/\be-?mail\b/g, ' email '],
   [/\bx\b(?= ?\(?formerly twitter)/g, ' '],
@@ -60,7 +60,7 @@ const PHRASES: Array<[RegExp, string]> = [
 
 /** Groups of words that mean the same in a staff member's question and a policy: each word to the group's first. */
 const GROUPS: string[][] = [
-  ['pupil', 'pupils', 'student', 'students', 'child', 'children', 'kid', 'kids', 'youngster', 'youngsters', 'learner', 'learners'],
+  ['pupil', 'pupils', 'student', 'students', 'child', 'children', 'kid', 'kids', 'youngster', 'youngsters', 'learner', 'learners', 'class', 'classes'],
   ['parent', 'parents', 'carer', 'carers', 'mum', 'mums', 'mom', 'moms', 'mother', 'dad', 'dads', 'father', 'guardian', 'guardians'],
   ['family', 'families', 'relative', 'relatives', 'niece', 'nephew', 'cousin', 'son', 'daughter', 'sibling', 'siblings', 'brother', 'sister', 'aunt', 'uncle', 'grandchild', 'grandson', 'granddaughter', 'related', 'relationship'],
   ['connect', 'friend', 'friends', 'befriend', 'add', 'adding', 'added', 'follow', 'follows', 'following', 'follower', 'followers', 'connect', 'connecting', 'connection', 'connections', 'contact', 'contacting', 'contacted', 'message', 'messaging', 'dm', 'text', 'texting', 'texted'],

@@ -42,6 +42,8 @@ describe('the words of a question and of a policy meet', () => {
     expect(analyse('my niece is in year 4')).toEqual(expect.arrayContaining(['pupil', 'family']));
     expect(analyse('in reception')).toEqual(['pupil']);
     expect(analyse('photos of my class')).toEqual(expect.arrayContaining(['pupil']));
+    expect(analyse('class pics')).toEqual(analyse('pupil images'));
+    expect(analyse('can i use my phone in class')).toEqual(analyse('phone during lessons'));
     expect(analyse('put it on the school facebook')).toEqual(expect.arrayContaining(['official', 'account']));
     expect(analyse("the School's own social media")).toEqual(['official', 'account']);
     expect(analyse('official school sites')).toEqual(['official', 'official', 'account']);
