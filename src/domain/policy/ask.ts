@@ -6,8 +6,9 @@
  * pupil, a "pic" an image, "nasty comments" abuse, "the press" the media), so a question and a clause that say the
  * same thing in different words meet on the same terms.
  *
- * A question the policy does not cover gets no clause: the best match must score enough and share enough of the
- * question's meaningful words, or the answer is "not covered" (and the caller names who to ask). Pure.
+ * A question the policy does not cover gets no clause: the best match must score enough and hold enough of the
+ * question's meaningful words (or, when the policy uses every one of them somewhere, the rarer ones), or the answer
+ * is "not covered" (and the caller names who to ask). Pure.
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { ClauseFile, PolicyClause } from './segment.js';
