@@ -56,7 +56,7 @@ const PHRASES: Array<[RegExp, string]> = [
   // A pupil's family are the pupil's parents and carers, as a question means them ("a pupil's mum").
   [/\b(pupil|student|child|children)('s|s'|s|')? (family|families|relatives)( members?)?\b/g, ' pupil parent family '],
   // Someone else's post is content the asker has seen (the policies say what to do on seeing it), not a post of theirs.
-  [/\b(someone|somebody|some one|people|others|another (person|user)|a (parent|pupil|colleague|student|member of (the )?public))( (has|have|had|is|are|keeps?|was))? (posted|posting|posts|put up|putting up|shared|sharing|written|writing|wrote|said|saying|uploaded|uploading|tweeted|commented|commenting)\b/g, ' see content '],
+  [/\b(someone|somebody|some one|people|others|another (person|user)|a (parent|pupil|colleague|student|member of (the )?public))( (has|have|had|is|are|keeps?|was))? (posted|posting|posts|put up|putting up|shared|sharing|written|writing|wrote|said|saying|uploaded|uploading|tweeted|commented|commenting)\b/g, ' $1 see content '],
 ];
 
 /** Groups of words that mean the same in a staff member's question and a policy: each word to the group's first. */
