@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import lunr from 'lunr';
-import { PolicyIndex, PolicyVocabulary, analyse, answers, foundOf, DEFAULT_TUNING, type AskResult } from '../src/domain/policy/ask.js';
+import { PolicyIndex, PolicyVocabulary, analyse, answers, foundOf, relatedTerms, DEFAULT_TUNING, type AskResult } from '../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../src/policy-files.js';
 import type { ClauseFile, PolicyClause } from '../src/domain/policy/segment.js';
 
@@ -29,7 +29,10 @@ const override = process.env.ASK_TUNING ? (JSON.parse(process.env.ASK_TUNING) as
 const tuning = { ...DEFAULT_TUNING, ...override };
 const minisearch: Engine = { name: 'minisearch', build: (fs) => new Map(fs.map((f) => [f.schoolId, new PolicyIndex(f, tuning)])) };
 
-/** lunr over the same clauses: our analysis as its tokenizer (its own pipeline off), the same boosts and "not covered" rule. */
+/**
+ * lunr over the same clauses: our analysis as its tokenizer (its own pipeline off), the same boosts, related terms
+ * and "not covered" rule (lunr's scores are on another scale, so the least score is not applied).
+ */
 class LunrIndex {
   private readonly idx: lunr.Index;
   private readonly byId: Map<string, PolicyClause>;
@@ -55,6 +58,7 @@ class LunrIndex {
     if (!terms.length) return { covered: false, hits: [], terms };
     const results = this.idx.query((q) => {
       for (const t of terms) q.term(t, { presence: lunr.Query.presence.OPTIONAL });
+      for (const t of relatedTerms(terms)) q.term(t, { presence: lunr.Query.presence.OPTIONAL, boost: tuning.related });
     });
     const hits = results.slice(0, 10).map((r) => {
       const found = foundOf(terms, Object.keys(r.matchData.metadata));

@@ -357,7 +357,7 @@ export class PolicyIndex {
   ask(question: string): AskResult {
     const terms = [...new Set(analyse(question, true, (t) => this.vocabulary.has(t)))];
     if (terms.length === 0) return { covered: false, hits: [], terms };
-    const extra = [...new Set(terms.flatMap((t) => RELATED[t] ?? []))].filter((t) => !terms.includes(t));
+    const extra = relatedTerms(terms);
     const results: SearchResult[] = this.search.search([...terms, ...extra].join(' '), {
       tokenize: (s) => s.split(' '),
       processTerm: (t) => t,
@@ -377,6 +377,11 @@ export class PolicyIndex {
     const shown = hits.filter((h, i) => i === 0 || h.score >= best.score * this.tuning.relative).slice(0, this.tuning.max);
     return { covered: true, hits: shown, terms };
   }
+}
+
+/** The terms a question's terms also look for, at a lower weight (a parent question looks at family clauses too). */
+export function relatedTerms(terms: readonly string[]): string[] {
+  return [...new Set(terms.flatMap((t) => RELATED[t] ?? []))].filter((t) => !terms.includes(t));
 }
 
 /** The question's terms a clause holds, itself or by a related term (a clause on family answers a question on a parent). */
