@@ -153,7 +153,7 @@ const memo = new Map<string, string | null>();
 const memoSlip = new Map<string, string | null>();
 const GROUP_ROOTS = new Set(GROUPS.map((g) => g[0]));
 /** The words the phrases put in: real words, never someone's slip for another ("content" is not "consent"). */
-const PHRASE_WORDS = new Set(PHRASES.flatMap(([, to]) => to.trim().split(/\s+/)));
+const PHRASE_WORDS = new Set(PHRASES.flatMap(([, to]) => to.trim().split(/\s+/)).filter((w) => /^[a-z]+$/.test(w)));
 
 /**
  * One word to the term the index holds; null for a word that carries nothing. A question's words may be misspelt:
