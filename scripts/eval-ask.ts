@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import lunr from 'lunr';
-import { PolicyIndex, analyse, DEFAULT_TUNING, type AskResult } from '../src/domain/policy/ask.js';
+import { PolicyIndex, PolicyVocabulary, analyse, answers, foundOf, relatedTerms, DEFAULT_TUNING, type AskResult } from '../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../src/policy-files.js';
 import type { ClauseFile, PolicyClause } from '../src/domain/policy/segment.js';
 
@@ -29,11 +29,16 @@ const override = process.env.ASK_TUNING ? (JSON.parse(process.env.ASK_TUNING) as
 const tuning = { ...DEFAULT_TUNING, ...override };
 const minisearch: Engine = { name: 'minisearch', build: (fs) => new Map(fs.map((f) => [f.schoolId, new PolicyIndex(f, tuning)])) };
 
-/** lunr over the same clauses: our analysis as its tokenizer (its own pipeline off), the same boosts and "not covered" rule. */
+/**
+ * lunr over the same clauses: our analysis as its tokenizer (its own pipeline off), the same boosts, related terms
+ * and "not covered" rule (lunr's scores are on another scale, so the least score is not applied).
+ */
 class LunrIndex {
   private readonly idx: lunr.Index;
   private readonly byId: Map<string, PolicyClause>;
+  private readonly vocabulary: PolicyVocabulary;
   constructor(file: ClauseFile) {
+    this.vocabulary = new PolicyVocabulary(file);
     this.byId = new Map(file.clauses.map((c) => [c.id, c]));
     const texts = new Map(file.clauses.map((c) => [c.id, c.text]));
     const tokenizer = (obj: unknown) => (obj == null ? [] : analyse(String(obj)).map((t) => new lunr.Token(t, {})));
@@ -49,14 +54,17 @@ class LunrIndex {
     });
   }
   ask(question: string): AskResult {
-    const terms = [...new Set(analyse(question, true))];
+    const terms = [...new Set(analyse(question, true, (t) => this.vocabulary.has(t)))];
     if (!terms.length) return { covered: false, hits: [], terms };
     const results = this.idx.query((q) => {
       for (const t of terms) q.term(t, { presence: lunr.Query.presence.OPTIONAL });
+      for (const t of relatedTerms(terms)) q.term(t, { presence: lunr.Query.presence.OPTIONAL, boost: tuning.related });
     });
-    const hits = results.slice(0, 10).map((r) => ({ clause: this.byId.get(r.ref)!, score: r.score, matched: Object.keys(r.matchData.metadata).length }));
-    const need = terms.length <= tuning.allUpTo ? terms.length : Math.ceil(terms.length * tuning.minShare);
-    if (!hits[0] || hits[0].matched < need) return { covered: false, hits, terms };
+    const hits = results.slice(0, 10).map((r) => {
+      const found = foundOf(terms, Object.keys(r.matchData.metadata));
+      return { clause: this.byId.get(r.ref)!, score: r.score, matched: found.length, found };
+    });
+    if (!hits[0] || !answers(terms, hits[0].found, this.vocabulary, tuning)) return { covered: false, hits, terms };
     return { covered: true, hits: hits.filter((h, i) => i === 0 || h.score >= hits[0].score * tuning.relative).slice(0, tuning.max), terms };
   }
 }

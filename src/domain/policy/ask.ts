@@ -6,8 +6,9 @@
  * pupil, a "pic" an image, "nasty comments" abuse, "the press" the media), so a question and a clause that say the
  * same thing in different words meet on the same terms.
  *
- * A question the policy does not cover gets no clause: the best match must score enough and share enough of the
- * question's meaningful words, or the answer is "not covered" (and the caller names who to ask). Pure.
+ * A question the policy does not cover gets no clause: the best match must score enough and hold enough of the
+ * question's meaningful words (or, when the policy uses every one of them somewhere, the rarer ones), or the answer
+ * is "not covered" (and the caller names who to ask). Pure.
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { ClauseFile, PolicyClause } from './segment.js';
@@ -24,7 +25,7 @@ const STOP = new Set(
     'get got gets getting im ive id dont cant isnt arent wont doesnt didnt wouldnt shouldnt not no yes ok okay please need know tell me say says said ' +
     'one all own really still even ever again whether other another else let lets go going thing things way like would ' +
     'accept accepted accepting rang ring rung call called calling phoned someone sent send sends give giving gave write writing wrote ' +
-    'use using used uses take taking took happen happens happened here many much ask asks asked asking school schools'
+    'use using used uses take taking took happen happens happened here many much ask asks asked asking school schools staff'
   ).split(' '),
 );
 // "tell" and "say" are question words here ("tell me…", "what do I say"), but "who do I tell" asks who to report to:
@@ -32,7 +33,10 @@ const STOP = new Set(
 
 /** Phrases first (they span words), then single words: each to the term the policies use. */
 const PHRASES: Array<[RegExp, string]> = [
-  [/\bsocial[ -]?(media|network(ing)?)( sites?| platforms?| accounts?)?\b/g, ' '],
+  // The school's own accounts, as a question names them ("the school facebook", "our school page") and as the
+  // policies do: the official account, told apart from a personal one.
+  [/\b(school)('s|s')?( own| owned| official)? (social[ -]?media|social[ -]?network(ing)?|facebook|fb|instagram|insta|twitter|x|tiktok|youtube|linkedin|whatsapp|snapchat|page|account|site|website|web ?site|channel|feed|blog)s?( accounts?| sites?| pages?| channels?| platforms?)?\b/g, ' official account '],
+  [/\bsocial[ -]?(media|medium|network(ing)?)( sites?| platforms?| accounts?)?\b/g, ' '],
   [/\bfriend(ed)? ?req(uest)?s?\b/g, ' friendrequest connect '],
   [/\bwho (do|should|must) i (tell|inform|report|go)\b/g, ' report '],
   [/\b(set|setting|sets) up\b/g, ' create '],
@@ -41,15 +45,23 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\b(take|taking|took) down\b/g, ' delete '],
   [/\b(screen ?shots?|screen ?prints?|screen ?grabs?)\b/g, ' screenshot '],
   [/\bdata protection\b/g, ' confidential '],
-  [/\bwork(ing)? (hours|time)|school (hours|day)|lesson times?|during lessons?\b/g, ' worktime '],
+  [/\bwork(ing)? (hours|time)|school (hours|day)|lesson times?|during lessons?|in lessons?|in (the )?class(room)?\b/g, ' worktime '],
   [/\bhome address(es)?\b/g, ' homeaddress '],
   [/\be-?mail\b/g, ' email '],
   [/\bx\b(?= ?\(?formerly twitter)/g, ' '],
+  // A child "in year 4", "in reception" or "in my class" is a pupil.
+  [/\b(in )?(year|yr) ?([1-9]|1[0-3])\b|\b(in )?(reception|nursery)( class)?\b|\b(in )?(my|our|her|his|their) (class|form group|tutor group)\b/g, ' pupil '],
+  // The Prevent duty (a noun) is about radicalisation; the verb (to prevent a leak) is not.
+  [/\b(the|a|about|under|make a|making a) prevent\b|\bprevent (duty|strategy|referral|referrals|concern|concerns|team|officer|lead|training|guidance)\b/g, ' radicalisation '],
+  // A pupil's family are the pupil's parents and carers, as a question means them ("a pupil's mum").
+  [/\b(pupil|student|child|children)('s|s'|s|')? (family|families|relatives)( members?)?\b/g, ' pupil parent family '],
+  // Someone else's post is content the asker has seen (the policies say what to do on seeing it), not a post of theirs.
+  [/\b(someone|somebody|some one|people|others|another (person|user)|a (parent|pupil|colleague|student|member of (the )?public))( (has|have|had|is|are|keeps?|was))? (posted|posting|posts|put up|putting up|shared|sharing|written|writing|wrote|said|saying|uploaded|uploading|tweeted|commented|commenting)\b/g, ' $1 see content '],
 ];
 
 /** Groups of words that mean the same in a staff member's question and a policy: each word to the group's first. */
 const GROUPS: string[][] = [
-  ['pupil', 'pupils', 'student', 'students', 'child', 'children', 'kid', 'kids', 'youngster', 'youngsters', 'learner', 'learners'],
+  ['pupil', 'pupils', 'student', 'students', 'child', 'children', 'kid', 'kids', 'youngster', 'youngsters', 'learner', 'learners', 'class', 'classes'],
   ['parent', 'parents', 'carer', 'carers', 'mum', 'mums', 'mom', 'moms', 'mother', 'dad', 'dads', 'father', 'guardian', 'guardians'],
   ['family', 'families', 'relative', 'relatives', 'niece', 'nephew', 'cousin', 'son', 'daughter', 'sibling', 'siblings', 'brother', 'sister', 'aunt', 'uncle', 'grandchild', 'grandson', 'granddaughter', 'related', 'relationship'],
   ['connect', 'friend', 'friends', 'befriend', 'add', 'adding', 'added', 'follow', 'follows', 'following', 'follower', 'followers', 'connect', 'connecting', 'connection', 'connections', 'contact', 'contacting', 'contacted', 'message', 'messaging', 'dm', 'text', 'texting', 'texted'],
@@ -61,7 +73,7 @@ const GROUPS: string[][] = [
   ['head', 'headteacher', 'headteachers', 'headmaster', 'headmistress', 'principal', 'head teacher'],
   ['report', 'reports', 'reported', 'reporting', 'inform', 'informed', 'notify', 'notified', 'raise', 'raised', 'escalate', 'escalated'],
   ['concern', 'concerns', 'concerned', 'worry', 'worried', 'worries', 'worrying'],
-  ['radicalisation', 'radicalise', 'radicalised', 'radical', 'extremism', 'extremist', 'extremists', 'terrorism', 'terrorist', 'terrorists', 'prevent'],
+  ['radicalisation', 'radicalise', 'radicalised', 'radical', 'extremism', 'extremist', 'extremists', 'terrorism', 'terrorist', 'terrorists'],
   ['indecent', 'nude', 'nudes', 'naked', 'sexual', 'explicit', 'porn', 'pornography', 'sexting'],
   ['phone', 'phones', 'telephone', 'telephones', 'mobile', 'mobiles', 'smartphone', 'iphone', 'device', 'devices', 'camera', 'cameras', 'tablet', 'ipad'],
   ['account', 'accounts', 'page', 'pages', 'channel', 'channels', 'group', 'groups', 'site', 'sites', 'website', 'websites', 'webspace', 'profile', 'profiles'],
@@ -101,7 +113,6 @@ const PLATFORMS = new Set('social facebook fb instagram insta twitter tiktok sna
 /** Terms a question's term also looks for, at a lower weight: a parent is family, a nasty comment may be bullying. */
 const RELATED: Record<string, string[]> = {
   parent: ['family'],
-  family: ['parent'],
   abuse: ['criticise', 'bully'],
   bully: ['abuse'],
   criticise: ['abuse'],
@@ -139,26 +150,37 @@ function stem(w: string): string {
 }
 
 const memo = new Map<string, string | null>();
-const memoQ = new Map<string, string | null>();
+const memoSlip = new Map<string, string | null>();
+const GROUP_ROOTS = new Set(GROUPS.map((g) => g[0]));
+/** The words the phrases put in: real words, never someone's slip for another ("content" is not "consent"). */
+const PHRASE_WORDS = new Set(PHRASES.flatMap(([, to]) => to.trim().split(/\s+/)).filter((w) => /^[a-z]+$/.test(w)));
 
 /**
- * One word to the term the index holds; null for a word that carries nothing. A question's words may be misspelt
- * (one slip in a long word of the staff vocabulary is forgiven); a policy's are taken as printed.
+ * One word to the term the index holds; null for a word that carries nothing. A question's words may be misspelt:
+ * one slip in a long word of the staff vocabulary is forgiven, unless the word is one the policy itself uses (`known`),
+ * which is no slip. A policy's words are taken as printed.
  */
-export function term(raw: string, question = false): string | null {
-  const cache = question ? memoQ : memo;
-  let t = cache.get(raw);
+export function term(raw: string, question = false, known?: (term: string) => boolean): string | null {
+  let t = memo.get(raw);
   if (t === undefined) {
-    t = termOf(raw, question);
-    if (cache.size < 50_000) cache.set(raw, t);
+    t = termOf(raw);
+    if (memo.size < 50_000) memo.set(raw, t);
   }
-  return t;
+  if (!question || t === null || GROUP_ROOTS.has(t) || PHRASE_WORDS.has(t) || known?.(t)) return t;
+  let slip = memoSlip.get(raw);
+  if (slip === undefined) {
+    slip = misspelt(plainWord(raw)) ?? null;
+    if (memoSlip.size < 50_000) memoSlip.set(raw, slip);
+  }
+  return slip ?? t;
 }
 
-function termOf(raw: string, question: boolean): string | null {
-  const w = british(raw.toLowerCase().replace(/^'+|'+$/g, '').replace(/'s$/, ''));
+const plainWord = (raw: string) => british(raw.toLowerCase().replace(/^'+|'+$/g, '').replace(/'s$/, '').replace(/'/g, ''));
+
+function termOf(raw: string): string | null {
+  const w = plainWord(raw);
   if (!w || STOP.has(w) || PLATFORMS.has(w) || /^\d+$/.test(w)) return null;
-  const grouped = GROUP_OF.get(w) ?? GROUP_OF.get(stem(w)) ?? GROUP_OF.get(`${stem(w)}e`) ?? (question ? misspelt(w) : undefined);
+  const grouped = GROUP_OF.get(w) ?? GROUP_OF.get(stem(w)) ?? GROUP_OF.get(`${stem(w)}e`);
   if (grouped) return grouped;
   return w.length < 3 ? null : stem(w);
 }
@@ -185,12 +207,12 @@ function misspelt(w: string): string | undefined {
 }
 
 /** Text to its terms, phrases first. The same for clauses and questions (whose slips are forgiven). */
-export function analyse(text: string, question = false): string[] {
+export function analyse(text: string, question = false, known?: (term: string) => boolean): string[] {
   let t = ` ${text.toLowerCase().replace(/[‘’]/g, "'").replace(/[*_\\]/g, ' ')} `;
   for (const [re, to] of PHRASES) t = t.replace(re, to);
   return t
     .split(/[^a-z0-9'-]+|(?<=\w)-(?=\w)|--+/)
-    .map((w) => term(w, question))
+    .map((w) => term(w, question, known))
     .filter((w): w is string => w !== null);
 }
 
@@ -199,6 +221,8 @@ export interface AskHit {
   score: number;
   /** How many of the question's terms this clause holds. */
   matched: number;
+  /** Which of the question's terms this clause (its text, heading or lead) holds, itself or by a related term. */
+  found: string[];
 }
 
 export type AskResult = { covered: true; hits: AskHit[]; terms: string[] } | { covered: false; hits: AskHit[]; terms: string[] };
@@ -210,8 +234,14 @@ export interface AskTuning {
   minScore: number;
   /** The least share of the question's terms the best clause must hold... */
   minShare: number;
-  /** ...but a question of this many terms or fewer needs them all. */
+  /** ...but a question of this many terms or fewer needs them all... */
   allUpTo: number;
+  /**
+   * ...unless every term of the question is a word the policy uses and the clause holds at least this share of the
+   * question's weight (each term weighed by how rare it is in the policy): the clause holds the question's telling
+   * words, and the rest are words the policy uses elsewhere.
+   */
+  minWeight: number;
   /** The weight of a related term (RELATED) against the question's own. */
   related: number;
   /** BM25: term frequency saturation (k), length normalisation (b), and the floor for a term found (d). */
@@ -222,7 +252,51 @@ export interface AskTuning {
   relative: number;
 }
 
-export const DEFAULT_TUNING: AskTuning = { boost: { text: 1, heading: 1.5, lead: 0.5 }, minScore: 3, minShare: 0.5, allUpTo: 2, related: 0.4, bm25: { k: 1.2, b: 0.7, d: 0.5 }, max: 3, relative: 0.45 };
+export const DEFAULT_TUNING: AskTuning = { boost: { text: 1, heading: 1.5, lead: 0.5 }, minScore: 3, minShare: 0.5, allUpTo: 2, minWeight: 0.5, related: 0.4, bm25: { k: 1.2, b: 0.7, d: 0.5 }, max: 3, relative: 0.45 };
+
+/**
+ * How many of a policy's clauses use each term (in the clause, its heading or the passage that introduces it): a
+ * word the policy never uses says the question is about something else; a rare one says most about which clause.
+ */
+export class PolicyVocabulary {
+  private readonly uses = new Map<string, number>();
+  readonly clauses: number;
+
+  /** `tokenize` is the index's own analysis (which keeps each text's terms while the index is built). */
+  constructor(file: ClauseFile, tokenize: (text: string) => string[] = analyse) {
+    const texts = new Map(file.clauses.map((c) => [c.id, c.text]));
+    this.clauses = file.clauses.length;
+    for (const c of file.clauses) {
+      const terms = new Set([...tokenize(c.text), ...tokenize(c.heading ?? ''), ...tokenize(c.parent ? (texts.get(c.parent) ?? '') : '')]);
+      for (const t of terms) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+    }
+  }
+
+  has(term: string): boolean {
+    return this.uses.has(term);
+  }
+
+  /** The term's weight: BM25's inverse document frequency over the policy's clauses (highest for a word it never uses). */
+  weight(term: string): number {
+    const n = this.uses.get(term) ?? 0;
+    return Math.log(1 + (this.clauses - n + 0.5) / (n + 0.5));
+  }
+}
+
+/**
+ * Whether the best clause answers the question or the policy does not cover it: the clause must hold enough of the
+ * question's terms (all of a one- or two-term question, half of a longer one), or, where every term is a word the
+ * policy uses, enough of the question's weight. The same rule for every search library compared.
+ */
+export function answers(terms: readonly string[], found: readonly string[], vocabulary: PolicyVocabulary, tuning: AskTuning = DEFAULT_TUNING): boolean {
+  if (terms.length === 0) return false;
+  const held = terms.filter((t) => found.includes(t));
+  const need = terms.length <= tuning.allUpTo ? terms.length : Math.ceil(terms.length * tuning.minShare);
+  if (held.length >= need) return true;
+  if (!terms.every((t) => vocabulary.has(t))) return false;
+  const weigh = (ts: readonly string[]) => ts.reduce((sum, t) => sum + vocabulary.weight(t), 0);
+  return weigh(held) >= tuning.minWeight * weigh(terms);
+}
 
 interface Doc {
   id: string;
@@ -235,15 +309,23 @@ interface Doc {
 export class PolicyIndex {
   private readonly search: MiniSearch<Doc>;
   private readonly byId = new Map<string, PolicyClause>();
+  readonly vocabulary: PolicyVocabulary;
 
   constructor(
     readonly file: ClauseFile,
     private readonly tuning: AskTuning = DEFAULT_TUNING,
   ) {
+    // Headings and introducing passages repeat across clauses: each text is analysed once while the index is built.
+    const analysed = new Map<string, string[]>();
+    const tokenize = (s: string) => {
+      let terms = analysed.get(s);
+      if (!terms) analysed.set(s, (terms = analyse(s)));
+      return terms;
+    };
     this.search = new MiniSearch<Doc>({
       fields: ['text', 'heading', 'lead'],
       idField: 'id',
-      tokenize: (s) => analyse(s),
+      tokenize,
       processTerm: (t) => t,
       searchOptions: { boost: { ...tuning.boost }, combineWith: 'OR', prefix: false, fuzzy: false, bm25: { ...tuning.bm25 } },
     });
@@ -252,6 +334,7 @@ export class PolicyIndex {
     this.search.addAll(
       file.clauses.map((c) => ({ id: c.id, text: c.text, heading: c.heading ?? '', lead: c.parent ? (texts.get(c.parent) ?? '') : '' })),
     );
+    this.vocabulary = new PolicyVocabulary(file, tokenize);
   }
 
   get schoolId(): string {
@@ -272,22 +355,38 @@ export class PolicyIndex {
 
   /** The clauses that answer the question, best first, or "not covered" (with the weak matches, for the evaluation). */
   ask(question: string): AskResult {
-    const terms = [...new Set(analyse(question, true))];
+    const terms = [...new Set(analyse(question, true, (t) => this.vocabulary.has(t)))];
     if (terms.length === 0) return { covered: false, hits: [], terms };
-    const extra = [...new Set(terms.flatMap((t) => RELATED[t] ?? []))].filter((t) => !terms.includes(t));
+    const extra = relatedTerms(terms);
     const results: SearchResult[] = this.search.search([...terms, ...extra].join(' '), {
       tokenize: (s) => s.split(' '),
       processTerm: (t) => t,
       boostTerm: (t) => (extra.includes(t) ? this.tuning.related : 1),
     });
-    const matchedOf = (found: string[]) => terms.filter((t) => found.includes(t) || (RELATED[t] ?? []).some((r) => found.includes(r))).length;
-    const hits = results.slice(0, 10).map((r) => ({ clause: this.byId.get(String(r.id))!, score: r.score, matched: matchedOf(r.terms) }));
+    // MiniSearch multiplies a clause's score by how many query terms it holds; a related term is the question's
+    // word at one remove, so the count is of the question's own words found (itself or by a related term).
+    const hits = results
+      .map((r) => {
+        const found = foundOf(terms, r.terms);
+        return { clause: this.byId.get(String(r.id))!, score: (r.score / Math.max(1, r.queryTerms.length)) * Math.max(1, found.length), matched: found.length, found };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 10);
     const best = hits[0];
-    const need = terms.length <= this.tuning.allUpTo ? terms.length : Math.ceil(terms.length * this.tuning.minShare);
-    if (!best || best.score < this.tuning.minScore || best.matched < need) return { covered: false, hits, terms };
+    if (!best || best.score < this.tuning.minScore || !answers(terms, best.found, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
     const shown = hits.filter((h, i) => i === 0 || h.score >= best.score * this.tuning.relative).slice(0, this.tuning.max);
     return { covered: true, hits: shown, terms };
   }
+}
+
+/** The terms a question's terms also look for, at a lower weight (a parent question looks at family clauses too). */
+export function relatedTerms(terms: readonly string[]): string[] {
+  return [...new Set(terms.flatMap((t) => RELATED[t] ?? []))].filter((t) => !terms.includes(t));
+}
+
+/** The question's terms a clause holds, itself or by a related term (a clause on family answers a question on a parent). */
+export function foundOf(terms: readonly string[], inClause: readonly string[]): string[] {
+  return terms.filter((t) => inClause.includes(t) || (RELATED[t] ?? []).some((r) => inClause.includes(r)));
 }
 
 /** Every school's index, built once at start from the clause files. */

@@ -20,7 +20,10 @@ export interface PolicyClause {
   occurrence?: number;
   /** The section heading the passage is under, as printed (without Markdown marks or a closing colon). */
   heading?: string;
-  /** For a lettered item, the id of the clause it belongs to (whose opening words introduce it). */
+  /**
+   * For a lettered item, the id of the clause it belongs to (whose opening words introduce it); for a numbered step
+   * of an un-numbered policy, the passage whose closing colon introduces the steps.
+   */
   parent?: string;
   /** The verbatim text (lines joined by line breaks). */
   text: string;
@@ -62,6 +65,8 @@ interface Draft {
   to: number;
   lead: boolean;
   table: boolean;
+  /** The passage ending in a colon that introduces this numbered step (un-numbered policies). */
+  introducedBy?: Draft;
 }
 
 /** Where the policy's body starts: its first numbered clause (numbered), or its first heading followed by a real paragraph. */
@@ -83,8 +88,12 @@ export function segmentPolicy(text: string, numbered: boolean): PolicyClause[] {
   let heading: string | undefined;
   let section: string | undefined;
   let current: Draft | undefined;
+  // The last passage closed: in an un-numbered policy, steps numbered 1, 2, … after a passage ending in a colon
+  // belong to it ("the following steps must be taken:"), as lettered items belong to their clause.
+  let previous: Draft | undefined;
   const close = () => {
     if (current) drafts.push(current);
+    if (current) previous = current;
     current = undefined;
   };
 
@@ -105,11 +114,13 @@ export function segmentPolicy(text: string, numbered: boolean): PolicyClause[] {
         section = label;
         continue;
       }
-      current = { kind: 'clause', label, heading, from: i, to: i, lead: false, table: false };
+      const introducedBy = numbered ? undefined : previous?.kind === 'para' && previous.lead ? previous : previous?.introducedBy;
+      current = { kind: 'clause', label, heading, from: i, to: i, lead: false, table: false, ...(introducedBy ? { introducedBy } : {}) };
       continue;
     }
     if (isHeading(line)) {
       close();
+      previous = undefined;
       heading = headingText(line);
       if (APPENDIX.test(heading)) section = undefined;
       continue;
@@ -139,12 +150,13 @@ interface Piece {
   clause: boolean;
   parentLabel?: string;
   lines: string[];
+  draft: Draft;
 }
 
 /** A clause with lettered items (a), (b), … in order is cut into its opening words and one passage per item. */
 function split(lines: string[], d: Draft): Piece[] {
   const own = lines.slice(d.from, d.to + 1);
-  const whole: Piece = { label: d.label, heading: d.heading, clause: d.kind === 'clause', lines: own };
+  const whole: Piece = { label: d.label, heading: d.heading, clause: d.kind === 'clause', lines: own, draft: d };
   if (d.kind !== 'clause' || !d.label) return [whole];
   const starts: Array<{ at: number; item: string }> = [];
   let expect = 'a';
@@ -164,6 +176,7 @@ function split(lines: string[], d: Draft): Piece[] {
       clause: true,
       parentLabel: d.label,
       lines: own.slice(s.at, k + 1 < starts.length ? starts[k + 1].at : own.length),
+      draft: d,
     });
   });
   return pieces;
@@ -179,6 +192,7 @@ function name(pieces: Piece[]): PolicyClause[] {
   const perKey = new Map<string, number>();
   const idOf = new Map<Piece, string>();
   const byLabel = new Map<string, string>();
+  const byDraft = new Map<Draft, string>();
   const out: Array<PolicyClause & { piece: Piece }> = [];
   for (const p of pieces) {
     let occurrence: number | undefined;
@@ -194,12 +208,14 @@ function name(pieces: Piece[]): PolicyClause[] {
     if (p.clause && p.label && !p.parentLabel) byLabel.set(p.label, id);
     const text = clean(p.lines, p.clause && !p.parentLabel);
     if (!text) continue;
+    if (!byDraft.has(p.draft)) byDraft.set(p.draft, id);
+    const parent = p.parentLabel ? byLabel.get(p.parentLabel) : p.draft.introducedBy && byDraft.get(p.draft.introducedBy);
     out.push({
       id,
       ...(p.label ? { label: p.label } : {}),
       ...(occurrence ? { occurrence } : {}),
       ...(p.heading ? { heading: p.heading } : {}),
-      ...(p.parentLabel && byLabel.get(p.parentLabel) ? { parent: byLabel.get(p.parentLabel) } : {}),
+      ...(parent ? { parent } : {}),
       text,
       piece: p,
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, PolicyAsk, PolicyIndex, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
+import { analyse, answers, PolicyAsk, PolicyIndex, PolicyVocabulary, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../../../src/policy-files.js';
 import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 
@@ -28,6 +28,56 @@ describe('the words of a question and of a policy meet', () => {
     expect(analyse('jounalist', true)).toEqual(analyse('journalist'));
     expect(analyse('jounalist')).not.toEqual(analyse('journalist'));
   });
+
+  it('a word the policy itself uses, or a phrase puts in, is no slip for another word', () => {
+    // "thread" is one letter from "threat", but in a policy that speaks of threads it is a thread.
+    expect(analyse('thread', true)).toEqual(analyse('threat'));
+    expect(analyse('thread', true, (t) => t === 'thread')).toEqual(['thread']);
+    // "content", one letter from "consent", is a word the phrases use: never taken for a slip.
+    expect(analyse('content', true)).toEqual(['content']);
+    expect(analyse('someone posted this', true)).toContain('content');
+  });
+
+  it('a child in a year group or a class is a pupil; the school\'s own page is its official account; "staff" names every reader', () => {
+    expect(analyse('my niece is in year 4')).toEqual(expect.arrayContaining(['pupil', 'family']));
+    expect(analyse('in reception')).toEqual(['pupil']);
+    expect(analyse('photos of my class')).toEqual(expect.arrayContaining(['pupil']));
+    expect(analyse('class pics')).toEqual(analyse('pupil images'));
+    expect(analyse('can i use my phone in class')).toEqual(analyse('phone during lessons'));
+    expect(analyse('put it on the school facebook')).toEqual(expect.arrayContaining(['official', 'account']));
+    expect(analyse("the School's own social media")).toEqual(['official', 'account']);
+    expect(analyse('official school sites')).toEqual(['official', 'official', 'account']);
+    expect(analyse('staff')).toEqual([]);
+    expect(top('beechwood', 'what is the dress code for staff')).toBe('not covered');
+    expect(top('westbrook', 'do I need parents permission to put a photo on the school facebook')).toBe('1');
+  });
+
+  it('a parent question looks at family clauses too, but a family question does not look at clauses on parents', () => {
+    expect(['6.8~2', '6.7~2', '6.9']).toContain(top('newall-green', 'my niece is in year 4 can we be friends on facebook'));
+    expect(top('newall-green', 'a parent added me on facebook')).toBe('6.10');
+  });
+
+  it('a pupil\'s family are their parents; a word with an apostrophe inside is the word without it', () => {
+    expect(analyse("pupils’ family members")).toEqual(expect.arrayContaining(['pupil', 'parent', 'family']));
+    expect(top('beechwood', 'can I be friends with a pupils mum on facebook')).toBe('4/4');
+    expect(analyse("don't")).toEqual(analyse('dont'));
+    expect(analyse("don't")).toEqual([]);
+  });
+
+  it('the Prevent duty is radicalisation; preventing a breach is not', () => {
+    expect(analyse('should I make a Prevent referral')).toContain('radicalisation');
+    expect(analyse('the Prevent duty')).toContain('radicalisation');
+    expect(analyse('settings to prevent breaches of confidentiality')).not.toContain('radicalisation');
+  });
+
+  it('someone else\'s post is content the asker has seen, not a post of their own', () => {
+    expect(analyse('someone posted nasty comments')).toEqual(expect.arrayContaining(['see', 'content', 'abuse']));
+    expect(analyse('someone posted nasty comments')).not.toContain(analyse('post')[0]);
+    expect(analyse('a parent has shared a photo')).toEqual(expect.arrayContaining(['parent', 'see', 'content', 'image']));
+    expect(analyse('can I post a photo')).toContain(analyse('post')[0]);
+    expect(top('westbrook', 'someone posted nasty comments about the school what should i do')).toBe('protecting-our-business-reputation/9');
+    expect(top('wootton', 'someone posted something bad about the trust online')).toBe('10.2(i)');
+  });
 });
 
 describe('answers and "not covered"', () => {
@@ -41,6 +91,42 @@ describe('answers and "not covered"', () => {
   it('a question no policy answers is not covered, whatever weak match there is', () => {
     for (const school of ['westbrook', 'newall-green', 'wootton', 'beechwood']) expect(top(school, "what's the wifi password")).toBe('not covered');
     expect(top('beechwood', '')).toBe('not covered');
+  });
+
+  it('a word the policy uses elsewhere may be missing from the clause when the clause holds the question\'s rarer words', () => {
+    const vocabulary = new PolicyVocabulary({
+      schoolId: 'made-up',
+      sourceFile: 'made-up.txt',
+      clauses: [
+        { id: 'a', heading: 'Brand', text: 'Staff must not use the logo without permission.' },
+        { id: 'b', text: 'Staff personal pages must not name their employer.' },
+        { id: 'c', text: 'Official accounts are run by the office.' },
+        { id: 'd', text: 'A profile is a page too.' },
+      ],
+    });
+    const [logo, page] = analyse('logo page');
+    expect(vocabulary.has(logo) && vocabulary.has(page)).toBe(true);
+    expect(vocabulary.weight(logo)).toBeGreaterThan(vocabulary.weight(page));
+    // Both terms held: an answer, whatever their weights.
+    expect(answers([logo, page], [logo, page], vocabulary)).toBe(true);
+    // Only the rarer held, the other a word the policy uses: an answer.
+    expect(answers([logo, page], [logo], vocabulary)).toBe(true);
+    // Only the commoner held: not an answer.
+    expect(answers([logo, page], [page], vocabulary)).toBe(false);
+    // A word the policy never uses ("dress") is not forgiven, however rare the word held.
+    const [dress] = analyse('dress');
+    expect(vocabulary.has(dress)).toBe(false);
+    expect(answers([logo, dress], [logo], vocabulary)).toBe(false);
+    // A longer question still passes on half its terms held; nothing held is never an answer.
+    expect(answers([logo, page, dress], [logo, page], vocabulary)).toBe(true);
+    expect(answers([], [], vocabulary)).toBe(false);
+  });
+
+  it('a question whose telling word a clause holds is answered; one on something the policy never mentions is not', () => {
+    expect(top('westbrook', 'can I use the school logo on my page')).toBe('respecting-intellectual-property-and-confidential-information/3');
+    const r = ask.forSchool('westbrook')!.ask('can i write a reference for a colleague on linkedin');
+    expect(r.covered && r.hits.map((h) => h.clause.id)).toContain('compliance-with-related-policies-and-agreements/2');
+    for (const q of ['where can I park my car', 'how do I book annual leave', "what's the wifi password"]) expect(top('westbrook', q), q).toBe('not covered');
   });
 
   it('at most three clauses, each at least a good share of the best', () => {

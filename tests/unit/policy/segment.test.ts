@@ -120,6 +120,29 @@ describe('labels as printed', () => {
     expect(moor.every((c) => c.label === undefined)).toBe(true);
   });
 
+  it('an un-numbered policy: numbered steps belong to the passage whose colon introduces them', () => {
+    const westbrook = clausesOf('westbrook');
+    const steps = westbrook.filter((c) => c.label !== undefined);
+    expect(steps.map((c) => c.label)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    const lead = westbrook.find((c) => c.id === steps[0].parent)!;
+    expect(lead.text).toMatch(/the following steps must be taken:$/);
+    expect(lead.heading).toBe(steps[0].heading);
+    expect(steps.every((c) => c.parent === lead.id)).toBe(true);
+    // A passage that opens no list leads nothing.
+    expect(westbrook.filter((c) => c.parent !== undefined)).toHaveLength(7);
+  });
+
+  it('numbered steps lead from a colon only under the same heading and only when the passage before them ends in one', () => {
+    const made = ['Title', '', 'Intro heading', '', 'A'.repeat(120) + '.', '', 'Steps', '', 'Do these:', '1. one', '2. two', '', 'Other', '', 'No colon here.', '3. three'].join('\n');
+    const cut = segmentPolicy(made, false);
+    const lead = cut.find((c) => c.text === 'Do these:')!;
+    expect(cut.filter((c) => c.label).map((c) => [c.label, c.parent])).toEqual([
+      ['1', lead.id],
+      ['2', lead.id],
+      ['3', undefined],
+    ]);
+  });
+
   it('cuts a made-up policy the same way', () => {
     const made = ['Title', '', 'Intro heading', '', 'A'.repeat(120) + '.', '', 'Rules', '', 'We ask:', '- one', '- two', '', 'Another paragraph.'].join('\n');
     expect(segmentPolicy(made, false).map((c) => [c.heading, c.text])).toEqual([
