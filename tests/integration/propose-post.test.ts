@@ -6,6 +6,7 @@ import { BotHarness } from '../support/bot-harness.js';
 import { PEOPLE, makeActivity, makeMessage, makeSubmit, type Person } from '../support/activities.js';
 import { pngBytes, seedCase } from '../support/tab-seed.js';
 import { ConsentRepository } from '../../src/storage/consent-repository.js';
+import { readZip } from '../../scripts/lib-package/zip.js';
 import { ConsentService } from '../../src/domain/consent/consent-service.js';
 
 const prefix = 'p' + randomBytes(3).toString('hex');
@@ -110,5 +111,21 @@ describe('propose a post, over HTTP: blocked with the reason, then sent, approve
     expect((await tab(PEOPLE.staff, '/api/tab/registers/posts')).status).toBe(403);
     // Nothing of the post (its text, the pupils' names) is in the log.
     expect(server.output()).not.toMatch(/science fair|Ava Brown|Ben Clarke|Dan Evans/);
+  });
+
+  it('a subject access export for a pupil finds the approved post that names them on the post register', async () => {
+    const token = tokens.get(PEOPLE.deputy.aad)!; // the seed's administrator
+    const exportFor = async (name: string) => {
+      const r = await fetch(`${server.url}/api/tab/settings/records/subject-access`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+      expect(r.status).toBe(200);
+      const files = readZip(Buffer.from(await r.arrayBuffer()));
+      return { files, index: JSON.parse(files.get('index.json')!.toString('utf8')) as { records: Array<{ source: string; ref: string; why: string[]; file: string }> } };
+    };
+    const ava = await exportFor('Ava Brown');
+    const onRegister = ava.index.records.filter((x) => x.source === 'posts');
+    expect(onRegister).toMatchObject([{ ref: reference, why: ['a pupil named in the post'] }]);
+    expect(ava.files.get(onRegister[0].file)!.toString('utf8')).toContain('Westbrook News');
+    // Ben Clarke blocked the post and was never on it: the register names him nowhere.
+    expect((await exportFor('Ben Clarke')).index.records.filter((x) => x.source === 'posts')).toEqual([]);
   });
 });
