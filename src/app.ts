@@ -2,6 +2,7 @@ import { ConversationState } from 'botbuilder';
 import type { Server } from 'restify';
 import { readJsonFile, type AppConfig } from './config.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
+import { PreviewStore } from './evidence/preview-store.js';
 import { DRAFT_RETENTION_MS, DRAFT_SWEEP_EVERY_MS } from './domain/retention.js';
 import { createLogger, type Logger } from './log.js';
 import { createStorageClients, type StorageClients } from './storage/clients.js';
@@ -115,10 +116,11 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     schools: async () => (await directory.schools()).map((s) => s.id),
   });
   written.connect(dispatcher);
-  const evidence = createEvidenceService({ config, storage, log, clock });
+  const previews = new PreviewStore(storage.evidence, log);
+  const evidence = createEvidenceService({ config, storage, log, clock, previews });
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, previews, enrolment, track, roleChanges, policies, ask, askFeedback, consent,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));

@@ -8,6 +8,7 @@ import { IMAGE_TYPE_LABELS } from '../domain/evidence/sniff.js';
 import { EvidenceRefusal, meterImage } from './meter.js';
 import { DraftStore, type LinkRow } from './draft-store.js';
 import { signUploadGrant, UPLOAD_LINK_TTL_SECONDS } from './upload-link.js';
+import { PreviewStore } from './preview-store.js';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 /**
@@ -68,6 +69,8 @@ export interface EvidenceServiceDeps {
   log: Logger;
   clock?: () => Date;
   fetch?: typeof fetch;
+  /** Display copies and thumbnails, derived after receipt (none are made without it). */
+  previews?: PreviewStore;
 }
 
 export const REFUSAL_TEXT: Record<EvidenceRefusal['reason'], string> = {
@@ -121,6 +124,7 @@ export class EvidenceService implements EvidenceIntake {
   async discard(o: DraftOwner): Promise<void> {
     for (const v of await this.list(o)) {
       await this.deps.container.getBlockBlobClient(v.blobName).deleteIfExists();
+      await this.deps.previews?.delete(v.blobName);
       await this.deps.drafts.deleteEvidence(o.schoolId, o.draftId, v.id);
     }
   }
@@ -288,6 +292,8 @@ export class EvidenceService implements EvidenceIntake {
     };
     await this.deps.drafts.addEvidence(o.schoolId, o.draftId, o.aad, record);
     this.deps.log.info({ draftId: o.draftId, evidenceId: id, size, source }, 'evidence stored');
+    // The original is stored and recorded; its previews are made later (receipt never waits for them).
+    this.deps.previews?.schedule(record);
     return record;
   }
 
@@ -350,8 +356,10 @@ export function createEvidenceService(services: {
   storage: { evidence: ContainerClient; table(name: 'drafts'): import('@azure/data-tables').TableClient };
   log: Logger;
   clock: () => Date;
+  previews?: PreviewStore;
 }): EvidenceService {
   return new EvidenceService({
+    previews: services.previews ?? new PreviewStore(services.storage.evidence, services.log),
     container: services.storage.evidence,
     drafts: new DraftStore(services.storage.table('drafts')),
     allowList: { production: services.config.env === 'production', devHosts: services.config.attachmentAllowedHosts },

@@ -4,13 +4,13 @@ import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
 import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
-import { isDsl, personRef, type Member } from '../domain/directory/directory.js';
+import { isDsl, isHead, personRef, type Member } from '../domain/directory/directory.js';
 import type { CaseDetail } from '../domain/cases/ports.js';
 import { summaryOf } from '../domain/cases/summary.js';
 import { isNotFound } from '../storage/clients.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
-import { BadRequestError } from './errors.js';
+import { BadRequestError, ForbiddenError } from './errors.js';
 import { overdueFlags, parseListQuery } from './list-query.js';
 import { AAD, bodyOf, caseIdOf, optionalText, text } from './input.js';
 import type * as Dto from './dto.js';
@@ -25,7 +25,27 @@ const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDeliv
 
 /** Evidence ids are generated (hex or base64url); anything with dots, slashes or escapes is refused. */
 const EVIDENCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const SAFE_IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const ORIGINAL_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic' };
+const SAFE_FILE_HEADERS = {
+  'Cache-Control': 'no-store, private',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; sandbox",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** Who may download an original (with its metadata): the designated safeguarding leads and the headteacher. */
+export const canDownloadOriginals = (m: Pick<Member, 'roles'>) => isDsl(m) || isHead(m);
+
+/** A derived JPEG (no metadata), shown in the page. */
+function sendPreview(res: Response, evidenceId: string, kind: 'thumb' | 'display', bytes: Buffer): void {
+  res.writeHead(200, {
+    'Content-Type': 'image/jpeg',
+    'Content-Disposition': `inline; filename="evidence-${evidenceId}-${kind}.jpg"`,
+    'Content-Length': bytes.length,
+    ...SAFE_FILE_HEADERS,
+  });
+  res.end(bytes);
+}
 
 export function presentSummary(s: CaseSummary, now: Date): Dto.CaseSummary {
   return {
@@ -73,7 +93,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       reporterTold: c.kind === 'incident' ? whoIsTold(c, headTitle, { nobody, subjectHeld }) : null,
     },
     answers: presentAnswers(c.answers, c.kind),
-    evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName })),
+    evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName, sha256: v.sha256 })),
     events: d.events.map((e) => ({
       at: e.at,
       type: e.type,
@@ -96,6 +116,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
     })),
     can: {
       acknowledge: c.routing.safeguarding && !c.acknowledged && isDsl(viewer),
+      downloadEvidence: canDownloadOriginals(viewer),
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
     },
     referrals: presentReferrals(c, policy, now),
@@ -112,6 +133,17 @@ function referralEventText(data: Record<string, unknown> | undefined): string | 
 export function caseHandlers(services: AppServices) {
   const { caseRepo, cases, directory, storage, log } = services;
   const now = () => services.clock();
+
+  /** The evidence a request names, on a case the caller may see (else 404), with its number in the case. */
+  async function visibleEvidence(ctx: TabContext, req: Request): Promise<{ caseId: string; ev: EvidenceRecord; n: number }> {
+    const caseId = caseIdOf(req);
+    const evidenceId = String(req.params.evidenceId ?? '');
+    if (!EVIDENCE_ID.test(evidenceId)) throw new BadRequestError('evidence id: not valid');
+    const d = await cases.getVisible(ctx.member, caseId);
+    const i = d.evidence.findIndex((v) => v.id === evidenceId);
+    if (i < 0) throw new NotFoundError('No such evidence.');
+    return { caseId, ev: d.evidence[i], n: i + 1 };
+  }
 
   /** Every page of a list with the caller's visibility, for counts and the chart (index rows only). */
   /** `createdAfter`: closed cases created after then only. */
@@ -200,13 +232,34 @@ export function caseHandlers(services: AppServices) {
       res.send(200, { items: people.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null })) } satisfies Dto.Items<Dto.Person>);
     },
 
-    async evidence(ctx: TabContext, req: Request, res: Response) {
-      const caseId = caseIdOf(req);
-      const evidenceId = String(req.params.evidenceId ?? '');
-      if (!EVIDENCE_ID.test(evidenceId)) throw new BadRequestError('evidence id: not valid');
-      const d = await cases.getVisible(ctx.member, caseId);
-      const ev: EvidenceRecord | undefined = d.evidence.find((v) => v.id === evidenceId);
-      if (!ev) throw new NotFoundError('No such evidence.');
+    /**
+     * A blurred thumbnail for the case page: not a view (nobody sees the picture through the blur), so not
+     * recorded; the case itself was recorded as viewed when it was opened. Access is checked all the same.
+     */
+    async evidenceThumb(ctx: TabContext, req: Request, res: Response) {
+      const { ev } = await visibleEvidence(ctx, req);
+      const bytes = await services.previews.get(ev, 'thumb');
+      if (!bytes) throw new NotFoundError('No preview of this file.');
+      sendPreview(res, ev.id, 'thumb', bytes);
+    },
+
+    /** The display copy, which the person chose to see: one view of that picture by that person, recorded before a byte is sent. */
+    async evidenceDisplay(ctx: TabContext, req: Request, res: Response) {
+      const { caseId, ev, n } = await visibleEvidence(ctx, req);
+      const bytes = await services.previews.get(ev, 'display');
+      if (!bytes) throw new NotFoundError('No preview of this file.');
+      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: personRef(ctx.member), detail: `Evidence ${n}`, data: { evidenceId: ev.id } }, now().toISOString());
+      log.info({ caseId, evidenceId: ev.id, actor: ctx.member.aadObjectId }, 'evidence viewed');
+      sendPreview(res, ev.id, 'display', bytes);
+    },
+
+    /**
+     * The original as received (for a referral to the police, say): the designated safeguarding lead and the
+     * headteacher only, recorded as a download (not a view) with the SHA-256 the file can be checked against.
+     */
+    async evidenceOriginal(ctx: TabContext, req: Request, res: Response) {
+      const { caseId, ev, n } = await visibleEvidence(ctx, req);
+      if (!canDownloadOriginals(ctx.member)) throw new ForbiddenError('Only the designated safeguarding lead and the headteacher can download original evidence.');
       let download;
       try {
         download = await storage.evidence.getBlobClient(ev.blobName).download();
@@ -214,20 +267,24 @@ export function caseHandlers(services: AppServices) {
         if (isNotFound(e)) throw new NotFoundError('The evidence file is missing from storage.');
         throw e;
       }
-      // Recorded before a byte is sent: no view of evidence goes unrecorded.
-      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: personRef(ctx.member), data: { evidenceId } }, now().toISOString());
-      const ext = SAFE_IMAGE_TYPES[ev.contentType];
+      // Recorded before a byte is sent: no download of evidence goes unrecorded.
+      await caseRepo.addEvent(
+        ctx.school.id,
+        caseId,
+        { type: 'evidenceDownloaded', actor: personRef(ctx.member), detail: `Evidence ${n}, SHA-256 ${ev.sha256}`, data: { evidenceId: ev.id, sha256: ev.sha256 } },
+        now().toISOString(),
+      );
+      const ext = ORIGINAL_EXTENSIONS[ev.contentType] ?? 'bin';
       const headers: Record<string, string | number> = {
-        'Content-Type': ext ? ev.contentType : 'application/octet-stream',
-        'Content-Disposition': `${ext ? 'inline' : 'attachment'}; filename="evidence-${evidenceId}.${ext ?? 'bin'}"`,
-        'Cache-Control': 'no-store, private',
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': "default-src 'none'; sandbox",
-        'Cross-Origin-Resource-Policy': 'same-origin',
+        'Content-Type': ext === 'bin' ? 'application/octet-stream' : ev.contentType,
+        // Always a download, never shown in the page: the original keeps its metadata (a phone photo's GPS).
+        'Content-Disposition': `attachment; filename="evidence-${ev.id}.${ext}"`,
+        'X-Evidence-SHA256': ev.sha256,
+        ...SAFE_FILE_HEADERS,
       };
       if (download.contentLength !== undefined) headers['Content-Length'] = download.contentLength;
       res.writeHead(200, headers);
-      log.info({ caseId, evidenceId, actor: ctx.member.aadObjectId }, 'evidence viewed');
+      log.info({ caseId, evidenceId: ev.id, actor: ctx.member.aadObjectId }, 'evidence original downloaded');
       if (download.readableStreamBody) await pipeline(download.readableStreamBody, res);
       else res.end();
     },

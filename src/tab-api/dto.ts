@@ -76,12 +76,14 @@ export interface CaseDetail {
   /** `reporterTold`: what the reporter of an incident was told on sending (the same words as their reply and receipt). */
   case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null; reporterTold: string | null };
   answers: Array<{ key: string; label: string; value: string }>;
-  evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string }>;
+  /** `sha256` of the original as received: what a downloaded original is checked against. */
+  evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string; sha256: string }>;
   /** `message`: for delivery events, which message ("Receipt to the reporter"); for a referral, to whom and its reference. */
   events: Array<{ at: string; type: string; actor: string | null; detail: string | null; from: string | null; to: string | null; message: string | null }>;
   /** `text`: the state in words, with the Bot Connector's status and code when an attempt failed. */
   deliveries: Array<{ recipient: string; kind: OutboxKind; kindLabel: string; state: OutboxState; attempts: number; status: number | null; code: string | null; text: string }>;
-  can: { acknowledge: boolean; nextStatuses: Array<{ status: CaseStatus; label: string }> };
+  /** `downloadEvidence`: the originals may be downloaded (designated safeguarding lead, headteacher). */
+  can: { acknowledge: boolean; downloadEvidence: boolean; nextStatuses: Array<{ status: CaseStatus; label: string }> };
   referrals: CaseReferrals;
 }
 

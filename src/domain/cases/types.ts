@@ -158,7 +158,10 @@ export type CaseEventType =
   | 'viewed'
   /** Someone tried to open the case and was refused (need-to-know). */
   | 'viewRefused'
+  /** Someone chose to see one picture (its display copy); blurred thumbnails are not views. */
   | 'evidenceViewed'
+  /** The designated safeguarding lead or the headteacher downloaded an original, with its SHA-256. */
+  | 'evidenceDownloaded'
   | 'assigned'
   | 'noted'
   | 'statusChanged'
