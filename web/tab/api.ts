@@ -52,3 +52,25 @@ export async function blobUrl(path: string): Promise<string> {
   if (!res.ok) throw new ApiError(res.status, 'Could not load the evidence.');
   return URL.createObjectURL(await res.blob());
 }
+
+/** Save a file from an authorised endpoint (the token goes in a header, so a plain link cannot do it). */
+export async function download(path: string, fileName: string): Promise<void> {
+  const res = await fetch(path, { headers: await headers({ Accept: '*/*' }) });
+  if (!res.ok) {
+    let message = 'Could not download the file.';
+    try {
+      message = ((await res.json()) as { error?: string }).error ?? message;
+    } catch {
+      // keep the general message
+    }
+    throw new ApiError(res.status, message);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
