@@ -36,6 +36,9 @@ const SAFE_FILE_HEADERS = {
 /** Who may download an original (with its metadata): the designated safeguarding leads and the headteacher. */
 export const canDownloadOriginals = (m: Pick<Member, 'roles'>) => isDsl(m) || isHead(m);
 
+/** The pictures as the reporter sent them (storage lists them by id): "Evidence 2" is the second received. */
+const inReceiptOrder = (evidence: readonly EvidenceRecord[]) => [...evidence].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+
 /** A derived JPEG (no metadata), shown in the page. */
 function sendPreview(res: Response, evidenceId: string, kind: 'thumb' | 'display', bytes: Buffer): void {
   res.writeHead(200, {
@@ -93,7 +96,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       reporterTold: c.kind === 'incident' ? whoIsTold(c, headTitle, { nobody, subjectHeld }) : null,
     },
     answers: presentAnswers(c.answers, c.kind),
-    evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName, sha256: v.sha256 })),
+    evidence: inReceiptOrder(d.evidence).map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName, sha256: v.sha256 })),
     events: d.events.map((e) => ({
       at: e.at,
       type: e.type,
@@ -140,9 +143,10 @@ export function caseHandlers(services: AppServices) {
     const evidenceId = String(req.params.evidenceId ?? '');
     if (!EVIDENCE_ID.test(evidenceId)) throw new BadRequestError('evidence id: not valid');
     const d = await cases.getVisible(ctx.member, caseId);
-    const i = d.evidence.findIndex((v) => v.id === evidenceId);
+    const all = inReceiptOrder(d.evidence);
+    const i = all.findIndex((v) => v.id === evidenceId);
     if (i < 0) throw new NotFoundError('No such evidence.');
-    return { caseId, ev: d.evidence[i], n: i + 1 };
+    return { caseId, ev: all[i], n: i + 1 };
   }
 
   /** Every page of a list with the caller's visibility, for counts and the chart (index rows only). */

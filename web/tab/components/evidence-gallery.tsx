@@ -123,7 +123,7 @@ export function EvidenceGallery({ caseId, evidence, canDownload }: { caseId: str
               <span className={s.meta}>{e.name || `Evidence ${i + 1}`} · {size(e.size)} · received {formatDateTime(e.receivedAt)}</span>
               {canDownload && (
                 <>
-                  <Button size="small" onClick={() => void saveOriginal(e)} aria-label={`Download the original of evidence ${i + 1}`}>Download original</Button>
+                  <Button size="small" onClick={() => void saveOriginal(e)} aria-label={`Download original, evidence ${i + 1}`}>Download original</Button>
                   <span className={s.meta}>SHA-256: <span className={s.hash} data-sha256>{e.sha256}</span></span>
                   {downloadState[e.id] && <span className={s.meta} role="status">{downloadState[e.id]}</span>}
                 </>
