@@ -42,7 +42,8 @@ export const SLOT_RESERVATION_MS = 15 * 60 * 1000;
 /** Reservations that lose an ETag race try again; each loss means another upload got its slot. */
 const SLOT_ATTEMPTS = 50;
 
-export type SlotResult = { ok: true; number: number } | { ok: false; reason: 'notAllowed' | 'noImages' | 'limit' | 'busy' };
+/** `noDraft`: the draft is gone (cancelled, or swept); `submitted`: the report was sent; `notAllowed`: not this person's. */
+export type SlotResult = { ok: true; number: number } | { ok: false; reason: 'notAllowed' | 'noDraft' | 'submitted' | 'noImages' | 'limit' | 'busy' };
 
 interface SlotRow {
   n: number;
@@ -116,7 +117,9 @@ export class DraftStore {
     const pk = escapeKey(schoolId);
     for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
       const draft = await this.getDraft(schoolId, draftId);
-      if (!draft || draft.ownerAad !== ownerAad || draft.submitted) return { ok: false, reason: 'notAllowed' };
+      if (!draft) return { ok: false, reason: 'noDraft' };
+      if (draft.ownerAad !== ownerAad) return { ok: false, reason: 'notAllowed' };
+      if (draft.submitted) return { ok: false, reason: 'submitted' };
       if (draft.noImages) return { ok: false, reason: 'noImages' };
       const slots = await this.listSlots(schoolId, draftId);
       // Listed after the slots: evidence stored since then still counts as in use.

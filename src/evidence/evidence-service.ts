@@ -80,6 +80,8 @@ export const REFUSAL_TEXT: Record<EvidenceRefusal['reason'], string> = {
   download: 'it could not be downloaded from Teams. Please try sending it again',
   limit: `one report can hold at most ${MAX_IMAGES_PER_REPORT} screenshots`,
   notAllowed: URL_REFUSAL_TEXT.notAllowed,
+  noDraft: 'this report was cancelled or left unfinished too long, so nothing can be added to it. Start a new report in the chat if you need to',
+  submitted: 'this report has already been sent, so this link takes no more screenshots',
   noImages: 'images must not be sent for this kind of report',
   busy: 'too many screenshots arrived at once. Please send it again',
 };
@@ -157,6 +159,12 @@ export class EvidenceService implements EvidenceIntake {
   /** The owner of a draft, for the upload page's first opening of a link (the link's MAC must name them). */
   async draftOwnerAad(schoolId: string, draftId: string): Promise<string | undefined> {
     return (await this.deps.drafts.getDraft(schoolId, draftId))?.ownerAad;
+  }
+
+  /** Whether a draft still takes screenshots: `open`, `submitted` (the report was sent) or `gone`. */
+  async draftState(schoolId: string, draftId: string): Promise<'open' | 'submitted' | 'gone'> {
+    const d = await this.deps.drafts.getDraft(schoolId, draftId);
+    return !d ? 'gone' : d.submitted ? 'submitted' : 'open';
   }
 
   /** An opened link's row (the upload page's later requests). */

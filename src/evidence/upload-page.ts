@@ -113,8 +113,9 @@ export const UPLOAD_JS = `(() => {
       const r = row(f);
       if (f.size > MAX_BYTES) {
         r.li.className = 'refused';
-        r.msg.textContent = 'Not sent: larger than 10 MB.';
+        r.msg.textContent = 'Not saved: it is larger than 10 MB.';
         r.bar.remove();
+        batch.refused++;
         continue;
       }
       queue.push({ f, r });
@@ -122,10 +123,23 @@ export const UPLOAD_JS = `(() => {
     next();
   }
 
+  let batch = { ok: 0, refused: 0 };
+  let held = Number(meta('upload-received')) || 0;
+  const max = Number(meta('upload-max')) || 10;
+
+  function finished() {
+    // The line under the list says what happened, then stays quiet until more are chosen.
+    const parts = [];
+    if (batch.ok) parts.push(batch.ok + ' received');
+    if (batch.refused) parts.push(batch.refused + ' not saved');
+    status.textContent = parts.length ? 'Finished: ' + parts.join(', ') + '. This report has ' + held + ' of up to ' + max + ' screenshots.' : '';
+    batch = { ok: 0, refused: 0 };
+  }
+
   function next() {
     if (busy) return;
     const item = queue.shift();
-    if (!item) return;
+    if (!item) return finished();
     busy = true;
     const { f, r } = item;
     const xhr = new XMLHttpRequest();
@@ -141,9 +155,12 @@ export const UPLOAD_JS = `(() => {
       if (xhr.status >= 200 && xhr.status < 300) {
         r.li.className = 'ok';
         r.msg.textContent = body.message || 'Received.';
+        if (typeof body.received === 'number') held = body.received;
+        batch.ok++;
       } else {
         r.li.className = 'refused';
-        r.msg.textContent = body.error || 'Not sent. Please try again.';
+        r.msg.textContent = body.error || 'Not saved. Please try again.';
+        batch.refused++;
       }
       busy = false;
       next();
@@ -151,7 +168,8 @@ export const UPLOAD_JS = `(() => {
     xhr.onerror = () => {
       r.bar.remove();
       r.li.className = 'refused';
-      r.msg.textContent = 'Not sent: the connection failed. Please try again.';
+      r.msg.textContent = 'Not saved: the connection failed. Please try again.';
+      batch.refused++;
       busy = false;
       next();
     };
