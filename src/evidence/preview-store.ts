@@ -31,17 +31,23 @@ export class PreviewStore {
   private readonly inFlight = new Map<string, Promise<Record<PreviewKind, Buffer> | undefined>>();
   private readonly failed = new Map<string, number>();
   private idleWaiters: Array<() => void> = [];
+  /** One derivation at a time on this instance, queued or asked for: decoding a 12-megapixel photo takes about 50 MB. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly container: ContainerClient,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** Queued work starts this long after the first picture of a burst, so the burst is received first. */
+    private readonly settleMs = 1000,
   ) {}
 
   /** Queue the previews of a just-stored original; returns at once. */
   schedule(v: Original): void {
     this.queue.push(v);
-    if (!this.running) void this.drain();
+    if (this.running) return;
+    this.running = true;
+    setTimeout(() => void this.drain(), this.settleMs).unref();
   }
 
   /** Resolves when the queue is empty (tests and shutdown). */
@@ -69,7 +75,6 @@ export class PreviewStore {
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       for (let v = this.queue.shift(); v; v = this.queue.shift()) {
         const exists = await this.container.getBlockBlobClient(previewBlobName(v.blobName, 'thumb')).exists().catch(() => false);
@@ -86,7 +91,9 @@ export class PreviewStore {
     if (running) return running;
     const failedAt = this.failed.get(v.blobName);
     if (failedAt !== undefined && this.now() - failedAt < FAILED_FOR_MS) return Promise.resolve(undefined);
-    const work = this.deriveNow(v).finally(() => this.inFlight.delete(v.blobName));
+    const run = () => this.deriveNow(v);
+    const work = this.turn.then(run, run).finally(() => this.inFlight.delete(v.blobName));
+    this.turn = work.catch(() => undefined);
     this.inFlight.set(v.blobName, work);
     return work;
   }
