@@ -139,17 +139,13 @@ export async function evidenceGallery(o: GalleryOptions, report: Report): Promis
 async function timeToGallery(page: Page, reference: string, pictures: number): Promise<number> {
   const start = await page.evaluate(() => performance.now());
   await page.getByRole('link', { name: new RegExp(reference) }).click();
-  return page.evaluate(
-    ({ start, pictures }) =>
-      new Promise<number>((resolve) => {
-        const check = () => {
-          const imgs = [...document.querySelectorAll<HTMLImageElement>('img[data-shown="false"]')];
-          if (imgs.length === pictures && imgs.every((i) => i.complete && i.naturalWidth > 0)) {
-            requestAnimationFrame(() => resolve(performance.now() - start));
-          } else requestAnimationFrame(check);
-        };
-        check();
-      }),
-    { start, pictures },
-  );
+  // As a string: the script runner names functions with a helper the page does not have.
+  return page.evaluate(`new Promise((resolve) => {
+    const check = () => {
+      const imgs = [...document.querySelectorAll('img[data-shown="false"]')];
+      if (imgs.length === ${pictures} && imgs.every((i) => i.complete && i.naturalWidth > 0)) requestAnimationFrame(() => resolve(performance.now() - ${start}));
+      else requestAnimationFrame(check);
+    };
+    check();
+  })`) as Promise<number>;
 }

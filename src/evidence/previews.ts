@@ -96,10 +96,13 @@ interface Decoded {
 class HeicDecoder {
   private worker: Worker | undefined;
   private next = 1;
+  /** WebAssembly memory only grows: an idle worker is stopped, giving back the 100 MB or so a photo took. */
+  private idle: NodeJS.Timeout | undefined;
   private readonly pending = new Map<number, { resolve(d: Decoded): void; reject(e: Error): void }>();
 
   decode(bytes: Uint8Array): Promise<Decoded> {
     const worker = this.start();
+    clearTimeout(this.idle);
     const id = this.next++;
     return new Promise<Decoded>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -113,15 +116,26 @@ class HeicDecoder {
     if (this.worker) return this.worker;
     const w = new Worker(HEIC_WORKER_SOURCE, { eval: true, workerData: { decoder: createRequire(import.meta.url).resolve('heic-decode') } });
     w.unref();
+    let retired = false;
     w.on('message', (m: { id: number; width?: number; height?: number; data?: Uint8Array; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      if (!this.pending.size) w.unref();
+      if (!this.pending.size) {
+        w.unref();
+        this.idle = setTimeout(() => {
+          // Retired first: a picture that comes now starts a new worker, and this one's exit fails nothing.
+          retired = true;
+          if (this.worker === w) this.worker = undefined;
+          void w.terminate();
+        }, HEIC_WORKER_IDLE_MS);
+        this.idle.unref();
+      }
       if (m.error !== undefined || !m.data) p.reject(new Error('HEIC could not be decoded'));
       else p.resolve({ width: m.width ?? 0, height: m.height ?? 0, data: m.data });
     });
     const fail = () => {
+      if (retired) return;
       if (this.worker === w) this.worker = undefined;
       for (const p of this.pending.values()) p.reject(new Error('HEIC decoder stopped'));
       this.pending.clear();
@@ -132,6 +146,8 @@ class HeicDecoder {
     return w;
   }
 }
+
+const HEIC_WORKER_IDLE_MS = 30_000;
 
 const HEIC_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
