@@ -40,6 +40,7 @@ import { OutboxDispatcher } from './domain/cases/outbox-dispatcher.js';
 import { OutboxRenderer } from './teams/outbox-renderer.js';
 import { BotSender } from './teams/delivery.js';
 import { alertInvokeHandlers } from './teams/alerts/alert-actions.js';
+import { addScreenshotsInvokeHandlers } from './teams/my-submissions/add-screenshots.js';
 import { AlertCardUpdater } from './teams/alerts/alert-card-updates.js';
 import { declarationInvokeHandlers, declarationRenderers } from './teams/declarations/declaration-actions.js';
 import { accountRequestInvokeHandlers, accountRequestRenderers, staffSearchHandler } from './teams/account-requests/account-request-actions.js';
@@ -125,7 +126,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services), policies, ask);
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }) };
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }), ...addScreenshotsInvokeHandlers(services) };
   const bot = new SaferSocialBot({
     conversationState,
     rootDialog,

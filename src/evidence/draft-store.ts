@@ -19,6 +19,25 @@ export interface DraftRow {
   noImages: boolean;
   submitted: boolean;
   createdAt: string;
+  /**
+   * Set on an addition: screenshots added to a report already sent (from My submissions). Each one goes on
+   * that case as it arrives; the draft only holds the slots, so the case keeps to the limit.
+   */
+  caseId?: string;
+  /** How many this draft may take (an addition: what the case has room for); the report limit when absent. */
+  maxImages?: number;
+}
+
+function draftOf(draftId: string, e: Record<string, unknown>): DraftRow {
+  return {
+    draftId,
+    ownerAad: String(e.ownerAad),
+    noImages: Boolean(e.noImages),
+    submitted: Boolean(e.submitted),
+    createdAt: String(e.createdAt),
+    ...(typeof e.caseId === 'string' && e.caseId ? { caseId: e.caseId } : {}),
+    ...(typeof e.maxImages === 'number' ? { maxImages: e.maxImages } : {}),
+  };
 }
 
 export interface LinkRow {
@@ -64,13 +83,7 @@ export class DraftStore {
   async getDraft(schoolId: string, draftId: string): Promise<DraftRow | undefined> {
     try {
       const e = await this.table.getEntity<Record<string, unknown>>(escapeKey(schoolId), rk.draft(draftId));
-      return {
-        draftId,
-        ownerAad: String(e.ownerAad),
-        noImages: Boolean(e.noImages),
-        submitted: Boolean(e.submitted),
-        createdAt: String(e.createdAt),
-      };
+      return draftOf(draftId, e);
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
@@ -121,6 +134,7 @@ export class DraftStore {
       if (draft.ownerAad !== ownerAad) return { ok: false, reason: 'notAllowed' };
       if (draft.submitted) return { ok: false, reason: 'submitted' };
       if (draft.noImages) return { ok: false, reason: 'noImages' };
+      max = Math.min(max, draft.maxImages ?? max);
       const slots = await this.listSlots(schoolId, draftId);
       // Listed after the slots: evidence stored since then still counts as in use.
       const stored = new Set((await this.listEvidence(schoolId, draftId)).map((v) => v.id));
@@ -205,7 +219,7 @@ export class DraftStore {
       if (e.partitionKey === LINKS) continue;
       yield {
         schoolId: unescapeKey(String(e.partitionKey)),
-        draft: { draftId: String(e.draftId), ownerAad: String(e.ownerAad), noImages: Boolean(e.noImages), submitted: Boolean(e.submitted), createdAt: String(e.createdAt) },
+        draft: draftOf(String(e.draftId), e),
       };
     }
   }

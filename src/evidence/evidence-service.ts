@@ -81,7 +81,7 @@ export const REFUSAL_TEXT: Record<EvidenceRefusal['reason'], string> = {
   limit: `one report can hold at most ${MAX_IMAGES_PER_REPORT} screenshots`,
   notAllowed: URL_REFUSAL_TEXT.notAllowed,
   noDraft: 'this report was cancelled or left unfinished too long, so nothing can be added to it. Start a new report in the chat if you need to',
-  submitted: 'this report has already been sent, so this link takes no more screenshots',
+  submitted: 'this report has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on it',
   noImages: 'images must not be sent for this kind of report',
   busy: 'too many screenshots arrived at once. Please send it again',
 };
@@ -143,7 +143,8 @@ export class EvidenceService implements EvidenceIntake {
     let sent = 0;
     for await (const { schoolId, draft } of this.deps.drafts.draftsCreatedBefore(before)) {
       const o = { schoolId, aad: draft.ownerAad, draftId: draft.draftId };
-      if (draft.submitted) {
+      // A sent report's screenshots, and those added to one (each went on its case as it arrived), belong to the case.
+      if (draft.submitted || draft.caseId) {
         for (const v of await this.list(o)) await this.deps.drafts.deleteEvidence(schoolId, draft.draftId, v.id);
         sent++;
       } else {
@@ -161,10 +162,27 @@ export class EvidenceService implements EvidenceIntake {
     return (await this.deps.drafts.getDraft(schoolId, draftId))?.ownerAad;
   }
 
-  /** Whether a draft still takes screenshots: `open`, `submitted` (the report was sent) or `gone`. */
-  async draftState(schoolId: string, draftId: string): Promise<'open' | 'submitted' | 'gone'> {
+  /** Whether a draft still takes screenshots: `open`, `submitted` (the report was sent) or `gone`; `caseId` for an addition. */
+  async draftState(schoolId: string, draftId: string): Promise<{ state: 'open' | 'submitted' | 'gone'; caseId?: string }> {
     const d = await this.deps.drafts.getDraft(schoolId, draftId);
-    return !d ? 'gone' : d.submitted ? 'submitted' : 'open';
+    return { state: !d ? 'gone' : d.submitted ? 'submitted' : 'open', caseId: d?.caseId };
+  }
+
+  /**
+   * A link to the upload page for adding screenshots to a report already sent: a new draft that holds the
+   * slots (as many as the case has room for) and names the case; each picture goes on the case as it arrives.
+   */
+  async additionLink(o: { schoolId: string; aad: string }, caseId: string, room: number): Promise<string> {
+    const draftId = `a${newEvidenceId()}`;
+    await this.deps.drafts.createDraft(o.schoolId, { draftId, ownerAad: o.aad, noImages: false, submitted: false, createdAt: this.clock().toISOString(), caseId, maxImages: room });
+    return this.uploadLink({ ...o, draftId });
+  }
+
+  /** Delete one picture of a draft (its blob, previews and row): one that could not be put on its case. */
+  async remove(o: DraftOwner, v: EvidenceRecord): Promise<void> {
+    await this.deps.container.getBlockBlobClient(v.blobName).deleteIfExists();
+    await this.deps.previews?.delete(v.blobName);
+    await this.deps.drafts.deleteEvidence(o.schoolId, o.draftId, v.id);
   }
 
   /** An opened link's row (the upload page's later requests). */

@@ -48,7 +48,7 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
     if (reason === 'noDraft') return `Not saved: ${REFUSAL_TEXT.noDraft}.`;
     const c = await services.caseRepo.bySubmission(schoolId, draftId).catch(() => undefined);
     return c
-      ? `Not saved: report ${c.reference} has already been sent, so this link takes no more screenshots. Keep them, and tell whoever is handling ${c.reference} that you have more.`
+      ? `Not saved: report ${c.reference} has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on ${c.reference}.`
       : `Not saved: ${REFUSAL_TEXT.submitted}.`;
   }
 
@@ -119,7 +119,7 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
       if (!('link' in g)) return sendHtml(res, g.status, uploadGonePage(g.message));
       const { link } = g;
       const owner = { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId };
-      const state = await evidence.draftState(link.schoolId, link.draftId);
+      const { state } = await evidence.draftState(link.schoolId, link.draftId);
       if (state !== 'open') {
         const text = await closedDraftText(link.schoolId, link.draftId, state === 'gone' ? 'noDraft' : 'submitted');
         return sendHtml(res, state === 'gone' ? 410 : 409, uploadGonePage(text.replace(/^Not saved: (.)/, (_m, c: string) => c.toUpperCase())));
@@ -156,6 +156,21 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
       try {
         // The draft's limit is checked and a slot taken in one step (uploads run in parallel), before the body is read.
         const { record } = await evidence.receive(owner, req, name, 'upload');
+        const { caseId } = await evidence.draftState(link.schoolId, link.draftId);
+        if (caseId) {
+          // An addition to a report already sent: the picture goes on the case now (recorded, the DSL told).
+          let c;
+          try {
+            c = await services.cases.addEvidence(link.ownerAad, link.schoolId, caseId, [record]);
+          } catch (e) {
+            await evidence.remove(owner, record).catch(() => undefined);
+            throw e;
+          }
+          const total = (await services.caseRepo.get(link.schoolId, caseId))?.evidence.length ?? 0;
+          sendJson(res, 201, { received: total, message: `Added to ${c.reference} (${describeImage(record)}). ${total} of up to ${MAX_IMAGES_PER_REPORT} on the report.` });
+          notices.received(owner, total, c.reference);
+          return;
+        }
         const count = (await evidence.list(owner)).length;
         sendJson(res, 201, { received: count, message: `Received (${describeImage(record)}). ${count} of up to ${MAX_IMAGES_PER_REPORT} for this report.` });
         notices.received(owner, count);

@@ -10,7 +10,7 @@ import { MAX_IMAGES_PER_REPORT, type DraftOwner } from './evidence-service.js';
  * the report's summary counts the screenshots again before it is sent.
  */
 export class UploadNotices {
-  private readonly waiting = new Map<string, { owner: DraftOwner; count: number; timer: NodeJS.Timeout }>();
+  private readonly waiting = new Map<string, { owner: DraftOwner; count: number; reference?: string; timer: NodeJS.Timeout }>();
 
   constructor(
     private readonly deps: { refs: RefLookup; sender: Sender; log: Logger; track: (p: Promise<unknown>) => void },
@@ -18,8 +18,8 @@ export class UploadNotices {
     private readonly settleMs = 2000,
   ) {}
 
-  /** The draft now holds `count` screenshots, the last one from the upload page. */
-  received(owner: DraftOwner, count: number): void {
+  /** The draft (or, with `reference`, the report already sent) now holds `count` screenshots, the last one from the upload page. */
+  received(owner: DraftOwner, count: number, reference?: string): void {
     const key = `${owner.schoolId}|${owner.draftId}`;
     const w = this.waiting.get(key);
     if (w) {
@@ -30,24 +30,24 @@ export class UploadNotices {
     const timer = setTimeout(() => {
       const done = this.waiting.get(key);
       this.waiting.delete(key);
-      if (done) this.deps.track(this.tell(done.owner, done.count));
+      if (done) this.deps.track(this.tell(done.owner, done.count, done.reference));
     }, this.settleMs);
     timer.unref();
-    this.waiting.set(key, { owner, count, timer });
+    this.waiting.set(key, { owner, count, reference, timer });
   }
 
   /** Send what is waiting now (shutdown). */
   flush(): Promise<void> {
     const all = [...this.waiting.values()];
     this.waiting.clear();
-    return Promise.all(all.map((w) => (clearTimeout(w.timer), this.tell(w.owner, w.count)))).then(() => undefined);
+    return Promise.all(all.map((w) => (clearTimeout(w.timer), this.tell(w.owner, w.count, w.reference)))).then(() => undefined);
   }
 
-  private async tell(owner: DraftOwner, count: number): Promise<void> {
+  private async tell(owner: DraftOwner, count: number, reference?: string): Promise<void> {
     try {
       const ref = await this.deps.refs.findByAad(owner.aad);
       if (!ref) return;
-      await this.deps.sender.send(ref, { text: uploadNoticeText(count) });
+      await this.deps.sender.send(ref, { text: reference ? additionNoticeText(reference, count) : uploadNoticeText(count) });
     } catch (e) {
       this.deps.log.warn({ draftId: owner.draftId, errorName: (e as Error).name }, 'upload notice not sent');
     }
@@ -57,4 +57,8 @@ export class UploadNotices {
 export function uploadNoticeText(count: number): string {
   const full = count >= MAX_IMAGES_PER_REPORT;
   return `Received from the upload page: your report now has ${count} screenshot${count === 1 ? '' : 's'} (at most ${MAX_IMAGES_PER_REPORT}).${full ? ' It cannot take any more.' : ''} Press Done here when you have finished.`;
+}
+
+export function additionNoticeText(reference: string, count: number): string {
+  return `Added to ${reference} from the upload page: it now has ${count} screenshot${count === 1 ? '' : 's'}. Whoever is handling it has been told.`;
 }

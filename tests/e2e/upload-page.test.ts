@@ -149,7 +149,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
     await drafts.markSubmitted(SCHOOL, draftId);
     await page.getByLabel('Choose screenshots').setInputFiles(file('late.png', 'image/png', pngBytes()));
     await rowOf(page, 'late.png')
-      .getByText(`Not saved: report ${sent.reference} has already been sent, so this link takes no more screenshots. Keep them, and tell whoever is handling ${sent.reference} that you have more.`)
+      .getByText(`Not saved: report ${sent.reference} has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on ${sent.reference}.`)
       .waitFor();
     await status(page).getByText('Finished: 1 not saved. This report has 0 of up to 10 screenshots.').waitFor();
     // A link of a sent report opened afterwards says so at once.
@@ -158,7 +158,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
     const gone = await phone.newPage();
     const res = await gone.goto(again.url);
     expect(res!.status()).toBe(409);
-    await gone.getByText('This report has already been sent, so this link takes no more screenshots.').waitFor();
+    await gone.getByText('This report has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on it.').waitFor();
     expect(await seriousFindings(gone, 'upload page, report sent')).toEqual([]);
     await gone.close();
     await page.close();

@@ -28,6 +28,7 @@ export const EVENT_LABELS: Record<string, string> = {
   viewRefused: 'Tried to open the case (not allowed)',
   evidenceViewed: 'Viewed evidence',
   evidenceDownloaded: 'Downloaded the original evidence',
+  evidenceAdded: 'Added screenshots after sending',
   assigned: 'Assigned to',
   noted: 'Added a note',
   statusChanged: 'Changed the status',

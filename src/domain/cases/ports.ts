@@ -46,6 +46,8 @@ export interface CaseChange {
   /** Referrals made outside the school: the whole list as it now is. */
   referrals?: CaseRecord['referrals'];
   event: Omit<CaseEvent, 'at'>;
+  /** Screenshots the reporter added after sending, stored with the change. */
+  evidence?: EvidenceRecord[];
   outbox?: Array<Pick<OutboxItem, 'kind' | 'recipient' | 'payload'>>;
   /** Extra events (e.g. a queued-alert line per recipient). */
   moreEvents?: Array<Omit<CaseEvent, 'at'>>;

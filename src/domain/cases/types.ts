@@ -162,6 +162,8 @@ export type CaseEventType =
   | 'evidenceViewed'
   /** The designated safeguarding lead or the headteacher downloaded an original, with its SHA-256. */
   | 'evidenceDownloaded'
+  /** The reporter added screenshots after sending (from My submissions). */
+  | 'evidenceAdded'
   | 'assigned'
   | 'noted'
   | 'statusChanged'
@@ -198,7 +200,9 @@ export type OutboxKind =
   | 'statusUpdate'
   | 'approvalRequest'
   | 'acknowledgementRequest'
-  | 'decisionNotice';
+  | 'decisionNotice'
+  /** The reporter added screenshots after sending: told to the designated safeguarding leads who may see the case. */
+  | 'evidenceAdded';
 
 export type OutboxState = 'pending' | 'delivered' | 'failed' | 'unreachable';
 
