@@ -119,14 +119,25 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
       if (!('link' in g)) return sendHtml(res, g.status, uploadGonePage(g.message));
       const { link } = g;
       const owner = { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId };
-      const { state } = await evidence.draftState(link.schoolId, link.draftId);
+      const { state, caseId } = await evidence.draftState(link.schoolId, link.draftId);
       if (state !== 'open') {
         const text = await closedDraftText(link.schoolId, link.draftId, state === 'gone' ? 'noDraft' : 'submitted');
         return sendHtml(res, state === 'gone' ? 410 : 409, uploadGonePage(text.replace(/^Not saved: (.)/, (_m, c: string) => c.toUpperCase())));
       }
-      const [school, received] = await Promise.all([directory.school(link.schoolId), evidence.list(owner)]);
+      // An addition names the report it adds to, and counts what that report holds already.
+      const [school, received, sent] = await Promise.all([
+        directory.school(link.schoolId),
+        evidence.list(owner),
+        caseId ? services.caseRepo.get(link.schoolId, caseId) : undefined,
+      ]);
       log.info({ draftId: link.draftId, linkId: link.linkId }, 'upload page opened');
-      sendHtml(res, 200, uploadPageHtml({ sessionId, schoolName: school?.name ?? 'your school', max: MAX_IMAGES_PER_REPORT, alreadyReceived: received.length }));
+      sendHtml(res, 200, uploadPageHtml({
+        sessionId,
+        schoolName: school?.name ?? 'your school',
+        max: MAX_IMAGES_PER_REPORT,
+        alreadyReceived: sent ? sent.evidence.length : received.length,
+        reference: sent?.case.reference,
+      }));
     };
     server.get('/upload/:school/:draft/:token', openPage(openLink));
     server.get('/upload/:token', openPage(openStoredLink));

@@ -29,7 +29,8 @@ export const UPLOAD_PAGE_CSP = [
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function uploadPageHtml(opts: { sessionId: string; schoolName: string; max: number; alreadyReceived: number }): string {
+/** `reference`: the report already sent that the pictures are added to (from My submissions). */
+export function uploadPageHtml(opts: { sessionId: string; schoolName: string; max: number; alreadyReceived: number; reference?: string }): string {
   return `<!doctype html>
 <html lang="en-GB">
 <head>
@@ -45,7 +46,7 @@ export function uploadPageHtml(opts: { sessionId: string; schoolName: string; ma
 <body>
 <main>
 <h1>Upload screenshots</h1>
-<p>For your report to ${esc(opts.schoolName)}. Pictures only (PNG, JPEG, GIF, WebP or HEIC), up to 10 MB each, ${opts.max} per report.</p>
+<p>${opts.reference ? `To add to your report ${esc(opts.reference)} (it has ${opts.alreadyReceived}), sent to ${esc(opts.schoolName)}.` : `For your report to ${esc(opts.schoolName)}.`} Pictures only (PNG, JPEG, GIF, WebP or HEIC), up to 10 MB each, ${opts.max} per report.</p>
 <div id="drop" class="drop" tabindex="0">
 <p>Drop screenshots here, or</p>
 <label class="button">Choose screenshots<input id="files" type="file" accept="image/*" multiple></label>

@@ -35,10 +35,12 @@ async function press(p: Person, caseId: string): Promise<{ url?: string; error?:
   return { url: /"url":"([^"]+\/upload\/[^"]+)"/.exec(card)?.[1], card };
 }
 
-async function openPage(url: string) {
+async function openPage(url: string, reference?: string, held?: number) {
   const page = await fetch(url);
   expect(page.status).toBe(200);
-  const session = /name="upload-session" content="([^"]+)"/.exec(await page.text())![1];
+  const html = await page.text();
+  if (reference) expect(html).toContain(`To add to your report ${reference} (it has ${held}), sent to Westbrook`);
+  const session = /name="upload-session" content="([^"]+)"/.exec(html)![1];
   const path = new URL(url).pathname.replace('/upload/', '/api/upload/');
   return (body: Buffer, name = 'later.png') =>
     fetch(h.server.url + path, { method: 'POST', headers: { 'x-upload-session': session, 'x-file-name': name, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
@@ -60,7 +62,7 @@ describe('adding screenshots to a report after sending it', () => {
     const { url, card } = await press(PEOPLE.staff, c.id);
     expect(card).toContain(`Add screenshots to ${c.reference}`);
     expect(card).toContain('up to 9 more');
-    const upload = await openPage(url!);
+    const upload = await openPage(url!, c.reference, 1);
     h.connector.clear();
     const r = await upload(pngBytes(200, 120));
     expect(r.status).toBe(201);
