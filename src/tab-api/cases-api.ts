@@ -20,6 +20,7 @@ import { REFERRAL_BODIES } from '../domain/cases/referrals.js';
 import type { SchoolPolicy } from '../domain/policy/school-policy.js';
 import { shortTime } from '../domain/time.js';
 import { deliveryText, messageKindLabel } from './delivery-wording.js';
+import { PREVIEW_CONTENT_TYPE } from '../evidence/previews.js';
 
 const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDelivered', 'alertFailed', 'recipientUnreachable']);
 
@@ -40,7 +41,7 @@ export const canDownloadOriginals = (m: Pick<Member, 'roles'>) => isDsl(m) || is
 const inReceiptOrder = (evidence: readonly EvidenceRecord[]) => [...evidence].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
 
 /** A derived JPEG (no metadata), shown in the page. */
-function sendPreview(res: Response, evidenceId: string, kind: 'thumb' | 'display', bytes: Buffer): void {
+function sendPreview(res: Response, evidenceId: string, kind: 'display', bytes: Buffer): void {
   res.writeHead(200, {
     'Content-Type': 'image/jpeg',
     'Content-Disposition': `inline; filename="evidence-${evidenceId}-${kind}.jpg"`,
@@ -237,14 +238,23 @@ export function caseHandlers(services: AppServices) {
     },
 
     /**
-     * A blurred thumbnail for the case page: not a view (nobody sees the picture through the blur), so not
-     * recorded; the case itself was recorded as viewed when it was opened. Access is checked all the same.
+     * The case page's blurred thumbnails, all in one answer (one access check, one round trip; about 10 to 30 KB
+     * each): not views (nobody sees a picture through the blur), so not recorded; the case itself was recorded
+     * as viewed when it was opened. `src` is null for a file of which no preview can be made.
      */
-    async evidenceThumb(ctx: TabContext, req: Request, res: Response) {
-      const { ev } = await visibleEvidence(ctx, req);
-      const bytes = await services.previews.get(ev, 'thumb');
-      if (!bytes) throw new NotFoundError('No preview of this file.');
-      sendPreview(res, ev.id, 'thumb', bytes);
+    async evidenceThumbnails(ctx: TabContext, req: Request, res: Response) {
+      const d = await cases.getVisible(ctx.member, caseIdOf(req));
+      const items = await Promise.all(
+        inReceiptOrder(d.evidence).map(async (v) => {
+          const bytes = await services.previews.get(v, 'thumb').catch((e: Error) => {
+            log.warn({ evidenceId: v.id, errorName: e.name }, 'thumbnail could not be read');
+            return undefined;
+          });
+          return { id: v.id, src: bytes ? `data:${PREVIEW_CONTENT_TYPE};base64,${bytes.toString('base64')}` : null };
+        }),
+      );
+      res.header('Cache-Control', 'no-store, private');
+      res.send(200, { items } satisfies Dto.Items<Dto.Thumbnail>);
     },
 
     /** The display copy, which the person chose to see: one view of that picture by that person, recorded before a byte is sent. */

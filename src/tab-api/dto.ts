@@ -281,3 +281,9 @@ export interface ConsentHistoryRow {
   text: string;
   importId: string | null;
 }
+
+/** One evidence picture's blurred-gallery thumbnail, as a data: URL (null: no preview can be made of that file). */
+export interface Thumbnail {
+  id: string;
+  src: string | null;
+}

@@ -301,14 +301,22 @@ describe('tab API: evidence', () => {
   const url = (caseId: string, ev: string) => `/api/tab/cases/${caseId}/evidence/${ev}`;
   const eventsOf = async (caseId: string, type: string) => (await db.caseRepo.get('westbrook', caseId))!.events.filter((e) => e.type === type);
 
-  it('serves a blurred-gallery thumbnail (a small JPEG) without recording a view', async () => {
+  const thumbnails = async (p: { aad: string }, caseId: string) => {
+    const r = await as(p, `/api/tab/cases/${caseId}/thumbnails`);
+    return { status: r.status, cache: r.headers.get('cache-control'), items: r.status === 200 ? ((await r.json()).items as Array<{ id: string; src: string | null }>) : [] };
+  };
+  const jpegOf = (src: string) => {
+    expect(src.startsWith('data:image/jpeg;base64,')).toBe(true);
+    return Buffer.from(src.split(',')[1], 'base64');
+  };
+
+  it('serves the blurred gallery\'s thumbnails (small JPEGs, all in one answer) without recording a view', async () => {
     const before = (await eventsOf(cases.slt.id, 'evidenceViewed')).length;
-    const r = await as(PEOPLE.head, `${url(cases.slt.id, evidence.id)}/thumb`);
+    const r = await thumbnails(PEOPLE.head, cases.slt.id);
     expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toBe('image/jpeg');
-    expect(r.headers.get('cache-control')).toContain('no-store');
-    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-    const m = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
+    expect(r.cache).toContain('no-store');
+    expect(r.items.map((t) => t.id)).toEqual([evidence.id]);
+    const m = await sharp(jpegOf(r.items[0].src!)).metadata();
     expect([m.format, m.width, m.height]).toEqual(['jpeg', 96, 64]);
     expect((await eventsOf(cases.slt.id, 'evidenceViewed')).length).toBe(before);
     // made on first request and kept beside the original
@@ -364,19 +372,22 @@ describe('tab API: evidence', () => {
   });
 
   it('says there is no preview of bytes that are not a picture, and records nothing; the original can still be downloaded', async () => {
-    const fake = await seedEvidence(db.storage, png(4096));
-    const c = await seedCase(db.caseRepo, { category: 'trolling', routing: { queue: 'slt', severity: 'low' }, submitterAad: PEOPLE.staff.aad, evidence: [fake] });
-    for (const kind of ['thumb', 'display']) {
-      const r = await as(PEOPLE.head, `${url(c.id, fake.id)}/${kind}`);
-      expect(r.status).toBe(404);
-      expect((await r.json()).error).toBe('No preview of this file.');
-    }
+    const fake = { ...(await seedEvidence(db.storage, png(4096))), receivedAt: new Date(Date.now() + 1000).toISOString() };
+    const real = await seedEvidence(db.storage, pngBytes());
+    const c = await seedCase(db.caseRepo, { category: 'trolling', routing: { queue: 'slt', severity: 'low' }, submitterAad: PEOPLE.staff.aad, evidence: [fake, real] });
+    const t = await thumbnails(PEOPLE.head, c.id);
+    expect(t.items.map((x) => [x.id, x.src === null])).toEqual([[real.id, false], [fake.id, true]]);
+    const r = await as(PEOPLE.head, `${url(c.id, fake.id)}/display`);
+    expect(r.status).toBe(404);
+    expect((await r.json()).error).toBe('No preview of this file.');
     expect(await eventsOf(c.id, 'evidenceViewed')).toEqual([]);
     expect((await as(PEOPLE.head, url(c.id, fake.id))).status).toBe(200);
   });
 
   it('refuses path traversal and unknown evidence, and evidence of a case the caller may not see', async () => {
-    for (const tail of ['', '/thumb', '/display']) {
+    expect((await thumbnails(PEOPLE.chair, cases.slt.id)).status).toBe(404);
+    expect((await thumbnails(OAKFIELD.slt, cases.slt.id)).status).toBe(404);
+    for (const tail of ['', '/display']) {
       for (const ev of ['..%2F..%2Fpackage.json', '%2e%2e', '..', 'a.b', evidence.id + '%00', '%2Fetc%2Fpasswd']) {
         const r = await as(PEOPLE.head, url(cases.slt.id, ev) + tail);
         expect(r.status, ev + tail).toBeGreaterThanOrEqual(400);

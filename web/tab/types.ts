@@ -17,6 +17,7 @@ export type {
   ConsentHistoryRow,
   ConsentChangeDto,
   Items,
+  Thumbnail,
   Me,
   MemberRow,
   Members,

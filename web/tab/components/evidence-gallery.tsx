@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { blobUrl, download } from '../api.js';
+import { blobUrl, download, get } from '../api.js';
 import { formatDateTime, size } from '../format.js';
-import type { CaseDetail } from '../types.js';
+import type { CaseDetail, Items, Thumbnail } from '../types.js';
 
 const useStyles = makeStyles({
   bar: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap', marginBottom: tokens.spacingVerticalS },
@@ -39,22 +39,19 @@ export function EvidenceGallery({ caseId, evidence, canDownload }: { caseId: str
   const [loading, setLoading] = useState<Record<string, boolean>>({});
   const [downloadState, setDownloadState] = useState<Record<string, string>>({});
 
+  // Every thumbnail in one request (small blurred JPEGs as data: URLs), not recorded as views.
   useEffect(() => {
     let alive = true;
-    const made: string[] = [];
-    for (const e of evidence) {
-      if (!e.contentType.startsWith('image/')) continue;
-      blobUrl(`${base(caseId, e)}/thumb`)
-        .then((u) => {
-          made.push(u);
-          if (alive) setThumbs((x) => ({ ...x, [e.id]: u }));
-          else URL.revokeObjectURL(u);
-        })
-        .catch((err: { status?: number }) => alive && setProblem((x) => ({ ...x, [e.id]: err.status === 404 ? 'No preview' : 'Could not load' })));
-    }
+    if (!evidence.length) return;
+    get<Items<Thumbnail>>(`/api/tab/cases/${caseId}/thumbnails`)
+      .then(({ items }) => {
+        if (!alive) return;
+        setThumbs(Object.fromEntries(items.filter((t) => t.src).map((t) => [t.id, t.src!])));
+        setProblem(Object.fromEntries(items.filter((t) => !t.src).map((t) => [t.id, 'No preview'])));
+      })
+      .catch(() => alive && setProblem(Object.fromEntries(evidence.map((e) => [e.id, 'Could not load']))));
     return () => {
       alive = false;
-      made.forEach((u) => URL.revokeObjectURL(u));
     };
   }, [caseId, evidence]);
 
