@@ -31,12 +31,24 @@ const CONTAINER = 'bench-gallery';
 const HEIC_FIXTURE = 'tests/fixtures/images/photo-12mp.heic';
 
 /**
- * A PNG of about `bytes` of random pixels (noise does not compress, so its size is about its pixels ×3):
- * the worst case of a 10 MB screenshot for decoding.
+ * A PNG of about `bytes`: blocks of random colour (detail that survives shrinking, so the thumbnails are as
+ * large as thumbnails get) under pixel noise (which does not compress, so the file is about its pixels ×3).
+ * The worst case of a 10 MB screenshot, for decoding and for the thumbnails' size.
  */
 async function noisyPng(bytes: number): Promise<Buffer> {
   const side = Math.ceil(Math.sqrt(bytes / 3));
-  return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+  const noise = randomBytes(side * side * 3);
+  const blocks = randomBytes(Math.ceil(side / 12) ** 2 * 3);
+  const per = Math.ceil(side / 12);
+  const px = Buffer.alloc(side * side * 3);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const b = (Math.floor(y / 12) * per + Math.floor(x / 12)) * 3;
+      const i = (y * side + x) * 3;
+      for (let c = 0; c < 3; c++) px[i + c] = Math.min(255, Math.max(0, blocks[b + c] + (noise[i + c] % 41) - 20));
+    }
+  }
+  return sharp(px, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -64,7 +76,7 @@ export async function evidenceGallery(o: GalleryOptions, report: Report): Promis
     }
   }
   const pngSide = (await sharp(png).metadata()).width;
-  report.line(`  previews of a ${mb(png.length)} PNG (${pngSide}×${pngSide} px of noise): median of 3 ${ms(median(timings.png))}`);
+  report.line(`  previews of a ${mb(png.length)} PNG (${pngSide}×${pngSide} px, random blocks under noise): median of 3 ${ms(median(timings.png))}`);
   report.line(`  previews of a ${mb(heic.length)} HEIC (${heicMeta.width}×${heicMeta.height} px, as an iPhone takes; decode time follows pixels, not file size): median of 3 ${ms(median(timings.heic))}`);
   report.figure({ figure: `evidence: previews of a ${mb(png.length)} PNG (background, after receipt)`, measured: ms(median(timings.png)), target: 'reported' });
   report.figure({ figure: `evidence: previews of a ${heicMeta.width}×${heicMeta.height} HEIC (background, after receipt)`, measured: ms(median(timings.heic)), target: 'reported' });
@@ -124,9 +136,9 @@ export async function evidenceGallery(o: GalleryOptions, report: Report): Promis
     const views = (await new CaseRepository(storage.table('cases')).get('westbrook', c.id))!.events.filter((e) => e.type === 'evidenceViewed').length;
     const t = median(times);
     const b = Math.max(...caseBytes);
-    report.line(`  originals on the case: ${o.pictures} × ${mb(png.length)} = ${mb(o.pictures * png.length)}; the tab transferred ${mb(b)} for the case (its details and ${o.pictures} thumbnails; largest response ${Math.round(largest / 1024)} KB)`);
+    report.line(`  originals on the case: ${o.pictures} × ${mb(png.length)} = ${mb(o.pictures * png.length)}; the tab transferred ${Math.round(b / 1024)} KB for the case (its details and ${o.pictures} thumbnails; largest response ${Math.round(largest / 1024)} KB)`);
     report.line(`  choosing the case in the list → every thumbnail decoded and painted: median of ${o.runs} ${ms(t)} (runs: ${times.map((x) => Math.round(x)).join(', ')} ms); pictures recorded as viewed: ${views}`);
-    report.figure({ figure: `evidence gallery: bytes to open a case with ${o.pictures} × ${mb(png.length)} screenshots`, measured: mb(b), target: '< 1 MB', met: b < 1024 * 1024 });
+    report.figure({ figure: `evidence gallery: bytes to open a case with ${o.pictures} × ${mb(png.length)} screenshots`, measured: `${Math.round(b / 1024)} KB`, target: '< 1 MB', met: b < 1024 * 1024 });
     report.figure({ figure: 'evidence gallery: time to a drawn gallery', measured: ms(t), target: '< 500 ms', met: t < 500 });
     report.figure({ figure: 'evidence gallery: pictures recorded as viewed by opening the case', measured: String(views), target: '0', met: views === 0 });
   } finally {
