@@ -21,6 +21,8 @@ import { startGroupChild, type GroupChild } from './lib/process-group.js';
 import { canConnect, freePort } from './lib/ports.js';
 import { DevSwitchError, devMode, type DevMode } from './lib/dev-switches.js';
 import { findPerson, firstNameOf, launchPlayground, readSeed, sendCustomActivity, type Playground, type Seed, type SeedPerson } from './lib/playground.js';
+import { seedDemoPosts } from './lib/demo-posts.js';
+import type { DirectorySeed } from '../src/domain/directory/directory.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -114,6 +116,14 @@ async function main(): Promise<void> {
     buildTabOnce(),
   ]);
   clients.push(...launched);
+  // Demo accounts and photo-consent registers, so that "Propose a post" works at once (only in the emulator, only once).
+  if (storageEnv.STORAGE_CONNECTION_STRING) {
+    const added = await seedDemoPosts({ ...serverEnv }, JSON.parse(readFileSync(seedFile, 'utf8')) as DirectorySeed).catch((e: Error) => {
+      console.log(c.dim(`  demo accounts and consent registers not added: ${e.name}`));
+      return undefined;
+    });
+    if (added && (added.accounts || added.registers)) console.log(c.dim(`  demo data: ${added.accounts} school accounts, ${added.registers} photo-consent registers`));
+  }
   // The extra people's chats are "installed" now, as Teams does for a school's staff: the bot learns how to
   // reach them, so alerts to them are delivered instead of marked unreachable. (The page shows what arrives
   // while it is open.)

@@ -20,6 +20,9 @@ import { EnrolmentRepository } from './storage/enrolment-repository.js';
 import { personalChatUrl } from './teams/personal-chat-card.js';
 import { createAdapter } from './teams/adapter.js';
 import { SaferSocialBot } from './teams/bot.js';
+import { PostService } from './domain/posts/post-service.js';
+import { postInvokeHandlers, postRenderers, pupilSearchHandler } from './teams/posts/post-actions.js';
+import { mountPostPhotoRoute } from './evidence/post-photo-route.js';
 import { RootDialog } from './teams/root-dialog.js';
 import { createServer } from './server.js';
 import { readPolicyFiles } from './policy-files.js';
@@ -47,6 +50,11 @@ import { accountRequestInvokeHandlers, accountRequestRenderers, staffSearchHandl
 import { WrittenMessages } from './domain/cases/written-messages.js';
 import { DeclarationService } from './domain/declarations/declaration-service.js';
 import { AccountRequestService } from './domain/account-requests/account-request-service.js';
+import { RECORDS_SWEEP_EVERY_MS, RetentionService } from './domain/records/retention-service.js';
+import { RecordsRepository } from './storage/records-repository.js';
+import { askFeedbackSource, caseSource, consentSource, directorySource, postSource, SubjectAccessService } from './domain/records/subject-access.js';
+import { newId } from './storage/case-entities.js';
+import { LeaverService } from './domain/records/leavers.js';
 
 export interface App {
   server: Server;
@@ -105,7 +113,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const caseRepo = new CaseRepository(storage.table('cases'), written.publish);
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
-  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies })], policies);
+  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies }), ...postRenderers({ config, refs, policies, clock, caseRepo })], policies);
   const alertCards = new AlertCardUpdater({ caseRepo, renderer, sender, refs, log, track });
   const cases = new CaseService(caseRepo, directory, clock, alertCards);
   const declarations = new DeclarationService(caseRepo, directory, clock);
@@ -120,13 +128,31 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const previews = new PreviewStore(storage.evidence, log);
   const evidence = createEvidenceService({ config, storage, log, clock, previews });
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
+  const posts = new PostService(caseRepo, directory, policies, consent, clock);
+  const records = new RecordsRepository(storage.table('cases'), storage.table('records'), storage.evidence);
+  const retention = new RetentionService({ store: records, cases: caseRepo, policies, directory, clock });
+  const leavers = new LeaverService({ directory, cases: caseRepo, records, refs, roleChanges, clock });
+  // Subject access: one source per kind of record that can name a person. Another kind of record is one more source here.
+  const subjectAccess = new SubjectAccessService(
+    [
+      caseSource({ cases: caseRepo, openBlob: async (name) => (await storage.evidence.getBlockBlobClient(name).download()).readableStreamBody! as AsyncIterable<Uint8Array> }),
+      consentSource(consent),
+      postSource(posts),
+      askFeedbackSource(askFeedback),
+      directorySource({ member: (s, aad) => directory.member(s, aad), leaver: (s, aad) => records.leaver(s, aad) }),
+    ],
+    records,
+    caseRepo,
+    clock,
+    () => newId(),
+  );
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, previews, enrolment, track, roleChanges, policies, ask, askFeedback, consent,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, previews, enrolment, track, roleChanges, policies, ask, askFeedback, consent, posts, records, retention, subjectAccess, leavers,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services), policies, ask);
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }), ...addScreenshotsInvokeHandlers(services) };
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...postInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }), ...addScreenshotsInvokeHandlers(services) };
   const bot = new SaferSocialBot({
     conversationState,
     rootDialog,
@@ -136,7 +162,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     personalChatUrl: personalChatUrl(config.bot.appId),
     log,
     invokeHandlers,
-    searchHandlers: { staff: staffSearchHandler(services) },
+    searchHandlers: { staff: staffSearchHandler(services), pupils: pupilSearchHandler(services) },
   });
   const server = createServer({
     config,
@@ -144,7 +170,7 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     bot,
     storage,
     log,
-    mount: [mountEvidenceRoutes(services), mountTabRoutes(services)],
+    mount: [mountEvidenceRoutes(services), mountPostPhotoRoute(services), mountTabRoutes(services)],
   });
 
   // Unfinished reports' drafts and screenshots are deleted once no flow can send them (src/domain/retention.ts).
@@ -156,6 +182,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
       ),
     );
   let sweeper: NodeJS.Timeout | undefined;
+  // Records past their retention period are destroyed (or listed for review), leaving a tombstone each.
+  const sweepRecords = () =>
+    track(
+      directory.schools().then((schools) => retention.sweep(schools.map((s) => s.id))).then(
+        (r) => (r.destroyed || r.review ? log.info(r, 'records swept') : undefined),
+        (e: Error) => log.warn({ errorName: e.name }, 'records sweep failed; it runs again later'),
+      ),
+    );
+  let recordsSweeper: NodeJS.Timeout | undefined;
 
   return {
     server,
@@ -168,11 +203,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
           sweeper = setInterval(sweep, DRAFT_SWEEP_EVERY_MS);
           sweeper.unref();
           sweep();
+          recordsSweeper = setInterval(sweepRecords, RECORDS_SWEEP_EVERY_MS);
+          recordsSweeper.unref();
+          sweepRecords();
           resolve(server.url);
         });
       }),
     stop: async () => {
       if (sweeper) clearInterval(sweeper);
+      if (recordsSweeper) clearInterval(recordsSweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher.stop();
       await Promise.allSettled([...background]);

@@ -18,6 +18,11 @@ import type { EnrolmentService } from './domain/directory/enrolment.js';
 import type { DeclarationService } from './domain/declarations/declaration-service.js';
 import type { AccountRequestService } from './domain/account-requests/account-request-service.js';
 import type { ConsentService } from './domain/consent/consent-service.js';
+import type { PostService } from './domain/posts/post-service.js';
+import type { RecordsStore } from './domain/records/ports.js';
+import type { RetentionService } from './domain/records/retention-service.js';
+import type { SubjectAccessService } from './domain/records/subject-access.js';
+import type { LeaverService } from './domain/records/leavers.js';
 
 /**
  * What the feature modules (dialogs, card actions, routes, dispatcher) are built from. Every service is
@@ -58,6 +63,16 @@ export interface AppServices {
   enrolment: EnrolmentService;
   /** The photo-consent register (the school office's, in the tab); a proposed post is checked against it. */
   consent: ConsentService;
+  /** Proposed posts for the school's accounts: the flow, the approval cards, the post register and subject access share this one. */
+  posts: PostService;
+  /** Tombstones, reviews, leavers and subject access exports (the records table). */
+  records: RecordsStore;
+  /** The retention schedule in force, the sweeper that applies it, and legal holds. */
+  retention: RetentionService;
+  /** Subject access exports: the record sources searched for a person, and the record of each export. */
+  subjectAccess: SubjectAccessService;
+  /** A member removed from the directory (they left): their open cases reassigned, their conversation reference dropped. */
+  leavers: LeaverService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }

@@ -80,8 +80,8 @@ export const REFUSAL_TEXT: Record<EvidenceRefusal['reason'], string> = {
   download: 'it could not be downloaded from Teams. Please try sending it again',
   limit: `one report can hold at most ${MAX_IMAGES_PER_REPORT} screenshots`,
   notAllowed: URL_REFUSAL_TEXT.notAllowed,
-  noDraft: 'this report was cancelled or left unfinished too long, so nothing can be added to it. Start a new report in the chat if you need to',
-  submitted: 'this report has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on it',
+  noDraft: 'it was cancelled or left unfinished too long, so nothing can be added to it. Start again in the chat if you need to',
+  submitted: 'this has already been sent, so this link takes no more pictures',
   noImages: 'images must not be sent for this kind of report',
   busy: 'too many screenshots arrived at once. Please send it again',
 };

@@ -47,14 +47,15 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
   async function closedDraftText(schoolId: string, draftId: string, reason: 'submitted' | 'noDraft'): Promise<string> {
     if (reason === 'noDraft') return `Not saved: ${REFUSAL_TEXT.noDraft}.`;
     const c = await services.caseRepo.bySubmission(schoolId, draftId).catch(() => undefined);
-    return c
-      ? `Not saved: report ${c.reference} has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on ${c.reference}.`
-      : `Not saved: ${REFUSAL_TEXT.submitted}.`;
+    if (c?.kind === 'incident') {
+      return `Not saved: report ${c.reference} has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on ${c.reference}.`;
+    }
+    return c ? `Not saved: ${c.reference} has already been sent, so this link takes no more pictures.` : `Not saved: ${REFUSAL_TEXT.submitted}.`;
   }
 
   const invalid = { status: 404, message: 'This link is not valid.' };
-  const expired = { status: 410, message: 'This link has expired. Go back to the chat and press "Upload screenshots" again for a new one.' };
-  const used = 'This link has already been used. Go back to the chat and press "Upload screenshots" again for a new one.';
+  const expired = { status: 410, message: 'This link has expired. Go back to the chat and press the upload button again for a new one.' };
+  const used = 'This link has already been used. Go back to the chat and press the upload button again for a new one.';
   type Refused = { status: number; message: string };
 
   const params = (req: Request) => req.params as { token?: string; school?: string; draft?: string };

@@ -56,7 +56,7 @@ export class UploadNotices {
 
 export function uploadNoticeText(count: number): string {
   const full = count >= MAX_IMAGES_PER_REPORT;
-  return `Received from the upload page: your report now has ${count} screenshot${count === 1 ? '' : 's'} (at most ${MAX_IMAGES_PER_REPORT}).${full ? ' It cannot take any more.' : ''} Press Done here when you have finished.`;
+  return `Received from the upload page: ${count} picture${count === 1 ? '' : 's'} so far (at most ${MAX_IMAGES_PER_REPORT}).${full ? ' No more can be added.' : ''} Press Done here when you have finished.`;
 }
 
 export function additionNoticeText(reference: string, count: number): string {

@@ -39,17 +39,17 @@ export function uploadPageHtml(opts: { sessionId: string; schoolName: string; ma
 <meta name="upload-session" content="${esc(opts.sessionId)}">
 <meta name="upload-max" content="${opts.max}">
 <meta name="upload-received" content="${opts.alreadyReceived}">
-<title>Upload screenshots – Safer Social</title>
+<title>Upload pictures – Safer Social</title>
 <link rel="stylesheet" href="${UPLOAD_ASSET_PATH}/upload.css">
 <script src="${UPLOAD_ASSET_PATH}/upload.js" defer></script>
 </head>
 <body>
 <main>
-<h1>Upload screenshots</h1>
-<p>${opts.reference ? `To add to your report ${esc(opts.reference)} (it has ${opts.alreadyReceived}), sent to ${esc(opts.schoolName)}.` : `For your report to ${esc(opts.schoolName)}.`} Pictures only (PNG, JPEG, GIF, WebP or HEIC), up to 10 MB each, ${opts.max} per report.</p>
+<h1>Upload pictures</h1>
+<p>${opts.reference ? `To add to your report ${esc(opts.reference)} (it has ${opts.alreadyReceived}), sent to ${esc(opts.schoolName)}.` : `For what you are sending to ${esc(opts.schoolName)} (a report or a post).`} Pictures only (PNG, JPEG, GIF, WebP or HEIC), up to 10 MB each, ${opts.max} at most.</p>
 <div id="drop" class="drop" tabindex="0">
-<p>Drop screenshots here, or</p>
-<label class="button">Choose screenshots<input id="files" type="file" accept="image/*" multiple></label>
+<p>Drop pictures here, or</p>
+<label class="button">Choose pictures<input id="files" type="file" accept="image/*" multiple></label>
 <label class="button">Take a photo<input id="camera" type="file" accept="image/*" capture="environment"></label>
 </div>
 <ul id="list" aria-live="polite"></ul>
@@ -63,8 +63,8 @@ export function uploadPageHtml(opts: { sessionId: string; schoolName: string; ma
 export function uploadGonePage(message: string): string {
   return `<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Upload screenshots – Safer Social</title><link rel="stylesheet" href="${UPLOAD_ASSET_PATH}/upload.css"></head>
-<body><main><h1>Upload screenshots</h1><p>${esc(message)}</p></main></body></html>`;
+<title>Upload pictures – Safer Social</title><link rel="stylesheet" href="${UPLOAD_ASSET_PATH}/upload.css"></head>
+<body><main><h1>Upload pictures</h1><p>${esc(message)}</p></main></body></html>`;
 }
 
 export const UPLOAD_CSS = `

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { MAX_KEPT_QUESTION, type AskFeedback, type AskFeedbackStore } from '../domain/policy/ask-feedback.js';
-import { escapeKey } from './keys.js';
+import { escapeKey, odataString } from './keys.js';
 
 const MAX_MS = 9_999_999_999_999;
 
@@ -31,5 +31,13 @@ export class AskFeedbackRepository implements AskFeedbackStore {
       ...(f.question ? { question: f.question.slice(0, MAX_KEPT_QUESTION) } : {}),
     };
     await this.table.createEntity(entity);
+  }
+
+  /** A school's feedback, newest first (subject access searches the questions kept). */
+  async *list(schoolId: string): AsyncIterable<AskFeedback> {
+    const filter = `PartitionKey eq ${odataString(escapeKey(schoolId))}`;
+    for await (const e of this.table.listEntities<AskFeedbackEntity>({ queryOptions: { filter } })) {
+      yield { schoolId, at: e.at, clauseIds: e.clauseIds ? e.clauseIds.split(',') : [], helpful: e.helpful, ...(e.question ? { question: e.question } : {}) };
+    }
   }
 }

@@ -145,6 +145,8 @@ export function caseEntity(c: CaseRecord): Entity {
   };
   chunk('a', c.answers, e);
   if (c.referrals?.length) chunk('ref', c.referrals, e);
+  if (c.legalHold) e.legalHold = JSON.stringify(c.legalHold);
+  if (c.retentionReview) e.retentionReview = JSON.stringify(c.retentionReview);
   return e;
 }
 
@@ -167,6 +169,8 @@ export function caseFromEntity(schoolId: string, e: Record<string, unknown>): Ca
     stage: JSON.parse(String(e.stage ?? 'null')) ?? undefined,
     acknowledged: JSON.parse(String(e.acknowledged ?? 'null')) ?? undefined,
     ...(referrals ? { referrals } : {}),
+    ...(e.legalHold ? { legalHold: JSON.parse(String(e.legalHold)) as CaseRecord['legalHold'] } : {}),
+    ...(e.retentionReview ? { retentionReview: JSON.parse(String(e.retentionReview)) as CaseRecord['retentionReview'] } : {}),
   };
 }
 

@@ -99,7 +99,8 @@ export class CaseRepository implements CaseStore {
       const actions: TransactionAction[] = [];
       const counterEntity = { partitionKey: pk, rowKey: rowKeys.counter(year), value: next };
       actions.push(counter ? ['update', counterEntity, 'Replace', { etag: counter.etag }] : ['create', counterEntity]);
-      actions.push(['create', caseEntity(c)]);
+      // The submission id rides on the case row, so destroying the case finds its lookup row without a scan.
+      actions.push(['create', { ...caseEntity(c), submissionId: input.submissionId }]);
       actions.push(['create', { partitionKey: pk, rowKey: rowKeys.reference(reference), caseId: id }]);
       actions.push(['create', { partitionKey: pk, rowKey: rowKeys.submission(input.submissionId), caseId: id }]);
       actions.push(['create', indexEntity(pk, isOpen(c.status) ? rowKeys.open(s) : rowKeys.closed(s), s)]);
@@ -170,12 +171,13 @@ export class CaseRepository implements CaseStore {
   }
 
   /** The case with its chronology, evidence and alert states: one range query. */
-  async get(schoolId: string, caseId: string): Promise<(CaseDetail & { etag: string }) | undefined> {
+  async get(schoolId: string, caseId: string): Promise<(CaseDetail & { etag: string; submissionId?: string }) | undefined> {
     if (!/^[0-9a-f]{16}$/.test(caseId)) return undefined;
     const pk = escapeKey(schoolId);
     const base = rowKeys.case(caseId);
     let c: CaseRecord | undefined;
     let etag = '';
+    let submissionId: string | undefined;
     const events: CaseEvent[] = [];
     const evidence: EvidenceRecord[] = [];
     const outbox: OutboxItem[] = [];
@@ -186,6 +188,7 @@ export class CaseRepository implements CaseStore {
       if (rk === base) {
         c = caseFromEntity(schoolId, e);
         etag = String(e.etag);
+        submissionId = typeof e.submissionId === 'string' ? e.submissionId : undefined;
       } else if (rk.startsWith(base + '|e|')) {
         events.push(eventFromEntity(e));
       } else if (rk.startsWith(base + '|v|')) {
@@ -196,7 +199,7 @@ export class CaseRepository implements CaseStore {
       }
     }
     if (!c) return undefined;
-    return { case: c, events, evidence, outbox, etag };
+    return { case: c, events, evidence, outbox, etag, ...(submissionId ? { submissionId } : {}) };
   }
 
   /**
@@ -236,11 +239,15 @@ export class CaseRepository implements CaseStore {
       routing: change.routing ?? before.routing,
       category: change.category ?? before.category,
       referrals: change.referrals ?? before.referrals,
-      updatedAt: now,
+      legalHold: change.legalHold === null ? undefined : (change.legalHold ?? before.legalHold),
+      retentionReview: change.retentionReview ?? before.retentionReview,
+      // A hold or a review changes nothing about the record itself: its retention still counts from its last real change.
+      updatedAt: change.legalHold !== undefined || change.retentionReview !== undefined ? before.updatedAt : now,
     };
     const sb = summaryOf(before);
     const sa = summaryOf(after);
-    const actions: TransactionAction[] = [['update', caseEntity(after), 'Replace', { etag }]];
+    const submissionId = current.submissionId;
+    const actions: TransactionAction[] = [['update', { ...caseEntity(after), ...(submissionId ? { submissionId } : {}) }, 'Replace', { etag }]];
     const oldIndex = isOpen(before.status) ? rowKeys.open(sb) : rowKeys.closed(sb);
     const newIndex = isOpen(after.status) ? rowKeys.open(sa) : rowKeys.closed(sa);
     if (oldIndex !== newIndex) {

@@ -15,6 +15,7 @@ export const TABLE_NAMES = {
   policies: 'policies',
   askFeedback: 'askfeedback',
   consent: 'consent',
+  records: 'records',
 } as const;
 export type TableKey = keyof typeof TABLE_NAMES;
 

@@ -29,6 +29,19 @@ export class ConversationRefRepository {
     this.recent.delete(ref.aadObjectId);
   }
 
+  /** Forget how to reach a person (they left): every row of theirs. */
+  async drop(aadObjectId: string): Promise<void> {
+    const filter = `PartitionKey eq '${escapeKey(aadObjectId).replace(/'/g, "''")}'`;
+    for await (const e of this.table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
+      try {
+        await this.table.deleteEntity(escapeKey(aadObjectId), String(e.rowKey));
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    this.recent.delete(aadObjectId);
+  }
+
   async get(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined> {
     try {
       return toRef(await this.table.getEntity<ConversationRef>(escapeKey(aadObjectId), escapeKey(tenantId || 'none')));

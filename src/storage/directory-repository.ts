@@ -110,6 +110,16 @@ export class DirectoryRepository {
     await this.table.upsertEntity(membershipEntity(m), 'Replace');
   }
 
+  async removeMember(schoolId: string, aad: string): Promise<void> {
+    for (const [pk, rk] of [[escapeKey(schoolId), memberRow(aad)], [userPartition(aad), escapeKey(schoolId)]]) {
+      try {
+        await this.table.deleteEntity(pk, rk);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+  }
+
   /** Write the seed when the directory has no school yet. Safe when two instances start at once. */
   async seedIfEmpty(seed: DirectorySeed): Promise<boolean> {
     if ((await this.listSchools()).length > 0) return false;

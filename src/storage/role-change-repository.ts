@@ -45,7 +45,7 @@ export class RoleChangeRepository implements RoleChangeStore {
     const out: RoleChange[] = [];
     const entities = this.table.listEntities<RoleChangeEntity>({ queryOptions: { filter: `PartitionKey eq ${odataString(escapeKey(schoolId))}` } });
     for await (const e of entities) {
-      out.push({ schoolId, at: e.at, actorAad: e.actorAad, memberAad: e.memberAad, kind: e.kind === 'added' ? 'added' : 'changed', before: rolesFrom(e.before), after: rolesFrom(e.after) });
+      out.push({ schoolId, at: e.at, actorAad: e.actorAad, memberAad: e.memberAad, kind: e.kind === 'added' || e.kind === 'removed' ? e.kind : 'changed', before: rolesFrom(e.before), after: rolesFrom(e.after) });
       if (out.length >= limit) break;
     }
     return out;

@@ -3,8 +3,9 @@ import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
-import { STATUS_LABELS, type CaseKind, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
+import { STATUS_LABELS, type CaseKind, type CaseRecord, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
 import { isDsl, isHead, personRef, type Member } from '../domain/directory/directory.js';
+import { canHold } from '../domain/records/retention-service.js';
 import type { CaseDetail } from '../domain/cases/ports.js';
 import { summaryOf } from '../domain/cases/summary.js';
 import { isNotFound } from '../storage/clients.js';
@@ -95,6 +96,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       outcome: c.outcome ?? null,
       // What the reporter was told on sending, in the same words as their reply and receipt.
       reporterTold: c.kind === 'incident' ? whoIsTold(c, headTitle, { nobody, subjectHeld }) : null,
+      legalHold: c.legalHold ? { by: c.legalHold.by.name, at: c.legalHold.at, reason: c.legalHold.reason } : null,
     },
     answers: presentAnswers(c.answers, c.kind),
     evidence: inReceiptOrder(d.evidence).map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName, sha256: v.sha256 })),
@@ -121,6 +123,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
     can: {
       acknowledge: c.routing.safeguarding && !c.acknowledged && isDsl(viewer),
       downloadEvidence: canDownloadOriginals(viewer),
+      hold: canHold(viewer),
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
     },
     referrals: presentReferrals(c, policy, now),
@@ -136,6 +139,15 @@ function referralEventText(data: Record<string, unknown> | undefined): string | 
 
 export function caseHandlers(services: AppServices) {
   const { caseRepo, cases, directory, storage, log } = services;
+
+  async function retentionOf(c: CaseRecord, viewer: Member): Promise<Dto.CaseRetention> {
+    const due = await services.retention.reviewOf(c.schoolId, c.id);
+    return {
+      reviewDue: due ? { dueAt: due.dueAt, lines: due.lines } : null,
+      kept: c.retentionReview ? { by: c.retentionReview.by.name, at: c.retentionReview.at, reason: c.retentionReview.reason, keepUntil: c.retentionReview.keepUntil } : null,
+      canReview: Boolean(due) && canHold(viewer),
+    };
+  }
   const now = () => services.clock();
 
   /** The evidence a request names, on a case the caller may see (else 404), with its number in the case. */
@@ -213,7 +225,7 @@ export function caseHandlers(services: AppServices) {
       res.send(200, {
         open: open.length,
         bySeverity: { high: open.filter((s) => s.severity === 'high').length, medium: open.filter((s) => s.severity === 'medium').length, low: open.filter((s) => s.severity === 'low').length },
-        byKind: { incident: open.filter((s) => s.kind === 'incident').length, accountRequest: open.filter((s) => s.kind === 'accountRequest').length, familyDeclaration: open.filter((s) => s.kind === 'familyDeclaration').length },
+        byKind: { incident: open.filter((s) => s.kind === 'incident').length, accountRequest: open.filter((s) => s.kind === 'accountRequest').length, familyDeclaration: open.filter((s) => s.kind === 'familyDeclaration').length, postProposal: open.filter((s) => s.kind === 'postProposal').length },
         unassigned: open.filter((s) => !s.assignee).length,
         alertsUnacknowledged: flags.filter((f) => f.alertUnacknowledged).length,
         untouched: flags.filter((f) => f.untouched).length,
@@ -228,6 +240,25 @@ export function caseHandlers(services: AppServices) {
     async detail(ctx: TabContext, req: Request, res: Response) {
       const d = await cases.view(ctx.member, caseIdOf(req));
       res.send(200, presentDetail(d, ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
+    },
+
+    /** Where the case stands under the retention schedule: a review due, or the review that kept it. */
+    async retention(ctx: TabContext, req: Request, res: Response) {
+      const d = await cases.getVisible(ctx.member, caseIdOf(req));
+      res.send(200, await retentionOf(d.case, ctx.member));
+    },
+
+    /** The review at the end of the retention period (the DSL or the head): `decision` keep (with `years`) or destroy, with a reason. */
+    async review(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const b = bodyOf(req);
+      const decision = b.decision;
+      if (decision !== 'keep' && decision !== 'destroy') throw new BadRequestError('decision: keep or destroy');
+      const years = b.years === undefined ? 0 : Number(b.years);
+      const r = await services.retention.review(ctx.member, caseId, decision, text(b, 'reason', true)!, years);
+      log.info({ caseId, actor: ctx.member.aadObjectId, decision }, 'retention review decided');
+      if (r.destroyed) res.send(200, { destroyed: true } satisfies Dto.CaseRetentionDecision);
+      else res.send(200, { destroyed: false, retention: await retentionOf((await cases.getVisible(ctx.member, caseId)).case, ctx.member) } satisfies Dto.CaseRetentionDecision);
     },
 
     async assignees(ctx: TabContext, req: Request, res: Response) {
@@ -346,6 +377,17 @@ export function caseHandlers(services: AppServices) {
       }
       await cases.recordReferral(ctx.member, caseId, { body, reference, at, note: optionalText(b, 'note'), referredBy });
       log.info({ caseId, actor: ctx.member.aadObjectId, body }, 'referral recorded');
+      res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
+    },
+
+    /** Place a legal hold (`lift: true`: lift it), with a reason: the DSL or the head. Recorded in the chronology. */
+    async hold(ctx: TabContext, req: Request, res: Response) {
+      const caseId = caseIdOf(req);
+      const b = bodyOf(req);
+      const reason = text(b, 'reason', true)!;
+      const lift = b.lift === true;
+      await (lift ? services.retention.liftHold(ctx.member, caseId, reason) : services.retention.placeHold(ctx.member, caseId, reason));
+      log.info({ caseId, actor: ctx.member.aadObjectId, lift }, 'legal hold changed');
       res.send(200, presentDetail(await cases.getVisible(ctx.member, caseId), ctx.member, ctx.school.headTitle, now(), services.policies.of(ctx.school)));
     },
 

@@ -74,7 +74,7 @@ export interface Stats {
 /** GET /api/tab/cases/:id, and the answer to every change made to a case. */
 export interface CaseDetail {
   /** `reporterTold`: what the reporter of an incident was told on sending (the same words as their reply and receipt). */
-  case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null; reporterTold: string | null };
+  case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null; reporterTold: string | null; legalHold: { by: string; at: string; reason: string } | null };
   answers: Array<{ key: string; label: string; value: string }>;
   /** `sha256` of the original as received: what a downloaded original is checked against. */
   evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string; sha256: string }>;
@@ -82,8 +82,8 @@ export interface CaseDetail {
   events: Array<{ at: string; type: string; actor: string | null; detail: string | null; from: string | null; to: string | null; message: string | null }>;
   /** `text`: the state in words, with the Bot Connector's status and code when an attempt failed. */
   deliveries: Array<{ recipient: string; kind: OutboxKind; kindLabel: string; state: OutboxState; attempts: number; status: number | null; code: string | null; text: string }>;
-  /** `downloadEvidence`: the originals may be downloaded (designated safeguarding lead, headteacher). */
-  can: { acknowledge: boolean; downloadEvidence: boolean; nextStatuses: Array<{ status: CaseStatus; label: string }> };
+  /** `downloadEvidence`: the originals may be downloaded (designated safeguarding lead, headteacher); `hold`: may place or lift a legal hold (the DSL or the head). */
+  can: { acknowledge: boolean; downloadEvidence: boolean; hold: boolean; nextStatuses: Array<{ status: CaseStatus; label: string }> };
   referrals: CaseReferrals;
 }
 
@@ -127,7 +127,7 @@ export interface Members {
 /** One entry of GET /api/tab/settings/role-changes: roles as labels, names resolved. */
 export interface RoleChangeRow {
   at: string;
-  kind: 'added' | 'changed';
+  kind: 'added' | 'changed' | 'removed';
   actor: { aadObjectId: string; name: string };
   member: { aadObjectId: string; name: string };
   before: string[];
@@ -287,3 +287,48 @@ export interface Thumbnail {
   id: string;
   src: string | null;
 }
+
+/** One approved post on the post register (GET /api/tab/registers/posts). */
+export interface PostRegisterRow {
+  id: string;
+  reference: string;
+  accountName: string;
+  platform: string;
+  proposedBy: string;
+  proposedAt: string;
+  approvedBy: string;
+  approvedAt: string;
+  /** "Ava Brown (Year 4)". */
+  pupils: string[];
+  photos: number;
+  text: string;
+}
+
+/** GET /api/tab/settings/records: the retention schedule in force, its history, tombstones, reviews and exports. */
+export interface RecordsPage {
+  /** "baseline v2, school policy v3" */
+  version: string;
+  authorisedBy: string;
+  authorisedAt: string | null;
+  schedule: Array<{ record: string; label: string; keep: string; then: string; source: string; sourceText: string; note: string | null; origin: string }>;
+  /** Changes of the policy version (and so of the schedule), newest first. */
+  changes: Array<{ at: string; by: string; from: number | null; to: number }>;
+  /** Records destroyed, newest first: enough to show each existed and went on schedule. */
+  tombstones: Array<{ reference: string; kind: string; category: string; createdAt: string; endedAt: string | null; dueAt: string | null; destroyedAt: string; why: string; scheduleVersion: string; authorisedBy: string }>;
+  /** Records whose period has ended with a review: a person decides. */
+  reviews: Array<{ reference: string; kind: string; category: string; dueAt: string; lines: string[] }>;
+  /** Subject access exports made, newest first. */
+  exports: Array<{ at: string; by: string; subject: string; records: number }>;
+}
+
+/** GET /api/tab/cases/:id/retention: where a case stands under the retention schedule. */
+export interface CaseRetention {
+  /** Its period ended with a review: a person decides (the DSL or the head, `canReview`). */
+  reviewDue: { dueAt: string; lines: string[] } | null;
+  /** A review that kept it, and until when. */
+  kept: { by: string; at: string; reason: string; keepUntil: string } | null;
+  canReview: boolean;
+}
+
+/** POST /api/tab/cases/:id/retention: destroyed, or kept with where it now stands. */
+export type CaseRetentionDecision = { destroyed: true } | { destroyed: false; retention: CaseRetention };

@@ -34,6 +34,11 @@ const OTHER_RULE_LABELS: Record<string, string> = {
   'accounts.monitoring': 'Monitoring school accounts',
   'images.consent': 'Consent for images of pupils',
   'images.names': "Pupils' names beside images",
+  'posts.approval': 'Who confirms a post before it goes live',
+  'posts.devices': 'Devices photos are taken on',
+  'posts.content': 'What a post on a school account must be',
+  'posts.respect': 'Respect for the people photographed',
+  'posts.doNotPublish': 'Children whose images must not be published',
   'media.enquiries': 'Enquiries from the media',
   'personalUse.workTime': 'Personal use in work time',
 };
@@ -41,7 +46,7 @@ const OTHER_RULE_LABELS: Record<string, string> = {
 /** The section a rule is shown under. */
 export function ruleGroup(id: RuleId): string {
   const kind = id.split('.')[0];
-  return kind === 'route' ? 'Who is told' : kind === 'advice' ? 'Advice after a report' : kind === 'evidence' ? 'Screenshots' : kind === 'contact' || kind === 'family' ? 'Contact with pupils and families' : kind === 'accounts' ? 'School accounts' : kind === 'images' ? 'Images of pupils' : 'Media and personal use';
+  return kind === 'route' ? 'Who is told' : kind === 'advice' ? 'Advice after a report' : kind === 'evidence' ? 'Screenshots' : kind === 'contact' || kind === 'family' ? 'Contact with pupils and families' : kind === 'accounts' ? 'School accounts' : kind === 'images' || kind === 'posts' ? 'Images of pupils' : 'Media and personal use';
 }
 
 export function ruleLabel(id: RuleId): string {
@@ -169,6 +174,16 @@ export function valueInWords(rule: EffectiveRule, terms: Terms): string[] {
       return [CONSENT[v.consent as string], v.perPlatform ? 'Consent for one platform is not consent for another.' : '', v.additionalForOtherSites ? 'Further consent before images appear anywhere else.' : ''].filter(Boolean);
     case 'images.names':
       return [NAMES[v.names as string], v.noIdentifyingInformation ? 'Nothing that identifies a pupil.' : ''].filter(Boolean);
+    case 'posts.approval': {
+      const approvers: Record<string, string> = { accountAdministrators: 'the account’s administrators', lineManager: 'the proposer’s line manager', seniorManager: 'a senior manager' };
+      return [`Confirmed by ${who((v.approvers as string[]).map((r) => approvers[r] ?? r), v.anyOf === true)}.`];
+    }
+    case 'posts.devices':
+    case 'posts.content':
+    case 'posts.respect':
+      return [`The proposer is asked: ${String(v.question)}`];
+    case 'posts.doNotPublish':
+      return [v.schoolList ? 'The school keeps a list of children whose images must not be published (the photo-consent register’s “do not publish”).' : ''].filter(Boolean);
     case 'media.enquiries':
       return [
         (v.forwardTo as string[]).length ? `Passed to ${who(v.forwardTo as string[], v.anyOf === true)}, ${SPEED[v.speed as string]}.` : '',

@@ -10,6 +10,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth.js';
 import { caseHandlers } from './cases-api.js';
 import { accountRegisterHandlers } from './account-register-api.js';
 import { familyRegisterHandlers } from './family-register-api.js';
+import { postRegisterHandlers } from './post-register-api.js';
 import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { mountConsentRoutes } from './consent-api.js';
 import { canKeepConsentRegister } from '../domain/consent/consent.js';
@@ -17,6 +18,7 @@ import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './
 import { BadRequestError } from './errors.js';
 import { settingsHandlers } from './settings-api.js';
 import { policyHandlers } from './policy-api.js';
+import { recordsHandlers } from './records-api.js';
 import { canSeePolicy } from '../domain/policy/policy-service.js';
 import { AAD } from './input.js';
 import type * as Dto from './dto.js';
@@ -50,6 +52,9 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/cases/:id/status', ...json, route('cases', h.status));
     server.post('/api/tab/cases/:id/acknowledge', route('cases', h.acknowledge));
     server.post('/api/tab/cases/:id/referrals', ...json, route('cases', h.referral));
+    server.post('/api/tab/cases/:id/hold', ...json, route('cases', h.hold));
+    server.get('/api/tab/cases/:id/retention', route('cases', h.retention));
+    server.post('/api/tab/cases/:id/retention', ...json, route('cases', h.review));
     const accounts = accountRegisterHandlers(services);
     server.get('/api/tab/registers/accounts', route('cases', accounts.list));
     server.post('/api/tab/registers/accounts/:id/transfer', ...json, route('cases', accounts.transfer));
@@ -58,14 +63,20 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/cases/:id/approval', ...json, route('cases', accounts.decide));
     const family = familyRegisterHandlers(services);
     server.get('/api/tab/registers/family', route('cases', family.list));
+    server.get('/api/tab/registers/posts', route('cases', postRegisterHandlers(services).list));
     const settings = settingsHandlers(services);
     server.get('/api/tab/settings/members', route('admin', settings.members));
     server.put('/api/tab/settings/members/:aad', ...json, route('admin', settings.saveRoles));
     server.post('/api/tab/settings/members', ...json, route('admin', settings.addMember));
+    server.post('/api/tab/settings/members/:aad/left', route('admin', settings.removeMember));
     server.get('/api/tab/settings/role-changes', route('member', settings.roleChangeTrail));
     const policy = policyHandlers(services);
     server.get('/api/tab/settings/policy', route('member', policy.show));
     server.post('/api/tab/settings/policy/current', ...json, route('admin', policy.switchVersion));
+    const recordsApi = recordsHandlers(services);
+    server.get('/api/tab/settings/records', route('admin', recordsApi.show));
+    server.post('/api/tab/settings/records/subject-access', ...json, route('admin', recordsApi.subjectAccess));
+    server.post('/api/tab/settings/records/erasure', ...json, route('admin', recordsApi.erase));
     mountEnrolmentRoutes(server, services, route, json);
     mountConsentRoutes(server, services, route, json);
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.

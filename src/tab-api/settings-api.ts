@@ -7,6 +7,7 @@ import { BadRequestError } from './errors.js';
 import { ROLE_LABELS } from './vocabulary.js';
 import { AAD, aadParam } from './input.js';
 import type * as Dto from './dto.js';
+import { LeaverRefusedError } from '../domain/records/leavers.js';
 
 /** Settings: the school's members and their roles (administrators), and the trail of role changes. */
 export function settingsHandlers(services: AppServices) {
@@ -48,6 +49,20 @@ export function settingsHandlers(services: AppServices) {
       const member = await refusedAs400(roleChanges.addMember(ctx.member, { aadObjectId: aad, name, jobTitle, roles }));
       log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, member: aad, roles }, 'member added');
       res.send(201, presentMember(member));
+    },
+
+    /** A member left the school: removed from the directory, their open cases reassigned (src/domain/records/leavers.ts). */
+    async removeMember(ctx: TabContext, req: Request, res: Response) {
+      const aad = aadParam(req, 'aad', 'member id: not valid');
+      let r;
+      try {
+        r = await services.leavers.remove(ctx.member, aad);
+      } catch (e) {
+        if (e instanceof LeaverRefusedError) throw new BadRequestError(e.message);
+        throw e;
+      }
+      log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, member: aad, ...r }, 'member removed (left)');
+      res.send(200, r);
     },
 
     /** The role-change trail, newest first, with names from the directory and roles as words. Read-only. */

@@ -13,6 +13,7 @@ export const KIND_LABELS: Record<CaseKind, string> = {
   incident: 'Incident report',
   accountRequest: 'Account request',
   familyDeclaration: 'Family relationship',
+  postProposal: 'Post for a school account',
 };
 export const KINDS = Object.keys(KIND_LABELS) as CaseKind[];
 export const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
@@ -27,6 +28,7 @@ export const CATEGORY_LABELS_BY_KIND: Record<CaseKind, Record<string, string>> =
   incident: { ...INCIDENT_CATEGORIES, ...LEGACY_INCIDENT_CATEGORIES },
   accountRequest: ACCOUNT_PLATFORMS,
   familyDeclaration: RELATIONSHIPS,
+  postProposal: ACCOUNT_PLATFORMS,
 };
 
 /** A category in the words of its own kind; a code no vocabulary knows (an old record) is made readable, never shown raw. */
@@ -81,10 +83,25 @@ export const categoryLabel = (c: string) => CATEGORY_LABELS[c] ?? c;
 
 /** Answers as label/value text pairs, in a stable order; the tab renders them as text, never markup. */
 export function presentAnswers(answers: Record<string, unknown>, kind: CaseKind = 'incident'): Array<{ key: string; label: string; value: string }> {
+  if (kind === 'postProposal') answers = postAnswersForTab(answers);
   const labels = { ...VALUE_LABELS, ...KIND_VALUE_LABELS[kind] };
   return Object.entries(answers)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
     .map(([key, v]) => ({ key, label: ANSWER_LABELS[key] ?? humanise(key), value: formatValue(key, v, labels) }));
+}
+
+/** A post's answers as people read them: the account, the text, the pupils and which are named, each check answered. */
+function postAnswersForTab(a: Record<string, unknown>): Record<string, unknown> {
+  const pupils = Array.isArray(a.pupils) ? (a.pupils as Array<{ pupilId?: string; name?: string; classOrYear?: string }>) : [];
+  const named = new Set(Array.isArray(a.namedInText) ? (a.namedInText as string[]) : []);
+  const checks = Array.isArray(a.checks) ? (a.checks as Array<{ question?: string }>) : [];
+  return {
+    account: `${String(a.accountName ?? '')} (${String(a.platformLabel ?? a.platform ?? '')})`,
+    text: a.text,
+    pupilsNamed: pupils.length ? pupils.map((p) => (p.classOrYear ? `${p.name} (${p.classOrYear})` : p.name)).join(', ') : 'None',
+    namesInTheText: pupils.filter((p) => p.pupilId && named.has(p.pupilId)).map((p) => p.name).join(', ') || 'None',
+    ...Object.fromEntries(checks.map((c, i) => [`check${i + 1}`, `${c.question ?? ''} Yes`])),
+  };
 }
 
 function humanise(key: string): string {

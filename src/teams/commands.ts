@@ -10,6 +10,7 @@ const COMMANDS: ReadonlyArray<[Command, readonly string[]]> = [
   ['report', ['report', 'report an incident', 'report incident']],
   ['requestAccount', ['request account', 'request a school account', 'request a school social-media account', 'account']],
   ['declare', ['declare', 'declare relationship', 'declare a family relationship', 'declare a family relationship with a pupil']],
+  ['proposePost', ['propose a post', 'propose post', 'post', 'new post']],
   ['mySubmissions', ['my submissions', 'submissions', 'status']],
 ];
 const LOOKUP = new Map<string, Command>(COMMANDS.flatMap(([cmd, words]) => words.map((w) => [w, cmd] as const)));

@@ -8,6 +8,8 @@ import { createDeclareRelationshipDialog } from './declarations/declare-relation
 import { myDeclarationsFor } from './declarations/declaration-actions.js';
 import { createRequestAccountDialog } from './account-requests/request-account-dialog.js';
 import { accountStatusFor } from './account-requests/account-request-actions.js';
+import { createProposePostDialog } from './posts/propose-post-dialog.js';
+import { postStatusFor } from './posts/post-actions.js';
 
 /** The conversational flows the menu starts. Each flow's dialog lives in its own file. */
 export function createFlows(services: AppServices): Required<FlowRegistry> {
@@ -21,8 +23,9 @@ export function createFlows(services: AppServices): Required<FlowRegistry> {
       log: services.log,
       members: (schoolId) => services.directory.members(schoolId),
     }),
-    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services.declarations), accountStatusFor(services), addScreenshotsOffered(services)),
+    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services.declarations), async (m, s) => (await accountStatusFor(services)(m, s)) ?? postStatusFor(services)(m, s), addScreenshotsOffered(services)),
     declare: createDeclareRelationshipDialog(services),
     requestAccount: createRequestAccountDialog(services),
+    proposePost: createProposePostDialog(services, (ctx) => attachmentBearer(ctx, services.config)),
   };
 }

@@ -1,7 +1,7 @@
 import { cardShell, renderCard, type CardAttachment } from './card.js';
 
 /** The menu choices: the card's submit data and the typed commands share this type. */
-export type MenuChoice = 'report' | 'requestAccount' | 'declare' | 'mySubmissions' | 'help' | 'cancel';
+export type MenuChoice = 'report' | 'requestAccount' | 'declare' | 'proposePost' | 'mySubmissions' | 'help' | 'cancel';
 export interface MenuSubmit {
   verb: 'menu';
   choice: MenuChoice;
@@ -17,6 +17,7 @@ export const MENU_LABELS: Record<Exclude<MenuChoice, 'help' | 'cancel'>, string>
   report: 'Report an incident',
   requestAccount: 'Request a school social-media account',
   declare: 'Declare a family relationship with a pupil',
+  proposePost: 'Propose a post',
   mySubmissions: 'My submissions',
 };
 
@@ -67,6 +68,7 @@ const welcomeTemplate = cardShell(
     submit(MENU_LABELS.report, 'report', 'positive'),
     submit(MENU_LABELS.requestAccount, 'requestAccount'),
     submit(MENU_LABELS.declare, 'declare'),
+    submit(MENU_LABELS.proposePost, 'proposePost'),
     submit(MENU_LABELS.mySubmissions, 'mySubmissions'),
   ],
 );
@@ -77,6 +79,6 @@ export function buildWelcomeCard(data: WelcomeCardData): CardAttachment {
 }
 
 export const HELP_TEXT =
-  'You can type **report**, **request account**, **declare**, or **my submissions** at any time, or pick from the menu. ' +
+  'You can type **report**, **request account**, **declare**, **propose a post**, or **my submissions** at any time, or pick from the menu. ' +
   'Type any other question (when you are not in the middle of something) and I will answer it from your school\'s policy. ' +
   'While answering questions you can type **back** to change the last answer, or **cancel** to stop (nothing is saved until you confirm).';

@@ -25,7 +25,7 @@ const ROOT_WATERFALL = 'root-waterfall';
  * The flows the menu can start, by command. The app registers every one (src/teams/flows.ts); a dialog
  * test registers the flow it tests, and any other choice shows the menu.
  */
-export type FlowRegistry = Partial<Record<'report' | 'requestAccount' | 'declare' | 'mySubmissions', Dialog>>;
+export type FlowRegistry = Partial<Record<'report' | 'requestAccount' | 'declare' | 'proposePost' | 'mySubmissions', Dialog>>;
 
 interface RootOptions {
   command?: Command;

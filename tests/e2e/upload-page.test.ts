@@ -37,7 +37,7 @@ async function open(ctx: BrowserContext, url: string): Promise<Page> {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('close', () => expect(errors).toEqual([]));
   await page.goto(url);
-  await page.getByRole('heading', { name: 'Upload screenshots' }).waitFor();
+  await page.getByRole('heading', { name: 'Upload pictures' }).waitFor();
   return page;
 }
 
@@ -63,7 +63,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
   it('on a phone: offers the gallery (several pictures) and the camera, and passes axe', async () => {
     const { url } = await newLink();
     const page = await open(phone, url);
-    const gallery = page.getByLabel('Choose screenshots');
+    const gallery = page.getByLabel('Choose pictures');
     const camera = page.getByLabel('Take a photo');
     expect(await gallery.getAttribute('accept')).toBe('image/*');
     expect(await gallery.getAttribute('multiple')).not.toBeNull();
@@ -80,7 +80,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
     const { url } = await newLink();
     const page = await open(phone, url);
     h.connector.clear();
-    await page.getByLabel('Choose screenshots').setInputFiles([file('shot.png', 'image/png', pngBytes(300, 200)), file('second.png', 'image/png', pngBytes(200, 300))]);
+    await page.getByLabel('Choose pictures').setInputFiles([file('shot.png', 'image/png', pngBytes(300, 200)), file('second.png', 'image/png', pngBytes(200, 300))]);
     await status(page).getByText('Finished: 2 received. This report has 2 of up to 10 screenshots.').waitFor();
     await rowOf(page, 'shot.png').getByText(/^Received \(PNG, \d+ KB\)\. \d of up to 10 for this report\.$/).waitFor();
     await rowOf(page, 'second.png').getByText(/^Received \(PNG/).waitFor();
@@ -89,7 +89,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
     // One message for the two, with the count, in the reporter's chat.
     await h.connector.waitUntil(() => chatNotices().length > 0, 10_000, 'upload notice');
     await new Promise((r) => setTimeout(r, 2500));
-    expect(chatNotices()).toEqual(['Received from the upload page: your report now has 2 screenshots (at most 10). Press Done here when you have finished.']);
+    expect(chatNotices()).toEqual(['Received from the upload page: 2 pictures so far (at most 10). Press Done here when you have finished.']);
     expect(await seriousFindings(page, 'upload page after sending')).toEqual([]);
     await page.close();
   });
@@ -123,7 +123,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
   it('says why a file was not saved: not a picture, too large, the limit reached', async () => {
     const { url } = await newLink();
     const page = await open(phone, url);
-    await page.getByLabel('Choose screenshots').setInputFiles([
+    await page.getByLabel('Choose pictures').setInputFiles([
       file('notes.txt', 'text/plain', Buffer.from('not a picture at all, just some words in a file')),
       file('huge.png', 'image/png', Buffer.concat([pngBytes(10, 10), Buffer.alloc(10 * 1024 * 1024)])),
     ]);
@@ -131,7 +131,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
     await rowOf(page, 'huge.png').getByText('Not saved: it is larger than 10 MB.').waitFor();
     await status(page).getByText('Finished: 2 not saved. This report has 0 of up to 10 screenshots.').waitFor();
 
-    await page.getByLabel('Choose screenshots').setInputFiles(Array.from({ length: 11 }, (_, i) => file(`s${i + 1}.png`, 'image/png', pngBytes(40 + i, 40))));
+    await page.getByLabel('Choose pictures').setInputFiles(Array.from({ length: 11 }, (_, i) => file(`s${i + 1}.png`, 'image/png', pngBytes(40 + i, 40))));
     await status(page).getByText('Finished: 10 received, 1 not saved. This report has 10 of up to 10 screenshots.').waitFor({ timeout: 20_000 });
     await rowOf(page, 's11.png').getByText('Not saved: one report can hold at most 10 screenshots.').waitFor();
     await page.close();
@@ -147,7 +147,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
       submitter: { aadObjectId: reporter.aad, name: reporter.name }, answers: { category: 'trolling' }, evidence: [], outbox: [], now: new Date().toISOString(),
     });
     await drafts.markSubmitted(SCHOOL, draftId);
-    await page.getByLabel('Choose screenshots').setInputFiles(file('late.png', 'image/png', pngBytes()));
+    await page.getByLabel('Choose pictures').setInputFiles(file('late.png', 'image/png', pngBytes()));
     await rowOf(page, 'late.png')
       .getByText(`Not saved: report ${sent.reference} has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on ${sent.reference}.`)
       .waitFor();
@@ -158,7 +158,7 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
     const gone = await phone.newPage();
     const res = await gone.goto(again.url);
     expect(res!.status()).toBe(409);
-    await gone.getByText('This report has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on it.').waitFor();
+    await gone.getByText('This has already been sent, so this link takes no more pictures.').waitFor();
     expect(await seriousFindings(gone, 'upload page, report sent')).toEqual([]);
     await gone.close();
     await page.close();
@@ -168,8 +168,8 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
     const short = await newLink(3);
     const page = await open(phone, short.url);
     await new Promise((r) => setTimeout(r, 3500));
-    await page.getByLabel('Choose screenshots').setInputFiles(file('slow.png', 'image/png', pngBytes()));
-    await rowOf(page, 'slow.png').getByText('This link has expired. Go back to the chat and press "Upload screenshots" again for a new one.').waitFor();
+    await page.getByLabel('Choose pictures').setInputFiles(file('slow.png', 'image/png', pngBytes()));
+    await rowOf(page, 'slow.png').getByText('This link has expired. Go back to the chat and press the upload button again for a new one.').waitFor();
     const expired = await phone.newPage();
     expect((await expired.goto(short.url))!.status()).toBe(410);
     await expired.getByText('This link has expired.', { exact: false }).waitFor();
@@ -179,9 +179,9 @@ describe.skipIf(!available)('the upload page in a real browser', () => {
     const { url, draftId } = await newLink();
     const cancelled = await open(phone, url);
     await drafts.deleteDraft(SCHOOL, draftId);
-    await cancelled.getByLabel('Choose screenshots').setInputFiles(file('after.png', 'image/png', pngBytes()));
+    await cancelled.getByLabel('Choose pictures').setInputFiles(file('after.png', 'image/png', pngBytes()));
     await rowOf(cancelled, 'after.png')
-      .getByText('Not saved: this report was cancelled or left unfinished too long, so nothing can be added to it. Start a new report in the chat if you need to.')
+      .getByText('Not saved: it was cancelled or left unfinished too long, so nothing can be added to it. Start again in the chat if you need to.')
       .waitFor();
     await cancelled.close();
   });

@@ -91,7 +91,7 @@ describe('request a school account: the form, the approval chain and the registe
     const all = (await (await search(PEOPLE.staff, 'e')).json()).value.results.map((r: { value: string }) => r.value);
     expect(all).not.toContain(PEOPLE.chair.aad); // governors are not staff
     expect((await search({ aad: '00000000-0000-4000-8000-0000000000ff', name: 'Stranger' }, 'e')).status).toBe(400);
-    expect((await search(PEOPLE.staff, 'e', 'pupils.westbrook')).status).toBe(400);
+    expect((await search(PEOPLE.staff, 'e', 'parents.westbrook')).status).toBe(400);
   });
 
   // Westbrook's policy: the Headteacher approves (the three-step chain was Wootton's form, once imposed on every school).

@@ -279,6 +279,7 @@ describe('tab API: list filters and paging', () => {
       { kind: 'incident', label: 'Incident report', total: 2 },
       { kind: 'accountRequest', label: 'Account request', total: 1 },
       { kind: 'familyDeclaration', label: 'Family relationship', total: 0 },
+      { kind: 'postProposal', label: 'Post for a school account', total: 0 },
     ]);
     const byKey = Object.fromEntries(s.chart.categories.map((c: { kind: string; category: string }) => [`${c.kind}|${c.category}`, c]));
     expect(byKey['accountRequest|instagram']).toMatchObject({ label: 'Instagram', kindLabel: 'Account request', total: 1 });

@@ -18,9 +18,10 @@ export class BotHarness {
     readonly db: ReturnType<typeof direct>,
   ) {}
 
-  static async start(o: { prefix: string; install: Person[]; env?: Record<string, string> }): Promise<BotHarness> {
+  static async start(o: { prefix: string; install: Person[]; env?: Record<string, string>; allowAttachmentsFromConnector?: boolean }): Promise<BotHarness> {
     const connector = await new ConnectorStub().start();
-    const server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: o.prefix, OUTBOX_POLL_MS: '200', ...o.env });
+    const attachments: Record<string, string> = o.allowAttachmentsFromConnector ? { ATTACHMENT_ALLOWED_HOSTS: new URL(connector.url).host } : {};
+    const server = await startServer({ STORAGE_CONNECTION_STRING: inject('storageConnectionString'), TABLE_PREFIX: o.prefix, OUTBOX_POLL_MS: '200', ...attachments, ...o.env });
     const h = new BotHarness(connector, server, direct(inject('storageConnectionString'), o.prefix));
     for (const p of o.install) expect((await server.post('/api/messages', makeInstall(p, connector.url))).status).toBeLessThan(300);
     await connector.waitUntil(() => connector.sent.length >= o.install.length);

@@ -54,7 +54,7 @@ export async function blobUrl(path: string): Promise<string> {
 }
 
 /** Save a file from an authorised endpoint (the token goes in a header, so a plain link cannot do it). */
-export async function download(path: string, fileName: string): Promise<void> {
+export async function saveFile(path: string, fileName: string): Promise<void> {
   const res = await fetch(path, { headers: await headers({ Accept: '*/*' }) });
   if (!res.ok) {
     let message = 'Could not download the file.';
@@ -73,4 +73,12 @@ export async function download(path: string, fileName: string): Promise<void> {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A file the server makes from a POST (a subject access archive), as a blob: URL and the name it offers. */
+export async function download(path: string, body: unknown): Promise<{ url: string; name: string }> {
+  const res = await fetch(path, { method: 'POST', headers: await headers({ 'Content-Type': 'application/json', Accept: 'application/zip' }), body: JSON.stringify(body) });
+  if (!res.ok) await parse(res);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.zip';
+  return { url: URL.createObjectURL(await res.blob()), name };
 }

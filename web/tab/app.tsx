@@ -25,9 +25,11 @@ import { CasePrint } from './pages/case-print.js';
 import { Settings } from './pages/settings.js';
 import { RoleChanges } from './pages/role-changes.js';
 import { Policy } from './pages/policy.js';
+import { Records } from './pages/records.js';
 import { AccountsRegister } from './pages/accounts-register.js';
 import { FamilyRegister } from './pages/family-register.js';
 import { ConsentRegisterPage } from './pages/consent.js';
+import { PostsRegister } from './pages/posts-register.js';
 import { DevSignIn, devToken, clearDevToken } from './pages/dev-sign-in.js';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -107,11 +109,13 @@ function Shell({ host }: { host: Host }) {
     <>
       <header className={s.header}>
         <Text weight="semibold" size={400}>Cases</Text>
-        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : d.value === 'policy' ? '#/policy' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
+        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : d.value === 'policy' ? '#/policy' : d.value === 'records' ? '#/records' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
           {me.can.cases && <Tab value="cases">Open cases</Tab>}
           {me.can.cases && <Tab value="accounts">School accounts</Tab>}
           {me.can.cases && <Tab value="family">Family relationships</Tab>}
+          {me.can.cases && <Tab value="posts">Posts</Tab>}
           {me.can.settings && <Tab value="settings">Settings</Tab>}
+          {me.can.settings && <Tab value="records">Records</Tab>}
           {me.can.roleChanges && <Tab value="roleChanges">Role changes</Tab>}
           {me.can.policy && <Tab value="policy">Policy</Tab>}
           {me.can.consent && <Tab value="consent">Photo consent</Tab>}
@@ -132,6 +136,8 @@ function Shell({ host }: { host: Host }) {
           me.can.roleChanges ? <RoleChanges me={me} /> : <Refused text="The record of role changes is for administrators, the chair of governors and safeguarding leads." />
         ) : page === 'policy' ? (
           me.can.policy ? <Policy me={me} /> : <Refused text="The policy page is for administrators, the head, the chair of governors and safeguarding leads." />
+        ) : page === 'records' ? (
+          me.can.settings ? <Records me={me} /> : <Refused text="Records (retention, subject access, erasure) are for school administrators." />
         ) : page === 'consent' ? (
           me.can.consent ? <ConsentRegisterPage /> : <Refused text="The photo-consent register is for the school office (administrators) and the head." />
         ) : !me.can.cases ? (
@@ -144,6 +150,8 @@ function Shell({ host }: { host: Host }) {
           <AccountsRegister />
         ) : page === 'family' ? (
           <FamilyRegister />
+        ) : page === 'posts' ? (
+          <PostsRegister />
         ) : (
           <CaseList me={me} />
         )}

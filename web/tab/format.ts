@@ -45,6 +45,10 @@ export const EVENT_LABELS: Record<string, string> = {
   accountClosed: 'Recorded the closure of the account',
   referred: 'Recorded a referral outside the school',
   leftOut: 'Someone was left out of the case',
+  legalHoldPlaced: 'Placed a legal hold (the case is kept until it is lifted)',
+  legalHoldLifted: 'Lifted the legal hold',
+  reassignedOnLeaving: 'Reassigned the case: its assignee left the school',
+  retentionReviewed: 'Reviewed it at the end of its retention period and kept it',
 };
 
 const DELIVERY_VERBS: Record<string, string> = {

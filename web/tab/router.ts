@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy, #/registers/consent. */
+/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy, #/registers/consent, #/registers/posts, #/records. */
 export type Route =
   | { page: 'cases' }
   | { page: 'case'; id: string }
@@ -10,7 +10,9 @@ export type Route =
   | { page: 'settings' }
   | { page: 'roleChanges' }
   | { page: 'policy' }
-  | { page: 'consent' };
+  | { page: 'consent' }
+  | { page: 'posts' }
+  | { page: 'records' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -18,9 +20,11 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'registers' && parts[1] === 'accounts') return { page: 'accounts' };
   if (parts[0] === 'registers' && parts[1] === 'family') return { page: 'family' };
   if (parts[0] === 'registers' && parts[1] === 'consent') return { page: 'consent' };
+  if (parts[0] === 'registers' && parts[1] === 'posts') return { page: 'posts' };
   if (parts[0] === 'settings') return { page: 'settings' };
   if (parts[0] === 'role-changes') return { page: 'roleChanges' };
   if (parts[0] === 'policy') return { page: 'policy' };
+  if (parts[0] === 'records') return { page: 'records' };
   return { page: 'cases' };
 }
 

@@ -45,6 +45,10 @@ export interface CaseChange {
   category?: string;
   /** Referrals made outside the school: the whole list as it now is. */
   referrals?: CaseRecord['referrals'];
+  /** Place a legal hold, or lift it (null). */
+  legalHold?: CaseRecord['legalHold'] | null;
+  /** A review at the end of the retention period that kept the case. */
+  retentionReview?: CaseRecord['retentionReview'];
   event: Omit<CaseEvent, 'at'>;
   /** Screenshots the reporter added after sending, stored with the change. */
   evidence?: EvidenceRecord[];

@@ -1,7 +1,7 @@
 /** Cases: the three kinds of submission, their routing, chronology, evidence and alerts. No SDK imports. */
 import type { Role as PolicyRole } from '../policy/profile.js';
 
-export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration';
+export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration' | 'postProposal';
 export type Severity = 'high' | 'medium' | 'low';
 export const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
 
@@ -119,6 +119,24 @@ export interface CaseRecord {
   acknowledged?: { by: PersonRef; at: string };
   /** Referrals made outside the school (LADO, ICO, police…), oldest first. */
   referrals?: ExternalReferral[];
+  /** A legal hold (by the DSL or the head, with a reason): the case is not destroyed, whatever the retention schedule says, until it is lifted. */
+  legalHold?: LegalHold;
+  /** A person reviewed the case when its retention period ended and decided to keep it, until then. */
+  retentionReview?: RetentionReview;
+}
+
+export interface RetentionReview {
+  by: PersonRef;
+  at: string;
+  reason: string;
+  /** Kept until this instant; then it is due for review again. */
+  keepUntil: string;
+}
+
+export interface LegalHold {
+  by: PersonRef;
+  at: string;
+  reason: string;
 }
 
 /** The row the list, "my submissions" and the open-case index carry: no answers, no names of pupils. */
@@ -181,7 +199,14 @@ export type CaseEventType =
   /** A referral outside the school was recorded. */
   | 'referred'
   /** Someone who would have been told of the case was left out of it (the person the report is about). */
-  | 'leftOut';
+  | 'leftOut'
+  /** A legal hold was placed on the case, or lifted. */
+  | 'legalHoldPlaced'
+  | 'legalHoldLifted'
+  /** The case was reassigned because its assignee left the school. */
+  | 'reassignedOnLeaving'
+  /** Reviewed at the end of its retention period and kept. */
+  | 'retentionReviewed';
 
 export interface CaseEvent {
   at: string;

@@ -7,6 +7,8 @@ export interface DirectoryStore {
   listMembers(schoolId: string): Promise<Member[]>;
   schoolsOf(aad: string): Promise<string[]>;
   saveMember(m: Member): Promise<void>;
+  /** Remove a member who left (their row and their membership row). */
+  removeMember?(schoolId: string, aad: string): Promise<void>;
 }
 
 export type Resolution =
@@ -255,6 +257,13 @@ export class DirectoryService {
    */
   async saveMember(m: Member): Promise<void> {
     await this.store.saveMember(m);
+    this.invalidate();
+  }
+
+  /** A member left: removed from the school's directory (src/domain/records/leavers.ts does the rest). Drops the cache as `saveMember` does. */
+  async removeMember(schoolId: string, aad: string): Promise<void> {
+    if (!this.store.removeMember) throw new Error('this directory store cannot remove members');
+    await this.store.removeMember(schoolId, aad);
     this.invalidate();
   }
 

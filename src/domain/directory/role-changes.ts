@@ -7,8 +7,8 @@ export interface RoleChange {
   at: string;
   actorAad: string;
   memberAad: string;
-  /** `added`: a new member (before is empty); `changed`: an existing member's roles. */
-  kind: 'added' | 'changed';
+  /** `added`: a new member (before is empty); `changed`: an existing member's roles; `removed`: they left (after is empty). */
+  kind: 'added' | 'changed' | 'removed';
   before: Role[];
   after: Role[];
 }
@@ -68,6 +68,11 @@ export class RoleChangeService {
     const updated: Member = { ...existing, roles };
     await this.directory.saveMember(updated);
     return updated;
+  }
+
+  /** A member who left loses every role: the trail entry, written before the directory changes (src/domain/records/leavers.ts). */
+  async recordRemoval(actor: Member, member: Member): Promise<void> {
+    await this.trail.record({ schoolId: actor.schoolId, at: this.clock().toISOString(), actorAad: actor.aadObjectId, memberAad: member.aadObjectId, kind: 'removed', before: member.roles, after: [] });
   }
 
   async addMember(actor: Member, member: Omit<Member, 'schoolId'>): Promise<Member> {

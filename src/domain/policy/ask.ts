@@ -305,17 +305,19 @@ export class PolicyAsk {
 }
 
 /** The flows an answer can lead to: the menu's choices of the same names. */
-export type AskFlow = 'report' | 'declare' | 'requestAccount';
+export type AskFlow = 'report' | 'declare' | 'requestAccount' | 'proposePost';
 
 /**
  * Which flow a rule of the profile leads to: reporting (routes, advice, evidence, contact with pupils, the media),
- * declaring a family relationship, requesting an official account. A clause leads to a flow when the school's
+ * declaring a family relationship, requesting an official account, proposing a post for one (posting photos and
+ * names on the school's accounts). A clause leads to a flow when the school's
  * own profile cites it for such a rule.
  */
 function flowOfRule(ruleId: string): AskFlow | undefined {
   if (/^(route|advice|evidence)\./.test(ruleId) || ruleId.startsWith('contact.') || ruleId === 'media.enquiries') return 'report';
   if (ruleId === 'family.declaration') return 'declare';
   if (ruleId.startsWith('accounts.')) return 'requestAccount';
+  if (ruleId.startsWith('posts.') || ruleId.startsWith('images.')) return 'proposePost';
   return undefined;
 }
 
@@ -382,5 +384,5 @@ export function answerQuestion(policy: SchoolPolicy, index: PolicyIndex | undefi
     return { id: c.id, cite, ...(c.heading && !cite.includes(c.heading) ? { heading: c.heading } : {}), ...shorten(c.text) };
   });
   const leads = new Set(result.hits.flatMap((h) => [...(flows.get(h.clause.id) ?? [])]));
-  return { covered: true, policyName, askWho, clauses, flows: (['report', 'declare', 'requestAccount'] as const).filter((f) => leads.has(f)) };
+  return { covered: true, policyName, askWho, clauses, flows: (['report', 'declare', 'requestAccount', 'proposePost'] as const).filter((f) => leads.has(f)) };
 }

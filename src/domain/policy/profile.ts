@@ -188,6 +188,21 @@ export const imagesNamesValue = z.strictObject({
   noIdentifyingInformation: z.boolean(),
 });
 
+/** Who confirms that a proposed post may go live: a role, or the account's administrators on the register. */
+export const POST_APPROVERS = ['head', 'lineManager', 'seniorManager', 'slt', 'accountAdministrators'] as const;
+export type PostApprover = (typeof POST_APPROVERS)[number];
+export const postApprovalValue = z.strictObject({
+  /** Who may confirm; with `anyOf`, any one of them ("line manager or other nominated senior manager"). */
+  approvers: z.array(z.enum(POST_APPROVERS)).min(1).refine((r) => new Set(r).size === r.length, { message: 'approvers must not repeat' }),
+  anyOf: z.boolean().optional(),
+});
+
+/** A yes/no question the proposer answers before a post is sent, in the school's own terms (plain English; the citation carries the quote). */
+export const postCheckValue = z.strictObject({ question: nonEmpty });
+
+/** The school keeps a list of children whose images must not be published (the consent register's "do not publish"). */
+export const doNotPublishValue = z.strictObject({ schoolList: z.boolean() });
+
 export const mediaValue = z.strictObject({
   forwardTo: roles,
   anyOf: z.boolean().optional(),
@@ -209,6 +224,58 @@ export const afterLeavingValue = z.strictObject({
   /** …nor pupils of their former schools (until they are no longer pupils, where the policy says so). */
   formerSchools: z.enum(['forbidden', 'untilNoLongerPupils', 'unspecified']),
 });
+
+// ---- retention schedule ------------------------------------------------------------------------------------
+
+/**
+ * The kinds of record a retention schedule speaks about: the three kinds of case, and the two records kept about
+ * a person while they are at the school (their conversation with the bot, their directory entry).
+ */
+export const RECORD_KINDS = ['incident', 'accountRequest', 'familyDeclaration', 'postProposal', 'conversationRef', 'directoryEntry'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/**
+ * Which records of a kind a line covers: `any`, one incident category, or (incidents) every safeguarding concern
+ * or every allegation about a member of staff, whatever its category.
+ */
+export const RETENTION_MATCHES = ['any', 'safeguarding', 'allegation', ...POLICY_CATEGORIES, 'indecentImages'] as const;
+export type RetentionMatch = (typeof RETENTION_MATCHES)[number];
+
+/** From when a record's period runs: the day it ended (a case closed, a request refused or its account closed, a declaration withdrawn), its creation, or the day the person it is about left the school. */
+export const RETENTION_FROM = ['ended', 'created', 'left'] as const;
+/** What happens at the end: the record is destroyed, or it is listed for a person to review (it is never destroyed unseen). */
+export const RETENTION_THEN = ['destroy', 'review'] as const;
+
+const period = z
+  .strictObject({ years: z.number().int().min(0).max(100).optional(), months: z.number().int().min(0).max(1200).optional(), days: z.number().int().min(0).max(36500).optional() })
+  .refine((p) => p.years !== undefined || p.months !== undefined || p.days !== undefined, { message: 'a period needs years, months or days' });
+
+function retentionLineOf<C extends z.ZodType>(citation: C) {
+  return z
+    .strictObject({
+      record: z.enum(RECORD_KINDS),
+      match: z.enum(RETENTION_MATCHES),
+      /** Plain English for the schedule page ("Safeguarding concerns about a child"). */
+      label: nonEmpty,
+      keepFor: period,
+      from: z.enum(RETENTION_FROM),
+      then: z.enum(RETENTION_THEN),
+      /** Where the period comes from. */
+      citation,
+      /** How the guidance was read where the app cannot apply it as written (for example: no dates of birth are held). */
+      note: nonEmpty.optional(),
+    })
+    .refine((l) => l.record === 'incident' || l.match === 'any', { message: 'only incident lines match a category' });
+}
+export const baselineRetentionLine = retentionLineOf(statutoryCitation);
+/** A school's own line: from its policy, or from guidance it chose (a statutory citation). */
+export const profileRetentionLine = retentionLineOf(z.union([policyCitation, statutoryCitation]));
+export type RetentionLine = z.infer<typeof baselineRetentionLine> | z.infer<typeof profileRetentionLine>;
+
+const lineKeysUnique = (lines: Array<{ record: string; match: string }>) => new Set(lines.map((l) => `${l.record}|${l.match}`)).size === lines.length;
+export const baselineRetention = z.strictObject({ lines: z.array(baselineRetentionLine).min(1) }).refine((r) => lineKeysUnique(r.lines), { message: 'a record and match appear once' });
+/** A school's lines replace the baseline's line for the same record and match; the others stand. */
+export const profileRetention = z.strictObject({ lines: z.array(profileRetentionLine) }).refine((r) => lineKeysUnique(r.lines), { message: 'a record and match appear once' });
 
 // ---- rules -------------------------------------------------------------------------------------------------
 
@@ -274,6 +341,16 @@ export const ruleSchemas = {
   'accounts.monitoring': ruleOf(accountMonitoringValue),
   'images.consent': ruleOf(imagesConsentValue),
   'images.names': ruleOf(imagesNamesValue),
+  /** Who confirms a post on one of the school's own accounts before it goes live. */
+  'posts.approval': ruleOf(postApprovalValue),
+  /** Photos taken on school devices (or devices approved in advance) and deleted from any other device. */
+  'posts.devices': ruleOf(postCheckValue),
+  /** What a post must be (positive and relevant; worthwhile and accurate; in the pupils' best interests…). */
+  'posts.content': ruleOf(postCheckValue),
+  /** Respect for anyone who asked not to be photographed; appropriate dress; no ridicule. */
+  'posts.respect': ruleOf(postCheckValue),
+  /** The school's list of children whose images must not be published. */
+  'posts.doNotPublish': ruleOf(doNotPublishValue),
   'media.enquiries': ruleOf(mediaValue),
   'personalUse.workTime': ruleOf(workTimeValue),
 };
@@ -315,6 +392,8 @@ export const profileSchema = z.strictObject({
   }),
   terms: termsSchema,
   rules: z.strictObject(ruleSchemas),
+  /** The school's own retention periods, over the baseline's (absent: the baseline's schedule). */
+  retention: profileRetention.optional(),
 });
 export type PolicyProfile = z.infer<typeof profileSchema>;
 
@@ -334,6 +413,8 @@ export const baselineSchema = z.strictObject({
   versionNotes: z.array(nonEmpty).min(1),
   sources: z.array(z.strictObject({ id: nonEmpty, title: nonEmpty, publisher: nonEmpty })).min(1),
   rules: z.strictObject(baselineRules),
+  /** The default retention schedule, each line with its source. */
+  retention: baselineRetention,
 });
 export type StatutoryBaseline = z.infer<typeof baselineSchema>;
 export type BaselineRule = NonNullable<StatutoryBaseline['rules'][BaselineRuleId]>;
@@ -349,5 +430,8 @@ export function citationsOf(profile: PolicyProfile): Array<{ at: string; citatio
       (rule.value as Array<z.infer<typeof adviceLine>>).forEach((l, i) => out.push({ at: `${id}.value[${i}].citation`, citation: l.citation }));
     }
   }
+  profile.retention?.lines.forEach((l, i) => {
+    if ('quote' in l.citation) out.push({ at: `retention.lines[${i}].citation`, citation: l.citation });
+  });
   return out;
 }

@@ -28,6 +28,11 @@ const SILENT_VALUES: Record<string, unknown> = {
   'accounts.monitoring': { regularMonitoring: false },
   'images.consent': { consent: 'unspecified', perPlatform: false },
   'images.names': { names: 'unspecified', noIdentifyingInformation: false },
+  'posts.approval': { approvers: ['accountAdministrators'] },
+  'posts.devices': { question: 'Were the photos taken on a school device?' },
+  'posts.content': { question: 'Is the post suitable for the school\'s account?' },
+  'posts.respect': { question: 'Is everyone in the photos happy to be shown?' },
+  'posts.doNotPublish': { schoolList: false },
   'media.enquiries': { forwardTo: [], speed: 'unspecified', noResponseWithoutApproval: false },
   'personalUse.workTime': { workTime: 'unspecified', schoolEquipment: 'unspecified' },
 };

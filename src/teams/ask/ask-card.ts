@@ -22,6 +22,7 @@ export const ASK_FLOW_TITLES: Record<AskFlow, string> = {
   report: 'Report an incident',
   declare: 'Declare a family relationship',
   requestAccount: 'Request an account',
+  proposePost: 'Propose a post',
 };
 
 const feedback = [

@@ -14,6 +14,7 @@ export const MY_SUBMISSIONS_DIALOG = 'mySubmissions';
 function kindLabel(c: Pick<CaseSummary, 'kind' | 'category'>): string {
   if (c.kind === 'incident') return `Incident: ${incidentCategoryLabel(c.category)}`;
   if (c.kind === 'accountRequest') return 'School account request';
+  if (c.kind === 'postProposal') return 'Post for a school account';
   return 'Family relationship declaration';
 }
 

@@ -75,3 +75,19 @@ describe('answers and "not covered"', () => {
     expect(n).toMatchObject({ covered: false, held: true, askWho: 'Principal' });
   });
 });
+
+describe('an answer about posting photos on the school\'s accounts offers "Propose a post"', () => {
+  it.each([
+    ['westbrook', 'can I put photos of the children on the school facebook page'],
+    ['moor-nook', 'can I post pictures of pupils on the school account'],
+  ])('%s: %s', (id, q) => {
+    const a = answerQuestion(policies.of({ id, name: id, headTitle: 'Headteacher' }), ask.forSchool(id), q);
+    expect(a.covered).toBe(true);
+    expect(a.covered && a.flows).toContain('proposePost');
+  });
+
+  it('an answer about something else does not', () => {
+    const a = answerQuestion(policies.of({ id: 'westbrook', name: 'westbrook', headTitle: 'Headteacher' }), ask.forSchool('westbrook'), 'a parent sent me a friend request');
+    expect(a.covered && a.flows).not.toContain('proposePost');
+  });
+});

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { blobUrl, download, get } from '../api.js';
+import { blobUrl, get, saveFile } from '../api.js';
 import { formatDateTime, size } from '../format.js';
 import type { CaseDetail, Items, Thumbnail } from '../types.js';
 
@@ -80,7 +80,7 @@ export function EvidenceGallery({ caseId, evidence, canDownload }: { caseId: str
   async function saveOriginal(e: Evidence) {
     setDownloadState((x) => ({ ...x, [e.id]: 'Downloading…' }));
     try {
-      await download(base(caseId, e), `evidence-${e.id}.${extension(e.contentType)}`);
+      await saveFile(base(caseId, e), `evidence-${e.id}.${extension(e.contentType)}`);
       setDownloadState((x) => ({ ...x, [e.id]: 'Downloaded (recorded in the chronology).' }));
     } catch (err) {
       setDownloadState((x) => ({ ...x, [e.id]: (err as Error).message || 'Could not download the file.' }));

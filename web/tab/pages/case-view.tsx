@@ -7,6 +7,7 @@ import { CaseFlags, SeverityBadge } from '../components/badges.js';
 import { EvidenceGallery } from '../components/evidence-gallery.js';
 import { AccountApproval } from '../components/account-approval.js';
 import { ReferralsSection } from '../components/referrals.js';
+import { RetentionReview } from '../components/retention-review.js';
 
 export const useCaseStyles = makeStyles({
   head: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS, marginBottom: tokens.spacingVerticalM },
@@ -32,6 +33,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
   const [status, setStatus] = useState('');
   const [outcome, setOutcome] = useState('');
   const [note, setNote] = useState('');
+  const [holdReason, setHoldReason] = useState('');
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -73,6 +75,9 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
       {c.reasons.length > 0 && <p><Text>Why it was routed here: {c.reasons.join('; ')}.</Text></p>}
       {c.reporterTold && <p><Text>The reporter was told: {c.reporterTold}</Text></p>}
       {c.acknowledged && <p><Text>Safeguarding alert acknowledged by {c.acknowledged.by}, {formatDateTime(c.acknowledged.at)}.</Text></p>}
+      {c.legalHold && (
+        <MessageBar intent="warning"><MessageBarBody>Under a legal hold since {formatDateTime(c.legalHold.at)}, placed by {c.legalHold.by}: {c.legalHold.reason}. It is kept, whatever the retention schedule says, until the hold is lifted.</MessageBarBody></MessageBar>
+      )}
       {notice && <MessageBar intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
 
@@ -95,6 +100,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
             <EvidenceGallery caseId={c.id} evidence={d.evidence} canDownload={d.can.downloadEvidence} />
           </section>
           <ReferralsSection d={d} busy={busy} act={act} />
+          <RetentionReview caseId={c.id} onChanged={() => void get<CaseDetail>(`/api/tab/cases/${id}`).then(setD).catch(() => undefined)} />
           <section className={s.panel} aria-labelledby="chronology-title">
             <Title3 as="h2" id="chronology-title">Chronology</Title3>
             <Chronology d={d} />
@@ -138,6 +144,16 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
               <Button disabled={busy || !status || (status === 'closed' && !outcome.trim())} onClick={async () => {
                 if (await act('status', { status, outcome: outcome || undefined }, 'Status changed.')) { setStatus(''); setOutcome(''); }
               }}>Change status</Button>
+            </div>
+          )}
+          {d.can.hold && (
+            <div className={s.action}>
+              <Field label={c.legalHold ? 'Why the legal hold can be lifted' : 'Legal hold: why this case must be kept'} hint={c.legalHold ? undefined : 'For example a claim, an investigation or a request from the police. The case is not destroyed on schedule until the hold is lifted.'}>
+                <Textarea value={holdReason} onChange={(_, v) => setHoldReason(v.value)} maxLength={2000} resize="vertical" />
+              </Field>
+              <Button disabled={busy || !holdReason.trim()} onClick={async () => {
+                if (await act('hold', { reason: holdReason, lift: Boolean(c.legalHold) }, c.legalHold ? 'Legal hold lifted.' : 'Legal hold placed.')) setHoldReason('');
+              }}>{c.legalHold ? 'Lift the legal hold' : 'Place a legal hold'}</Button>
             </div>
           )}
           <div className={s.action}>

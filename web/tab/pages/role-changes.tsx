@@ -54,10 +54,11 @@ export function RoleChanges({ me }: { me: Me }) {
                   <td className={s.cell}>
                     {r.member.name}
                     {r.kind === 'added' && <Text size={200} block>Added as a member</Text>}
+                    {r.kind === 'removed' && <Text size={200} block>Removed: left the school</Text>}
                   </td>
                   <td className={s.cell}>{r.kind === 'added' ? 'Not a member' : list(r.before)}</td>
                   <td className={s.cell}>
-                    {list(r.after)}
+                    {r.kind === 'removed' ? 'Not a member' : list(r.after)}
                     {r.kind === 'changed' && r.added.length > 0 && <Text size={200} block>Given: {r.added.join(', ')}</Text>}
                     {r.kind === 'changed' && r.removed.length > 0 && <Text size={200} block>Taken away: {r.removed.join(', ')}</Text>}
                   </td>

@@ -47,6 +47,18 @@ export function Settings({ me }: { me: Me }) {
       setError((e as Error).message);
     }
   };
+  const leave = async (m: MemberRow) => {
+    if (!window.confirm(`Remove ${m.name} from the directory because they left? Their open cases go to whoever the case's route gives them to; what they reported keeps their name.`)) return;
+    setError(null);
+    setNotice(null);
+    try {
+      const r = await send<{ reassigned: number; unassigned: number }>('POST', `/api/tab/settings/members/${m.aadObjectId}/left`);
+      setNotice(`${m.name} was removed. ${r.reassigned} open case(s) reassigned${r.unassigned ? `; ${r.unassigned} left unassigned (nobody who may see them could take them)` : ''}.`);
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
   const create = async () => {
     setError(null);
     setNotice(null);
@@ -98,7 +110,10 @@ export function Settings({ me }: { me: Me }) {
                 {self ? (
                   <Text size={200}>These are your own roles. Another administrator can change them.</Text>
                 ) : (
-                  <Button size="small" appearance={changed ? 'primary' : 'secondary'} disabled={!changed} onClick={() => void save(m)}>Save roles for {m.name}</Button>
+                  <>
+                    <Button size="small" appearance={changed ? 'primary' : 'secondary'} disabled={!changed} onClick={() => void save(m)}>Save roles for {m.name}</Button>{' '}
+                    <Button size="small" appearance="subtle" onClick={() => void leave(m)}>{m.name} left the school</Button>
+                  </>
                 )}
               </li>
             );
