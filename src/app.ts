@@ -2,6 +2,7 @@ import { ConversationState } from 'botbuilder';
 import type { Server } from 'restify';
 import { readJsonFile, type AppConfig } from './config.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
+import { PreviewStore } from './evidence/preview-store.js';
 import { DRAFT_RETENTION_MS, DRAFT_SWEEP_EVERY_MS } from './domain/retention.js';
 import { createLogger, type Logger } from './log.js';
 import { createStorageClients, type StorageClients } from './storage/clients.js';
@@ -42,6 +43,7 @@ import { OutboxDispatcher } from './domain/cases/outbox-dispatcher.js';
 import { OutboxRenderer } from './teams/outbox-renderer.js';
 import { BotSender } from './teams/delivery.js';
 import { alertInvokeHandlers } from './teams/alerts/alert-actions.js';
+import { addScreenshotsInvokeHandlers } from './teams/my-submissions/add-screenshots.js';
 import { AlertCardUpdater } from './teams/alerts/alert-card-updates.js';
 import { declarationInvokeHandlers, declarationRenderers } from './teams/declarations/declaration-actions.js';
 import { accountRequestInvokeHandlers, accountRequestRenderers, staffSearchHandler } from './teams/account-requests/account-request-actions.js';
@@ -123,7 +125,8 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     schools: async () => (await directory.schools()).map((s) => s.id),
   });
   written.connect(dispatcher);
-  const evidence = createEvidenceService({ config, storage, log, clock });
+  const previews = new PreviewStore(storage.evidence, log);
+  const evidence = createEvidenceService({ config, storage, log, clock, previews });
   const consent = new ConsentService(new ConsentRepository(storage.table('consent')), clock);
   const posts = new PostService(caseRepo, directory, policies, consent, clock);
   const records = new RecordsRepository(storage.table('cases'), storage.table('records'), storage.evidence);
@@ -144,12 +147,12 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     () => newId(),
   );
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, enrolment, track, roleChanges, policies, ask, askFeedback, consent, posts, records, retention, subjectAccess, leavers,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, previews, enrolment, track, roleChanges, policies, ask, askFeedback, consent, posts, records, retention, subjectAccess, leavers,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services), policies, ask);
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...postInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }) };
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...postInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }), ...addScreenshotsInvokeHandlers(services) };
   const bot = new SaferSocialBot({
     conversationState,
     rootDialog,

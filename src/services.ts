@@ -9,6 +9,7 @@ import type { ConversationRefRepository } from './storage/conversation-refs.js';
 import type { OutboxDispatcher, Sender } from './domain/cases/outbox-dispatcher.js';
 import type { OutboxRenderer } from './teams/outbox-renderer.js';
 import type { EvidenceService } from './evidence/evidence-service.js';
+import type { PreviewStore } from './evidence/preview-store.js';
 import type { PolicyService } from './domain/policy/policy-service.js';
 import type { PolicyAsk } from './domain/policy/ask.js';
 import type { AskFeedbackStore } from './domain/policy/ask-feedback.js';
@@ -48,6 +49,8 @@ export interface AppServices {
   dispatcher: OutboxDispatcher;
   /** Screenshots: the report flow, the upload page and the draft sweeper share this one. */
   evidence: EvidenceService;
+  /** Each screenshot's display copy and thumbnail (derived after receipt, or on first request): what the tab shows. */
+  previews: PreviewStore;
   /** Role changes and new members (Settings), each written to the append-only trail. */
   roleChanges: RoleChangeService;
   /** Each school's policy (its profile over the statutory baseline): what every flow shows and routes by. */

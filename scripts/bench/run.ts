@@ -4,8 +4,8 @@
  * stand-in. Prints every figure with its target, a final table, saves it all to .tmp/bench.txt, and exits
  * 1 if any target is missed. Not part of `npm test`.
  *
- * BENCH_ONLY=1,2,3,4,5,6,7 runs some parts only (1 and 2 run together, as do 3 and 4); BENCH_ONLY=7 runs
- * the real-size directory alone.
+ * BENCH_ONLY=1,2,3,4,5,6,7,8 runs some parts only (1 and 2 run together, as do 3 and 4); BENCH_ONLY=7 runs
+ * the real-size directory alone; BENCH_ONLY=8 the evidence gallery and preview times (needs Chromium).
  */
 import { cpus, loadavg } from 'node:os';
 import { ConnectorStub } from '../../tests/support/connector-stub.js';
@@ -17,10 +17,11 @@ import { floorAndSteps } from './floor-and-steps.js';
 import { surge } from './surge.js';
 import { tabList } from './tab-list.js';
 import { evidence } from './evidence.js';
+import { evidenceGallery } from './evidence-gallery.js';
 import { directoryScale } from './directory-scale.js';
 
 const SECRET = 'benchmark-link-signing-secret-0123456789abcdef';
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8').split(',').map((s) => s.trim()));
 const SURGE_PEOPLE = 200;
 
 async function main(): Promise<number> {
@@ -68,6 +69,9 @@ async function main(): Promise<number> {
     }
     if (only.has('6')) {
       await evidence({ env, connector, person: people[SURGE_PEOPLE + 1], bytes: 10 * 1024 * 1024 }, report);
+    }
+    if (only.has('8')) {
+      await evidenceGallery({ env, azuriteConnectionString: azurite.connectionString, pictures: 10, bytes: 10 * 1024 * 1024, runs: 5 }, report);
     }
     if (only.has('7')) {
       await directoryScale({ env, azuriteConnectionString: azurite.connectionString, connector, schools: 50, staffEach: 1500 }, report);

@@ -19,6 +19,25 @@ export interface DraftRow {
   noImages: boolean;
   submitted: boolean;
   createdAt: string;
+  /**
+   * Set on an addition: screenshots added to a report already sent (from My submissions). Each one goes on
+   * that case as it arrives; the draft only holds the slots, so the case keeps to the limit.
+   */
+  caseId?: string;
+  /** How many this draft may take (an addition: what the case has room for); the report limit when absent. */
+  maxImages?: number;
+}
+
+function draftOf(draftId: string, e: Record<string, unknown>): DraftRow {
+  return {
+    draftId,
+    ownerAad: String(e.ownerAad),
+    noImages: Boolean(e.noImages),
+    submitted: Boolean(e.submitted),
+    createdAt: String(e.createdAt),
+    ...(typeof e.caseId === 'string' && e.caseId ? { caseId: e.caseId } : {}),
+    ...(typeof e.maxImages === 'number' ? { maxImages: e.maxImages } : {}),
+  };
 }
 
 export interface LinkRow {
@@ -42,7 +61,8 @@ export const SLOT_RESERVATION_MS = 15 * 60 * 1000;
 /** Reservations that lose an ETag race try again; each loss means another upload got its slot. */
 const SLOT_ATTEMPTS = 50;
 
-export type SlotResult = { ok: true; number: number } | { ok: false; reason: 'notAllowed' | 'noImages' | 'limit' | 'busy' };
+/** `noDraft`: the draft is gone (cancelled, or swept); `submitted`: the report was sent; `notAllowed`: not this person's. */
+export type SlotResult = { ok: true; number: number } | { ok: false; reason: 'notAllowed' | 'noDraft' | 'submitted' | 'noImages' | 'limit' | 'busy' };
 
 interface SlotRow {
   n: number;
@@ -63,13 +83,7 @@ export class DraftStore {
   async getDraft(schoolId: string, draftId: string): Promise<DraftRow | undefined> {
     try {
       const e = await this.table.getEntity<Record<string, unknown>>(escapeKey(schoolId), rk.draft(draftId));
-      return {
-        draftId,
-        ownerAad: String(e.ownerAad),
-        noImages: Boolean(e.noImages),
-        submitted: Boolean(e.submitted),
-        createdAt: String(e.createdAt),
-      };
+      return draftOf(draftId, e);
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
@@ -116,8 +130,11 @@ export class DraftStore {
     const pk = escapeKey(schoolId);
     for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
       const draft = await this.getDraft(schoolId, draftId);
-      if (!draft || draft.ownerAad !== ownerAad || draft.submitted) return { ok: false, reason: 'notAllowed' };
+      if (!draft) return { ok: false, reason: 'noDraft' };
+      if (draft.ownerAad !== ownerAad) return { ok: false, reason: 'notAllowed' };
+      if (draft.submitted) return { ok: false, reason: 'submitted' };
       if (draft.noImages) return { ok: false, reason: 'noImages' };
+      max = Math.min(max, draft.maxImages ?? max);
       const slots = await this.listSlots(schoolId, draftId);
       // Listed after the slots: evidence stored since then still counts as in use.
       const stored = new Set((await this.listEvidence(schoolId, draftId)).map((v) => v.id));
@@ -202,7 +219,7 @@ export class DraftStore {
       if (e.partitionKey === LINKS) continue;
       yield {
         schoolId: unescapeKey(String(e.partitionKey)),
-        draft: { draftId: String(e.draftId), ownerAad: String(e.ownerAad), noImages: Boolean(e.noImages), submitted: Boolean(e.submitted), createdAt: String(e.createdAt) },
+        draft: draftOf(String(e.draftId), e),
       };
     }
   }

@@ -8,6 +8,7 @@ import { IMAGE_TYPE_LABELS } from '../domain/evidence/sniff.js';
 import { EvidenceRefusal, meterImage } from './meter.js';
 import { DraftStore, type LinkRow } from './draft-store.js';
 import { signUploadGrant, UPLOAD_LINK_TTL_SECONDS } from './upload-link.js';
+import { PreviewStore } from './preview-store.js';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 /**
@@ -68,6 +69,8 @@ export interface EvidenceServiceDeps {
   log: Logger;
   clock?: () => Date;
   fetch?: typeof fetch;
+  /** Display copies and thumbnails, derived after receipt (none are made without it). */
+  previews?: PreviewStore;
 }
 
 export const REFUSAL_TEXT: Record<EvidenceRefusal['reason'], string> = {
@@ -77,6 +80,8 @@ export const REFUSAL_TEXT: Record<EvidenceRefusal['reason'], string> = {
   download: 'it could not be downloaded from Teams. Please try sending it again',
   limit: `one report can hold at most ${MAX_IMAGES_PER_REPORT} screenshots`,
   notAllowed: URL_REFUSAL_TEXT.notAllowed,
+  noDraft: 'it was cancelled or left unfinished too long, so nothing can be added to it. Start again in the chat if you need to',
+  submitted: 'this has already been sent, so this link takes no more pictures',
   noImages: 'images must not be sent for this kind of report',
   busy: 'too many screenshots arrived at once. Please send it again',
 };
@@ -121,6 +126,7 @@ export class EvidenceService implements EvidenceIntake {
   async discard(o: DraftOwner): Promise<void> {
     for (const v of await this.list(o)) {
       await this.deps.container.getBlockBlobClient(v.blobName).deleteIfExists();
+      await this.deps.previews?.delete(v.blobName);
       await this.deps.drafts.deleteEvidence(o.schoolId, o.draftId, v.id);
     }
   }
@@ -137,7 +143,8 @@ export class EvidenceService implements EvidenceIntake {
     let sent = 0;
     for await (const { schoolId, draft } of this.deps.drafts.draftsCreatedBefore(before)) {
       const o = { schoolId, aad: draft.ownerAad, draftId: draft.draftId };
-      if (draft.submitted) {
+      // A sent report's screenshots, and those added to one (each went on its case as it arrived), belong to the case.
+      if (draft.submitted || draft.caseId) {
         for (const v of await this.list(o)) await this.deps.drafts.deleteEvidence(schoolId, draft.draftId, v.id);
         sent++;
       } else {
@@ -153,6 +160,29 @@ export class EvidenceService implements EvidenceIntake {
   /** The owner of a draft, for the upload page's first opening of a link (the link's MAC must name them). */
   async draftOwnerAad(schoolId: string, draftId: string): Promise<string | undefined> {
     return (await this.deps.drafts.getDraft(schoolId, draftId))?.ownerAad;
+  }
+
+  /** Whether a draft still takes screenshots: `open`, `submitted` (the report was sent) or `gone`; `caseId` for an addition. */
+  async draftState(schoolId: string, draftId: string): Promise<{ state: 'open' | 'submitted' | 'gone'; caseId?: string }> {
+    const d = await this.deps.drafts.getDraft(schoolId, draftId);
+    return { state: !d ? 'gone' : d.submitted ? 'submitted' : 'open', caseId: d?.caseId };
+  }
+
+  /**
+   * A link to the upload page for adding screenshots to a report already sent: a new draft that holds the
+   * slots (as many as the case has room for) and names the case; each picture goes on the case as it arrives.
+   */
+  async additionLink(o: { schoolId: string; aad: string }, caseId: string, room: number): Promise<string> {
+    const draftId = `a${newEvidenceId()}`;
+    await this.deps.drafts.createDraft(o.schoolId, { draftId, ownerAad: o.aad, noImages: false, submitted: false, createdAt: this.clock().toISOString(), caseId, maxImages: room });
+    return this.uploadLink({ ...o, draftId });
+  }
+
+  /** Delete one picture of a draft (its blob, previews and row): one that could not be put on its case. */
+  async remove(o: DraftOwner, v: EvidenceRecord): Promise<void> {
+    await this.deps.container.getBlockBlobClient(v.blobName).deleteIfExists();
+    await this.deps.previews?.delete(v.blobName);
+    await this.deps.drafts.deleteEvidence(o.schoolId, o.draftId, v.id);
   }
 
   /** An opened link's row (the upload page's later requests). */
@@ -288,6 +318,8 @@ export class EvidenceService implements EvidenceIntake {
     };
     await this.deps.drafts.addEvidence(o.schoolId, o.draftId, o.aad, record);
     this.deps.log.info({ draftId: o.draftId, evidenceId: id, size, source }, 'evidence stored');
+    // The original is stored and recorded; its previews are made later (receipt never waits for them).
+    this.deps.previews?.schedule(record);
     return record;
   }
 
@@ -350,8 +382,10 @@ export function createEvidenceService(services: {
   storage: { evidence: ContainerClient; table(name: 'drafts'): import('@azure/data-tables').TableClient };
   log: Logger;
   clock: () => Date;
+  previews?: PreviewStore;
 }): EvidenceService {
   return new EvidenceService({
+    previews: services.previews ?? new PreviewStore(services.storage.evidence, services.log),
     container: services.storage.evidence,
     drafts: new DraftStore(services.storage.table('drafts')),
     allowList: { production: services.config.env === 'production', devHosts: services.config.attachmentAllowedHosts },

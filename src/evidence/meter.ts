@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { SNIFF_BYTES, sniffImageType, type ImageType } from '../domain/evidence/sniff.js';
 
 export class EvidenceRefusal extends Error {
-  constructor(readonly reason: 'notImage' | 'tooLarge' | 'empty' | 'download' | 'limit' | 'notAllowed' | 'noImages' | 'busy', message?: string) {
+  constructor(readonly reason: 'notImage' | 'tooLarge' | 'empty' | 'download' | 'limit' | 'notAllowed' | 'noDraft' | 'submitted' | 'noImages' | 'busy', message?: string) {
     super(message ?? reason);
     this.name = 'EvidenceRefusal';
   }

@@ -1,8 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { AppServices } from '../services.js';
 import { PHOTO_PATH, verifyPhotoLink } from './photo-link.js';
-import { derivePreviews, previewBlobName, PREVIEW_CONTENT_TYPE } from './previews.js';
-import type { ImageType } from '../domain/evidence/sniff.js';
+import { PREVIEW_CONTENT_TYPE } from './previews.js';
 
 const SCHOOL_RE = /^[a-z0-9-]{2,40}$/;
 const ID_RE = /^[0-9a-f]{16}$/;
@@ -12,8 +11,8 @@ const ID_RE = /^[0-9a-f]{16}$/;
  * (school, case, photo, expiry) and only for a photo of a post proposal. The thumbnail (upright, no EXIF) is
  * derived once and kept beside the original in the private container.
  */
-export function mountPostPhotoRoute(services: Pick<AppServices, 'config' | 'caseRepo' | 'storage' | 'log' | 'clock'>): (server: Server) => void {
-  const { config, caseRepo, storage, log } = services;
+export function mountPostPhotoRoute(services: Pick<AppServices, 'config' | 'caseRepo' | 'previews' | 'log' | 'clock'>): (server: Server) => void {
+  const { config, caseRepo, log } = services;
   const refuse = (res: Response, status: number) => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end(status === 410 ? 'This link has expired.' : 'Not found.');
@@ -30,20 +29,12 @@ export function mountPostPhotoRoute(services: Pick<AppServices, 'config' | 'case
       const d = await caseRepo.get(schoolId, caseId);
       const ev = d?.case.kind === 'postProposal' ? d.evidence.find((v) => v.id === evidenceId) : undefined;
       if (!ev) return refuse(res, 404);
-      let thumb: Buffer;
-      const thumbBlob = storage.evidence.getBlockBlobClient(previewBlobName(ev.blobName, 'thumb'));
-      try {
-        thumb = await thumbBlob.downloadToBuffer();
-      } catch {
-        try {
-          const original = await storage.evidence.getBlobClient(ev.blobName).downloadToBuffer();
-          thumb = (await derivePreviews(original, ev.contentType as ImageType)).thumb;
-          await thumbBlob.uploadData(thumb, { blobHTTPHeaders: { blobContentType: PREVIEW_CONTENT_TYPE } });
-        } catch (e) {
-          log.warn({ caseId, evidenceId, errorName: (e as Error).name }, 'post photo thumbnail failed');
-          return refuse(res, 404);
-        }
-      }
+      // The stored thumbnail, or made now (one derivation at a time on this instance) and stored.
+      const thumb = await services.previews.get(ev, 'thumb').catch((e: Error) => {
+        log.warn({ caseId, evidenceId, errorName: e.name }, 'post photo thumbnail failed');
+        return undefined;
+      });
+      if (!thumb) return refuse(res, 404);
       res.writeHead(200, {
         'content-type': PREVIEW_CONTENT_TYPE,
         'content-length': String(thumb.length),

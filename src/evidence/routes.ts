@@ -5,6 +5,7 @@ import { EvidenceRefusal } from './meter.js';
 import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_REPORT, REFUSAL_TEXT, describeImage } from './evidence-service.js';
 import { parseUploadToken, verifyUploadGrant } from './upload-link.js';
 import type { LinkRow } from './draft-store.js';
+import { UploadNotices } from './upload-notices.js';
 import { UPLOAD_ASSET_PATH, UPLOAD_CSS, UPLOAD_JS, UPLOAD_PAGE_CSP, uploadGonePage, uploadPageHtml } from './upload-page.js';
 
 const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
@@ -13,7 +14,7 @@ const SCHOOL_RE = /^[a-z0-9-]{2,40}$/;
 const DRAFT_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** HTTP status of each refusal: the draft is full (409), takes no images or not from this link (403), too big (413), busy (503); the rest are not pictures (415). */
-const REFUSAL_STATUS: Partial<Record<EvidenceRefusal['reason'], number>> = { limit: 409, notAllowed: 403, noImages: 403, tooLarge: 413, busy: 503 };
+const REFUSAL_STATUS: Partial<Record<EvidenceRefusal['reason'], number>> = { limit: 409, submitted: 409, noDraft: 410, notAllowed: 403, noImages: 403, tooLarge: 413, busy: 503 };
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -40,6 +41,17 @@ function sendJson(res: Response, status: number, body: unknown, close = false): 
 export function mountEvidenceRoutes(services: AppServices): (server: Server) => void {
   const { evidence, config, log, directory } = services;
   const now = () => services.clock().getTime();
+  const notices = new UploadNotices({ refs: services.refs, sender: services.sender, log, track: services.track });
+
+  /** Why a draft takes no more screenshots, in the reporter's terms (a sent report is named by its reference). */
+  async function closedDraftText(schoolId: string, draftId: string, reason: 'submitted' | 'noDraft'): Promise<string> {
+    if (reason === 'noDraft') return `Not saved: ${REFUSAL_TEXT.noDraft}.`;
+    const c = await services.caseRepo.bySubmission(schoolId, draftId).catch(() => undefined);
+    if (c?.kind === 'incident') {
+      return `Not saved: report ${c.reference} has already been sent. To add screenshots to it, type "my submissions" in the chat and press "Add screenshots" on ${c.reference}.`;
+    }
+    return c ? `Not saved: ${c.reference} has already been sent, so this link takes no more pictures.` : `Not saved: ${REFUSAL_TEXT.submitted}.`;
+  }
 
   const invalid = { status: 404, message: 'This link is not valid.' };
   const expired = { status: 410, message: 'This link has expired. Go back to the chat and press the upload button again for a new one.' };
@@ -108,9 +120,25 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
       if (!('link' in g)) return sendHtml(res, g.status, uploadGonePage(g.message));
       const { link } = g;
       const owner = { schoolId: link.schoolId, aad: link.ownerAad, draftId: link.draftId };
-      const [school, received] = await Promise.all([directory.school(link.schoolId), evidence.list(owner)]);
+      const { state, caseId } = await evidence.draftState(link.schoolId, link.draftId);
+      if (state !== 'open') {
+        const text = await closedDraftText(link.schoolId, link.draftId, state === 'gone' ? 'noDraft' : 'submitted');
+        return sendHtml(res, state === 'gone' ? 410 : 409, uploadGonePage(text.replace(/^Not saved: (.)/, (_m, c: string) => c.toUpperCase())));
+      }
+      // An addition names the report it adds to, and counts what that report holds already.
+      const [school, received, sent] = await Promise.all([
+        directory.school(link.schoolId),
+        evidence.list(owner),
+        caseId ? services.caseRepo.get(link.schoolId, caseId) : undefined,
+      ]);
       log.info({ draftId: link.draftId, linkId: link.linkId }, 'upload page opened');
-      sendHtml(res, 200, uploadPageHtml({ sessionId, schoolName: school?.name ?? 'your school', max: MAX_IMAGES_PER_REPORT, alreadyReceived: received.length }));
+      sendHtml(res, 200, uploadPageHtml({
+        sessionId,
+        schoolName: school?.name ?? 'your school',
+        max: MAX_IMAGES_PER_REPORT,
+        alreadyReceived: sent ? sent.evidence.length : received.length,
+        reference: sent?.case.reference,
+      }));
     };
     server.get('/upload/:school/:draft/:token', openPage(openLink));
     server.get('/upload/:token', openPage(openStoredLink));
@@ -140,9 +168,28 @@ export function mountEvidenceRoutes(services: AppServices): (server: Server) => 
       try {
         // The draft's limit is checked and a slot taken in one step (uploads run in parallel), before the body is read.
         const { record } = await evidence.receive(owner, req, name, 'upload');
+        const { caseId } = await evidence.draftState(link.schoolId, link.draftId);
+        if (caseId) {
+          // An addition to a report already sent: the picture goes on the case now (recorded, the DSL told).
+          let c;
+          try {
+            c = await services.cases.addEvidence(link.ownerAad, link.schoolId, caseId, [record]);
+          } catch (e) {
+            await evidence.remove(owner, record).catch(() => undefined);
+            throw e;
+          }
+          const total = (await services.caseRepo.get(link.schoolId, caseId))?.evidence.length ?? 0;
+          sendJson(res, 201, { received: total, message: `Added to ${c.reference} (${describeImage(record)}). ${total} of up to ${MAX_IMAGES_PER_REPORT} on the report.` });
+          notices.received(owner, total, c.reference);
+          return;
+        }
         const count = (await evidence.list(owner)).length;
         sendJson(res, 201, { received: count, message: `Received (${describeImage(record)}). ${count} of up to ${MAX_IMAGES_PER_REPORT} for this report.` });
+        notices.received(owner, count);
       } catch (e) {
+        if (e instanceof EvidenceRefusal && (e.reason === 'submitted' || e.reason === 'noDraft')) {
+          return refuse(REFUSAL_STATUS[e.reason]!, await closedDraftText(link.schoolId, link.draftId, e.reason));
+        }
         if (e instanceof EvidenceRefusal) return refuse(REFUSAL_STATUS[e.reason] ?? 415, `Not saved: ${REFUSAL_TEXT[e.reason]}.`);
         log.warn({ draftId: link.draftId, errorName: (e as Error).name }, 'upload failed');
         return refuse(500, 'Not saved: something went wrong on our side. Please try again.');

@@ -29,7 +29,8 @@ export const UPLOAD_PAGE_CSP = [
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function uploadPageHtml(opts: { sessionId: string; schoolName: string; max: number; alreadyReceived: number }): string {
+/** `reference`: the report already sent that the pictures are added to (from My submissions). */
+export function uploadPageHtml(opts: { sessionId: string; schoolName: string; max: number; alreadyReceived: number; reference?: string }): string {
   return `<!doctype html>
 <html lang="en-GB">
 <head>
@@ -45,7 +46,7 @@ export function uploadPageHtml(opts: { sessionId: string; schoolName: string; ma
 <body>
 <main>
 <h1>Upload pictures</h1>
-<p>For what you are sending to ${esc(opts.schoolName)} (a report or a post). Pictures only (PNG, JPEG, GIF, WebP or HEIC), up to 10 MB each, ${opts.max} at most.</p>
+<p>${opts.reference ? `To add to your report ${esc(opts.reference)} (it has ${opts.alreadyReceived}), sent to ${esc(opts.schoolName)}.` : `For what you are sending to ${esc(opts.schoolName)} (a report or a post).`} Pictures only (PNG, JPEG, GIF, WebP or HEIC), up to 10 MB each, ${opts.max} at most.</p>
 <div id="drop" class="drop" tabindex="0">
 <p>Drop pictures here, or</p>
 <label class="button">Choose pictures<input id="files" type="file" accept="image/*" multiple></label>
@@ -113,8 +114,9 @@ export const UPLOAD_JS = `(() => {
       const r = row(f);
       if (f.size > MAX_BYTES) {
         r.li.className = 'refused';
-        r.msg.textContent = 'Not sent: larger than 10 MB.';
+        r.msg.textContent = 'Not saved: it is larger than 10 MB.';
         r.bar.remove();
+        batch.refused++;
         continue;
       }
       queue.push({ f, r });
@@ -122,10 +124,23 @@ export const UPLOAD_JS = `(() => {
     next();
   }
 
+  let batch = { ok: 0, refused: 0 };
+  let held = Number(meta('upload-received')) || 0;
+  const max = Number(meta('upload-max')) || 10;
+
+  function finished() {
+    // The line under the list says what happened, then stays quiet until more are chosen.
+    const parts = [];
+    if (batch.ok) parts.push(batch.ok + ' received');
+    if (batch.refused) parts.push(batch.refused + ' not saved');
+    status.textContent = parts.length ? 'Finished: ' + parts.join(', ') + '. This report has ' + held + ' of up to ' + max + ' screenshots.' : '';
+    batch = { ok: 0, refused: 0 };
+  }
+
   function next() {
     if (busy) return;
     const item = queue.shift();
-    if (!item) return;
+    if (!item) return finished();
     busy = true;
     const { f, r } = item;
     const xhr = new XMLHttpRequest();
@@ -141,9 +156,12 @@ export const UPLOAD_JS = `(() => {
       if (xhr.status >= 200 && xhr.status < 300) {
         r.li.className = 'ok';
         r.msg.textContent = body.message || 'Received.';
+        if (typeof body.received === 'number') held = body.received;
+        batch.ok++;
       } else {
         r.li.className = 'refused';
-        r.msg.textContent = body.error || 'Not sent. Please try again.';
+        r.msg.textContent = body.error || 'Not saved. Please try again.';
+        batch.refused++;
       }
       busy = false;
       next();
@@ -151,7 +169,8 @@ export const UPLOAD_JS = `(() => {
     xhr.onerror = () => {
       r.bar.remove();
       r.li.className = 'refused';
-      r.msg.textContent = 'Not sent: the connection failed. Please try again.';
+      r.msg.textContent = 'Not saved: the connection failed. Please try again.';
+      batch.refused++;
       busy = false;
       next();
     };

@@ -259,6 +259,7 @@ export class CaseRepository implements CaseStore {
     actions.push(['upsert', indexEntity(pk, rowKeys.mine(after.submitter.aadObjectId, sa), sa), 'Replace']);
     const events = [change.event, ...(change.moreEvents ?? [])];
     events.forEach((ev, i) => actions.push(['create', eventEntity(pk, caseId, { ...ev, at: new Date(Date.parse(now) + i).toISOString() })]));
+    for (const v of change.evidence ?? []) actions.push(['create', evidenceEntity(pk, caseId, v)]);
     const items = this.outboxItems(schoolId, caseId, change.outbox ?? [], now);
     const reserved = this.reservedUntil(now);
     for (const o of items) {

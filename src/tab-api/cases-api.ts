@@ -4,14 +4,14 @@ import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
 import { STATUS_LABELS, type CaseKind, type CaseRecord, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
-import { isDsl, personRef, type Member } from '../domain/directory/directory.js';
+import { isDsl, isHead, personRef, type Member } from '../domain/directory/directory.js';
 import { canHold } from '../domain/records/retention-service.js';
 import type { CaseDetail } from '../domain/cases/ports.js';
 import { summaryOf } from '../domain/cases/summary.js';
 import { isNotFound } from '../storage/clients.js';
 import type { AppServices } from '../services.js';
 import { NotFoundError, type TabContext } from './context.js';
-import { BadRequestError } from './errors.js';
+import { BadRequestError, ForbiddenError } from './errors.js';
 import { overdueFlags, parseListQuery } from './list-query.js';
 import { AAD, bodyOf, caseIdOf, optionalText, text } from './input.js';
 import type * as Dto from './dto.js';
@@ -21,12 +21,36 @@ import { REFERRAL_BODIES } from '../domain/cases/referrals.js';
 import type { SchoolPolicy } from '../domain/policy/school-policy.js';
 import { shortTime } from '../domain/time.js';
 import { deliveryText, messageKindLabel } from './delivery-wording.js';
+import { PREVIEW_CONTENT_TYPE } from '../evidence/previews.js';
 
 const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['alertQueued', 'alertDelivered', 'alertFailed', 'recipientUnreachable']);
 
 /** Evidence ids are generated (hex or base64url); anything with dots, slashes or escapes is refused. */
 const EVIDENCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const SAFE_IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const ORIGINAL_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic' };
+const SAFE_FILE_HEADERS = {
+  'Cache-Control': 'no-store, private',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; sandbox",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** Who may download an original (with its metadata): the designated safeguarding leads and the headteacher. */
+export const canDownloadOriginals = (m: Pick<Member, 'roles'>) => isDsl(m) || isHead(m);
+
+/** The pictures as the reporter sent them (storage lists them by id): "Evidence 2" is the second received. */
+const inReceiptOrder = (evidence: readonly EvidenceRecord[]) => [...evidence].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+
+/** A derived JPEG (no metadata), shown in the page. */
+function sendPreview(res: Response, evidenceId: string, kind: 'display', bytes: Buffer): void {
+  res.writeHead(200, {
+    'Content-Type': 'image/jpeg',
+    'Content-Disposition': `inline; filename="evidence-${evidenceId}-${kind}.jpg"`,
+    'Content-Length': bytes.length,
+    ...SAFE_FILE_HEADERS,
+  });
+  res.end(bytes);
+}
 
 export function presentSummary(s: CaseSummary, now: Date): Dto.CaseSummary {
   return {
@@ -75,7 +99,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
       legalHold: c.legalHold ? { by: c.legalHold.by.name, at: c.legalHold.at, reason: c.legalHold.reason } : null,
     },
     answers: presentAnswers(c.answers, c.kind),
-    evidence: d.evidence.map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName })),
+    evidence: inReceiptOrder(d.evidence).map((v) => ({ id: v.id, contentType: v.contentType, size: v.size, receivedAt: v.receivedAt, source: v.source, name: v.originalName, sha256: v.sha256 })),
     events: d.events.map((e) => ({
       at: e.at,
       type: e.type,
@@ -98,6 +122,7 @@ function presentDetail(d: CaseDetail, viewer: Member, headTitle: string, now: Da
     })),
     can: {
       acknowledge: c.routing.safeguarding && !c.acknowledged && isDsl(viewer),
+      downloadEvidence: canDownloadOriginals(viewer),
       hold: canHold(viewer),
       nextStatuses: c.kind === 'incident' ? (INCIDENT_TRANSITIONS[c.status] ?? []).map((s) => ({ status: s, label: STATUS_LABELS[s] })) : [],
     },
@@ -124,6 +149,18 @@ export function caseHandlers(services: AppServices) {
     };
   }
   const now = () => services.clock();
+
+  /** The evidence a request names, on a case the caller may see (else 404), with its number in the case. */
+  async function visibleEvidence(ctx: TabContext, req: Request): Promise<{ caseId: string; ev: EvidenceRecord; n: number }> {
+    const caseId = caseIdOf(req);
+    const evidenceId = String(req.params.evidenceId ?? '');
+    if (!EVIDENCE_ID.test(evidenceId)) throw new BadRequestError('evidence id: not valid');
+    const d = await cases.getVisible(ctx.member, caseId);
+    const all = inReceiptOrder(d.evidence);
+    const i = all.findIndex((v) => v.id === evidenceId);
+    if (i < 0) throw new NotFoundError('No such evidence.');
+    return { caseId, ev: all[i], n: i + 1 };
+  }
 
   /** Every page of a list with the caller's visibility, for counts and the chart (index rows only). */
   /** `createdAfter`: closed cases created after then only. */
@@ -231,13 +268,43 @@ export function caseHandlers(services: AppServices) {
       res.send(200, { items: people.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, jobTitle: m.jobTitle ?? null })) } satisfies Dto.Items<Dto.Person>);
     },
 
-    async evidence(ctx: TabContext, req: Request, res: Response) {
-      const caseId = caseIdOf(req);
-      const evidenceId = String(req.params.evidenceId ?? '');
-      if (!EVIDENCE_ID.test(evidenceId)) throw new BadRequestError('evidence id: not valid');
-      const d = await cases.getVisible(ctx.member, caseId);
-      const ev: EvidenceRecord | undefined = d.evidence.find((v) => v.id === evidenceId);
-      if (!ev) throw new NotFoundError('No such evidence.');
+    /**
+     * The case page's blurred thumbnails, all in one answer (one access check, one round trip; about 10 to 30 KB
+     * each): not views (nobody sees a picture through the blur), so not recorded; the case itself was recorded
+     * as viewed when it was opened. `src` is null for a file of which no preview can be made.
+     */
+    async evidenceThumbnails(ctx: TabContext, req: Request, res: Response) {
+      const d = await cases.getVisible(ctx.member, caseIdOf(req));
+      const items = await Promise.all(
+        inReceiptOrder(d.evidence).map(async (v) => {
+          const bytes = await services.previews.get(v, 'thumb').catch((e: Error) => {
+            log.warn({ evidenceId: v.id, errorName: e.name }, 'thumbnail could not be read');
+            return undefined;
+          });
+          return { id: v.id, src: bytes ? `data:${PREVIEW_CONTENT_TYPE};base64,${bytes.toString('base64')}` : null };
+        }),
+      );
+      res.header('Cache-Control', 'no-store, private');
+      res.send(200, { items } satisfies Dto.Items<Dto.Thumbnail>);
+    },
+
+    /** The display copy, which the person chose to see: one view of that picture by that person, recorded before a byte is sent. */
+    async evidenceDisplay(ctx: TabContext, req: Request, res: Response) {
+      const { caseId, ev, n } = await visibleEvidence(ctx, req);
+      const bytes = await services.previews.get(ev, 'display');
+      if (!bytes) throw new NotFoundError('No preview of this file.');
+      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: personRef(ctx.member), detail: `Evidence ${n}`, data: { evidenceId: ev.id } }, now().toISOString());
+      log.info({ caseId, evidenceId: ev.id, actor: ctx.member.aadObjectId }, 'evidence viewed');
+      sendPreview(res, ev.id, 'display', bytes);
+    },
+
+    /**
+     * The original as received (for a referral to the police, say): the designated safeguarding lead and the
+     * headteacher only, recorded as a download (not a view) with the SHA-256 the file can be checked against.
+     */
+    async evidenceOriginal(ctx: TabContext, req: Request, res: Response) {
+      const { caseId, ev, n } = await visibleEvidence(ctx, req);
+      if (!canDownloadOriginals(ctx.member)) throw new ForbiddenError('Only the designated safeguarding lead and the headteacher can download original evidence.');
       let download;
       try {
         download = await storage.evidence.getBlobClient(ev.blobName).download();
@@ -245,20 +312,24 @@ export function caseHandlers(services: AppServices) {
         if (isNotFound(e)) throw new NotFoundError('The evidence file is missing from storage.');
         throw e;
       }
-      // Recorded before a byte is sent: no view of evidence goes unrecorded.
-      await caseRepo.addEvent(ctx.school.id, caseId, { type: 'evidenceViewed', actor: personRef(ctx.member), data: { evidenceId } }, now().toISOString());
-      const ext = SAFE_IMAGE_TYPES[ev.contentType];
+      // Recorded before a byte is sent: no download of evidence goes unrecorded.
+      await caseRepo.addEvent(
+        ctx.school.id,
+        caseId,
+        { type: 'evidenceDownloaded', actor: personRef(ctx.member), detail: `Evidence ${n}, SHA-256 ${ev.sha256}`, data: { evidenceId: ev.id, sha256: ev.sha256 } },
+        now().toISOString(),
+      );
+      const ext = ORIGINAL_EXTENSIONS[ev.contentType] ?? 'bin';
       const headers: Record<string, string | number> = {
-        'Content-Type': ext ? ev.contentType : 'application/octet-stream',
-        'Content-Disposition': `${ext ? 'inline' : 'attachment'}; filename="evidence-${evidenceId}.${ext ?? 'bin'}"`,
-        'Cache-Control': 'no-store, private',
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': "default-src 'none'; sandbox",
-        'Cross-Origin-Resource-Policy': 'same-origin',
+        'Content-Type': ext === 'bin' ? 'application/octet-stream' : ev.contentType,
+        // Always a download, never shown in the page: the original keeps its metadata (a phone photo's GPS).
+        'Content-Disposition': `attachment; filename="evidence-${ev.id}.${ext}"`,
+        'X-Evidence-SHA256': ev.sha256,
+        ...SAFE_FILE_HEADERS,
       };
       if (download.contentLength !== undefined) headers['Content-Length'] = download.contentLength;
       res.writeHead(200, headers);
-      log.info({ caseId, evidenceId, actor: ctx.member.aadObjectId }, 'evidence viewed');
+      log.info({ caseId, evidenceId: ev.id, actor: ctx.member.aadObjectId }, 'evidence original downloaded');
       if (download.readableStreamBody) await pipeline(download.readableStreamBody, res);
       else res.end();
     },

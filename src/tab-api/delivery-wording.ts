@@ -10,6 +10,7 @@ export const MESSAGE_KIND_LABELS: Record<OutboxKind, string> = {
   approvalRequest: 'Approval request',
   acknowledgementRequest: 'Request to acknowledge the declaration',
   decisionNotice: 'Decision notice to the requester',
+  evidenceAdded: 'Notice of screenshots added after sending, to the DSL',
 };
 
 export const messageKindLabel = (kind: unknown): string | null =>

@@ -76,13 +76,14 @@ export interface CaseDetail {
   /** `reporterTold`: what the reporter of an incident was told on sending (the same words as their reply and receipt). */
   case: CaseSummary & { reasons: string[]; submitter: string; outcome: string | null; reporterTold: string | null; legalHold: { by: string; at: string; reason: string } | null };
   answers: Array<{ key: string; label: string; value: string }>;
-  evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string }>;
+  /** `sha256` of the original as received: what a downloaded original is checked against. */
+  evidence: Array<{ id: string; contentType: string; size: number; receivedAt: string; source: string; name: string; sha256: string }>;
   /** `message`: for delivery events, which message ("Receipt to the reporter"); for a referral, to whom and its reference. */
   events: Array<{ at: string; type: string; actor: string | null; detail: string | null; from: string | null; to: string | null; message: string | null }>;
   /** `text`: the state in words, with the Bot Connector's status and code when an attempt failed. */
   deliveries: Array<{ recipient: string; kind: OutboxKind; kindLabel: string; state: OutboxState; attempts: number; status: number | null; code: string | null; text: string }>;
-  /** `hold`: may place or lift a legal hold (the DSL or the head). */
-  can: { acknowledge: boolean; hold: boolean; nextStatuses: Array<{ status: CaseStatus; label: string }> };
+  /** `downloadEvidence`: the originals may be downloaded (designated safeguarding lead, headteacher); `hold`: may place or lift a legal hold (the DSL or the head). */
+  can: { acknowledge: boolean; downloadEvidence: boolean; hold: boolean; nextStatuses: Array<{ status: CaseStatus; label: string }> };
   referrals: CaseReferrals;
 }
 
@@ -279,6 +280,12 @@ export interface ConsentHistoryRow {
   kind: 'edited' | 'imported';
   text: string;
   importId: string | null;
+}
+
+/** One evidence picture's blurred-gallery thumbnail, as a data: URL (null: no preview can be made of that file). */
+export interface Thumbnail {
+  id: string;
+  src: string | null;
 }
 
 /** One approved post on the post register (GET /api/tab/registers/posts). */

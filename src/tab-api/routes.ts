@@ -44,7 +44,9 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.get('/api/tab/cases/stats', route('cases', h.stats));
     server.get('/api/tab/cases/:id', route('cases', h.detail));
     server.get('/api/tab/cases/:id/assignees', route('cases', h.assignees));
-    server.get('/api/tab/cases/:id/evidence/:evidenceId', route('cases', h.evidence));
+    server.get('/api/tab/cases/:id/thumbnails', route('cases', h.evidenceThumbnails));
+    server.get('/api/tab/cases/:id/evidence/:evidenceId/display', route('cases', h.evidenceDisplay));
+    server.get('/api/tab/cases/:id/evidence/:evidenceId', route('cases', h.evidenceOriginal));
     server.post('/api/tab/cases/:id/assign', ...json, route('cases', h.assign));
     server.post('/api/tab/cases/:id/notes', ...json, route('cases', h.note));
     server.post('/api/tab/cases/:id/status', ...json, route('cases', h.status));

@@ -2,6 +2,7 @@ import type { AppServices } from '../services.js';
 import type { FlowRegistry } from './root-dialog.js';
 import { ReportIncidentDialog } from './incident/report-incident-dialog.js';
 import { MySubmissionsDialog } from './my-submissions/my-submissions-dialog.js';
+import { addScreenshotsOffered } from './my-submissions/add-screenshots.js';
 import { attachmentBearer } from '../evidence/teams-attachments.js';
 import { createDeclareRelationshipDialog } from './declarations/declare-relationship-dialog.js';
 import { myDeclarationsFor } from './declarations/declaration-actions.js';
@@ -22,7 +23,7 @@ export function createFlows(services: AppServices): Required<FlowRegistry> {
       log: services.log,
       members: (schoolId) => services.directory.members(schoolId),
     }),
-    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services.declarations), async (m, s) => (await accountStatusFor(services)(m, s)) ?? postStatusFor(services)(m, s)),
+    mySubmissions: new MySubmissionsDialog(services.cases, myDeclarationsFor(services.declarations), async (m, s) => (await accountStatusFor(services)(m, s)) ?? postStatusFor(services)(m, s), addScreenshotsOffered(services)),
     declare: createDeclareRelationshipDialog(services),
     requestAccount: createRequestAccountDialog(services),
     proposePost: createProposePostDialog(services, (ctx) => attachmentBearer(ctx, services.config)),

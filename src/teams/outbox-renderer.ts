@@ -93,6 +93,12 @@ export class OutboxRenderer {
         }),
       };
     });
+    this.kinds.set('evidenceAdded', (i, c) => {
+      const n = Number(i.payload.added) || 1;
+      return {
+        card: this.notice(c, `More screenshots on ${c.reference}`, `The reporter added ${n} screenshot${n === 1 ? '' : 's'} after sending (${Number(i.payload.total) || n} on the case now). Open the case to see them.`),
+      };
+    });
     this.kinds.set('statusUpdate', (i, c) => ({
       text: `Update on ${c.reference}: it is now **${STATUS_LABELS[(i.payload.status as CaseRecord['status']) ?? c.status]}**.`,
     }));

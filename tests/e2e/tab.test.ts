@@ -98,7 +98,7 @@ describe.skipIf(!available)('the Cases tab in a real browser', () => {
     expect(await img.evaluate((e) => getComputedStyle(e).filter)).toContain('blur');
     await tab.checkA11y('case detail');
     await page.getByRole('button', { name: /Evidence 1, blurred/ }).click();
-    expect(await img.getAttribute('data-shown')).toBe('true');
+    await expect.poll(() => img.getAttribute('data-shown')).toBe('true');
     expect(await img.evaluate((e) => getComputedStyle(e).filter)).toBe('none');
     expect(await img.evaluate((e) => (e as HTMLImageElement).naturalWidth)).toBe(320);
     await page.screenshot({ path: '.tmp/tab-case.png', fullPage: true });

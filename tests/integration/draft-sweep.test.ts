@@ -7,6 +7,9 @@ import { DraftStore } from '../../src/evidence/draft-store.js';
 import { EvidenceService, type DraftOwner } from '../../src/evidence/evidence-service.js';
 import { DRAFT_RETENTION_MS } from '../../src/domain/retention.js';
 import { png } from '../support/images.js';
+import { readFileSync } from 'node:fs';
+import { PreviewStore } from '../../src/evidence/preview-store.js';
+import { pngBytes } from '../support/tab-seed.js';
 
 const DAY = 86_400_000;
 
@@ -73,5 +76,56 @@ describe('draft sweeper', () => {
     expect(await blobExists(recent.blobName)).toBe(true);
     // Running it again finds nothing more to do.
     expect(await service.sweep(DRAFT_RETENTION_MS)).toEqual({ abandoned: 0, sent: 0, links: 0 });
+  });
+
+  it('makes previews after receipt without holding it up, and deletes them with an abandoned draft (a sent one keeps them)', async () => {
+    const storage = createStorageClients({
+      kind: 'connectionString',
+      connectionString: inject('storageConnectionString'),
+      evidenceContainer: 'sweepp' + randomBytes(3).toString('hex'),
+      tablePrefix: 'p' + randomBytes(3).toString('hex'),
+    });
+    await storage.ensure();
+    const drafts = new DraftStore(storage.table('drafts'));
+    const log = pino({ level: 'silent' });
+    const previews = new PreviewStore(storage.evidence, log);
+    let now = Date.parse('2026-11-01T09:00:00Z');
+    const service = new EvidenceService({
+      container: storage.evidence,
+      drafts,
+      allowList: { production: false, devHosts: [] },
+      linkSigningSecret: 'sweep-test-secret-0123456789abcdef0123456789',
+      publicBaseUrl: 'http://127.0.0.1:1',
+      log,
+      clock: () => new Date(now),
+      previews,
+    });
+    const names = async () => {
+      const out: string[] = [];
+      for await (const b of storage.evidence.listBlobsFlat()) out.push(b.name);
+      return out.sort();
+    };
+    const draft = async (draftId: string, bytes: Buffer, name: string) => {
+      const owner = { schoolId: 'westbrook', aad: `aad-${draftId}`, draftId };
+      await service.openDraft(owner, { noImages: false });
+      const { record } = await service.receive(owner, Readable.from([bytes]), name, 'upload');
+      return { owner, record };
+    };
+    const heic = readFileSync('tests/fixtures/images/phone-photo.heic');
+    const abandoned = await draft('abandoned', heic, 'IMG_1.HEIC');
+    const sent = await draft('sent', pngBytes(), 'shot.png');
+    const fake = await draft('fake', png(4096), 'fake.png');
+    await service.markSubmitted(sent.owner);
+    await previews.idle();
+    const beside = (v: { blobName: string }) => [v.blobName, `${v.blobName}.display.jpg`, `${v.blobName}.thumb.jpg`];
+    expect(await names()).toEqual([...beside(abandoned.record), fake.record.blobName, ...beside(sent.record)].sort());
+    // derived files carry no metadata: the HEIC's camera make is not in them
+    const display = await storage.evidence.getBlockBlobClient(`${abandoned.record.blobName}.display.jpg`).downloadToBuffer();
+    expect(display.includes('TestPhone')).toBe(false);
+    expect((await previews.get(fake.record, 'thumb'))).toBeUndefined();
+
+    now += DRAFT_RETENTION_MS + 60_000;
+    await service.sweep(DRAFT_RETENTION_MS);
+    expect(await names()).toEqual(beside(sent.record).sort());
   });
 });

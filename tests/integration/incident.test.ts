@@ -216,12 +216,14 @@ describe('report an incident over HTTP, with real storage and a connector stand-
     const summary = await talk(p, 'done');
     expect(summary).toContain('1 screenshot received from the upload page');
     expect(summary).toContain('"title":"Screenshots","value":"1"');
-    expect(await talk(p, { verb: 'incident', step: 'summary', action: 'submit' })).toMatch(/SM-\d{4}-\d{4}/);
+    const reference = /SM-\d{4}-\d{4}/.exec(await talk(p, { verb: 'incident', step: 'summary', action: 'submit' }))![0];
     const rows = (await caseRows((rk) => rk.includes('|v|'))).filter((r) => r.source === 'upload');
     expect(rows).toHaveLength(1);
     expect(rows[0].sha256).toBe(sha(photo));
-    // after submit, the page takes nothing more
-    expect((await up(jpeg(1000))).status).toBe(403);
+    // after submit, the page takes nothing more, and says why, naming the report
+    const late = await up(jpeg(1000));
+    expect(late.status).toBe(409);
+    expect((await late.json()).error).toContain(`report ${reference} has already been sent`);
   });
 
   it('a half-finished report survives a server restart', async () => {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { png } from '../support/images.js';
 import { productionEnv, startServer, type ServerProcess } from '../support/server-process.js';
 import { PEOPLE, TENANT } from '../support/activities.js';
 import { direct } from '../support/direct.js';
@@ -297,29 +300,105 @@ describe('tab API: list filters and paging', () => {
 
 describe('tab API: evidence', () => {
   const url = (caseId: string, ev: string) => `/api/tab/cases/${caseId}/evidence/${ev}`;
+  const eventsOf = async (caseId: string, type: string) => (await db.caseRepo.get('westbrook', caseId))!.events.filter((e) => e.type === type);
 
-  it('streams evidence with safe headers and records the view', async () => {
+  const thumbnails = async (p: { aad: string }, caseId: string) => {
+    const r = await as(p, `/api/tab/cases/${caseId}/thumbnails`);
+    return { status: r.status, cache: r.headers.get('cache-control'), items: r.status === 200 ? ((await r.json()).items as Array<{ id: string; src: string | null }>) : [] };
+  };
+  const jpegOf = (src: string) => {
+    expect(src.startsWith('data:image/jpeg;base64,')).toBe(true);
+    return Buffer.from(src.split(',')[1], 'base64');
+  };
+
+  it('serves the blurred gallery\'s thumbnails (small JPEGs, all in one answer) without recording a view', async () => {
+    const before = (await eventsOf(cases.slt.id, 'evidenceViewed')).length;
+    const r = await thumbnails(PEOPLE.head, cases.slt.id);
+    expect(r.status).toBe(200);
+    expect(r.cache).toContain('no-store');
+    expect(r.items.map((t) => t.id)).toEqual([evidence.id]);
+    const m = await sharp(jpegOf(r.items[0].src!)).metadata();
+    expect([m.format, m.width, m.height]).toEqual(['jpeg', 96, 64]);
+    expect((await eventsOf(cases.slt.id, 'evidenceViewed')).length).toBe(before);
+    // made on first request and kept beside the original
+    expect(await db.storage.evidence.getBlockBlobClient(`${evidence.blobName}.thumb.jpg`).exists()).toBe(true);
+  });
+
+  it('serves the display copy as one recorded view of that picture by that person', async () => {
+    const before = (await eventsOf(cases.slt.id, 'evidenceViewed')).length;
+    const r = await as(PEOPLE.head, `${url(cases.slt.id, evidence.id)}/display`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('image/jpeg');
+    expect(r.headers.get('content-disposition')).toBe(`inline; filename="evidence-${evidence.id}-display.jpg"`);
+    expect((await sharp(Buffer.from(await r.arrayBuffer())).metadata()).format).toBe('jpeg');
+    const views = await eventsOf(cases.slt.id, 'evidenceViewed');
+    expect(views.length).toBe(before + 1);
+    expect(views.at(-1)).toMatchObject({ actor: { aadObjectId: PEOPLE.head.aad }, detail: 'Evidence 1', data: { evidenceId: evidence.id } });
+  });
+
+  it('shows an iPhone HEIC as a JPEG every client can display, without its EXIF', async () => {
+    const heic = await seedEvidence(db.storage, readFileSync('tests/fixtures/images/phone-photo.heic'), 'image/heic');
+    const c = await seedCase(db.caseRepo, { category: 'trolling', routing: { queue: 'slt', severity: 'low' }, submitterAad: PEOPLE.staff.aad, evidence: [heic] });
+    const r = await as(PEOPLE.dsl, `${url(c.id, heic.id)}/display`);
+    expect(r.status).toBe(200);
+    const bytes = Buffer.from(await r.arrayBuffer());
+    const m = await sharp(bytes).metadata();
+    expect([m.format, m.width, m.height, m.exif]).toEqual(['jpeg', 64, 48, undefined]);
+    expect(bytes.includes('TestPhone')).toBe(false);
+  });
+
+  it('downloads the original for the DSL and the head only, recorded with its SHA-256', async () => {
     const r = await as(PEOPLE.head, url(cases.slt.id, evidence.id));
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('image/png');
-    expect(r.headers.get('content-disposition')).toBe(`inline; filename="evidence-${evidence.id}.png"`);
-    expect(r.headers.get('cache-control')).toContain('no-store');
-    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('content-disposition')).toBe(`attachment; filename="evidence-${evidence.id}.png"`);
+    expect(r.headers.get('x-evidence-sha256')).toBe(evidence.sha256);
     expect(Buffer.from(await r.arrayBuffer()).equals(pngBytes())).toBe(true);
-    const d = await db.caseRepo.get('westbrook', cases.slt.id);
-    expect(d!.events.some((e) => e.type === 'evidenceViewed' && e.actor?.aadObjectId === PEOPLE.head.aad && e.data?.evidenceId === evidence.id)).toBe(true);
+    const downloads = await eventsOf(cases.slt.id, 'evidenceDownloaded');
+    expect(downloads.at(-1)).toMatchObject({ actor: { aadObjectId: PEOPLE.head.aad }, detail: `Evidence 1, SHA-256 ${evidence.sha256}`, data: { evidenceId: evidence.id, sha256: evidence.sha256 } });
+    expect((await as(PEOPLE.dsl, url(cases.slt.id, evidence.id))).status).toBe(200);
+
+    // The chair may see a case about the head, and its pictures, but not download originals.
+    const ev = await seedEvidence(db.storage, pngBytes());
+    const c = await seedCase(db.caseRepo, { category: 'staffMisuse', routing: { aboutHead: true, queue: 'chair', severity: 'medium' }, submitterAad: PEOPLE.staff.aad, evidence: [ev] });
+    expect((await as(PEOPLE.chair, `${url(c.id, ev.id)}/display`)).status).toBe(200);
+    const refused = await as(PEOPLE.chair, url(c.id, ev.id));
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toMatch(/designated safeguarding lead and the headteacher/);
+    expect(await eventsOf(c.id, 'evidenceDownloaded')).toEqual([]);
+    const detail = await (await as(PEOPLE.chair, `/api/tab/cases/${c.id}`)).json();
+    expect(detail.can.downloadEvidence).toBe(false);
+    expect(detail.evidence[0].sha256).toBe(ev.sha256);
+    expect((await (await as(PEOPLE.head, `/api/tab/cases/${cases.slt.id}`)).json()).can.downloadEvidence).toBe(true);
+  });
+
+  it('says there is no preview of bytes that are not a picture, and records nothing; the original can still be downloaded', async () => {
+    const fake = { ...(await seedEvidence(db.storage, png(4096))), receivedAt: new Date(Date.now() + 1000).toISOString() };
+    const real = await seedEvidence(db.storage, pngBytes());
+    const c = await seedCase(db.caseRepo, { category: 'trolling', routing: { queue: 'slt', severity: 'low' }, submitterAad: PEOPLE.staff.aad, evidence: [fake, real] });
+    const t = await thumbnails(PEOPLE.head, c.id);
+    expect(t.items.map((x) => [x.id, x.src === null])).toEqual([[real.id, false], [fake.id, true]]);
+    const r = await as(PEOPLE.head, `${url(c.id, fake.id)}/display`);
+    expect(r.status).toBe(404);
+    expect((await r.json()).error).toBe('No preview of this file.');
+    expect(await eventsOf(c.id, 'evidenceViewed')).toEqual([]);
+    expect((await as(PEOPLE.head, url(c.id, fake.id))).status).toBe(200);
   });
 
   it('refuses path traversal and unknown evidence, and evidence of a case the caller may not see', async () => {
-    for (const ev of ['..%2F..%2Fpackage.json', '%2e%2e', '..', 'a.b', evidence.id + '%00', '%2Fetc%2Fpasswd']) {
-      const r = await as(PEOPLE.head, url(cases.slt.id, ev));
-      expect(r.status, ev).toBeGreaterThanOrEqual(400);
-      expect(r.status, ev).toBeLessThan(500);
+    expect((await thumbnails(PEOPLE.chair, cases.slt.id)).status).toBe(404);
+    expect((await thumbnails(OAKFIELD.slt, cases.slt.id)).status).toBe(404);
+    for (const tail of ['', '/display']) {
+      for (const ev of ['..%2F..%2Fpackage.json', '%2e%2e', '..', 'a.b', evidence.id + '%00', '%2Fetc%2Fpasswd']) {
+        const r = await as(PEOPLE.head, url(cases.slt.id, ev) + tail);
+        expect(r.status, ev + tail).toBeGreaterThanOrEqual(400);
+        expect(r.status, ev + tail).toBeLessThan(500);
+      }
+      expect((await as(PEOPLE.head, url(cases.slt.id, 'abcdef0123456789') + tail)).status).toBe(404);
+      expect((await as(PEOPLE.chair, url(cases.slt.id, evidence.id) + tail)).status).toBe(404);
+      expect((await as(OAKFIELD.slt, url(cases.slt.id, evidence.id) + tail)).status).toBe(404);
     }
     expect((await as(PEOPLE.head, `/api/tab/cases/${cases.slt.id}/evidence/../../../package.json`)).status).toBeLessThan(500);
-    expect((await as(PEOPLE.head, url(cases.slt.id, 'abcdef0123456789'))).status).toBe(404);
-    expect((await as(PEOPLE.chair, url(cases.slt.id, evidence.id))).status).toBe(404);
-    expect((await as(OAKFIELD.slt, url(cases.slt.id, evidence.id))).status).toBe(404);
   });
 });
 

@@ -42,7 +42,12 @@ export interface AxeViolation {
  */
 export async function axeScan(page: Page): Promise<AxeViolation[]> {
   // Judge the settled page: a colour caught mid-transition (a button just enabled) is not what people see.
-  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
+  // A constructed style sheet, not a <style> tag: pages with a strict CSP (the upload page) refuse inline styles.
+  await page.evaluate(() => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('*, *::before, *::after { transition: none !important; animation: none !important; }');
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  });
   await page.evaluate(`${AXE};0`);
   const result = (await page.evaluate(`axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'] })`)) as { violations: AxeViolation[] };
   return result.violations;

@@ -53,6 +53,28 @@ export async function blobUrl(path: string): Promise<string> {
   return URL.createObjectURL(await res.blob());
 }
 
+/** Save a file from an authorised endpoint (the token goes in a header, so a plain link cannot do it). */
+export async function saveFile(path: string, fileName: string): Promise<void> {
+  const res = await fetch(path, { headers: await headers({ Accept: '*/*' }) });
+  if (!res.ok) {
+    let message = 'Could not download the file.';
+    try {
+      message = ((await res.json()) as { error?: string }).error ?? message;
+    } catch {
+      // keep the general message
+    }
+    throw new ApiError(res.status, message);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 /** A file the server makes from a POST (a subject access archive), as a blob: URL and the name it offers. */
 export async function download(path: string, body: unknown): Promise<{ url: string; name: string }> {
   const res = await fetch(path, { method: 'POST', headers: await headers({ 'Content-Type': 'application/json', Accept: 'application/zip' }), body: JSON.stringify(body) });

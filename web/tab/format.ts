@@ -27,6 +27,8 @@ export const EVENT_LABELS: Record<string, string> = {
   viewed: 'Viewed the case',
   viewRefused: 'Tried to open the case (not allowed)',
   evidenceViewed: 'Viewed evidence',
+  evidenceDownloaded: 'Downloaded the original evidence',
+  evidenceAdded: 'Added screenshots after sending',
   assigned: 'Assigned to',
   noted: 'Added a note',
   statusChanged: 'Changed the status',

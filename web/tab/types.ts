@@ -20,6 +20,7 @@ export type {
   ConsentHistoryRow,
   ConsentChangeDto,
   Items,
+  Thumbnail,
   Me,
   MemberRow,
   Members,

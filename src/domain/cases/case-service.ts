@@ -8,7 +8,7 @@ import { incidentCategoryLabel, type IncidentAnswers } from './incident.js';
 import { incidentRecipients, nobodyToAlert as nobodyIn } from './recipients.js';
 import { policyRoutes, routeIncident } from './routing.js';
 import type { SchoolPolicy } from '../policy/school-policy.js';
-import { STATUS_LABELS, type CaseEvent, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef, type Routing } from './types.js';
+import { STATUS_LABELS, isOpen, type CaseEvent, type CaseRecord, type CaseStatus, type EvidenceRecord, type OutboxItem, type PersonRef, type Routing } from './types.js';
 import { CaseNotFoundError, InvalidChangeError, NotAllowedError } from './errors.js';
 import type { CaseDetail, CaseStore } from './ports.js';
 import { retryOnConflict } from './retry.js';
@@ -205,6 +205,48 @@ export class CaseService {
       event: { type: 'statusChanged', actor: person(actor), detail: out, data: { from: c.status, to: status } },
       outbox: [{ kind: 'statusUpdate', recipient: c.submitter, payload: { status, statusLabel: STATUS_LABELS[status] } }],
     }, this.now());
+  }
+
+  /**
+   * Whether the reporter may add screenshots to their own report now (from My submissions): an incident of
+   * theirs, still open. Throws CaseNotFoundError (not theirs) or InvalidChangeError (why not). Returns how
+   * many screenshots it holds.
+   */
+  async canAddEvidence(reporter: Member, caseId: string): Promise<{ reference: string; held: number; category: string }> {
+    const d = await this.repo.get(reporter.schoolId, caseId);
+    if (!d || d.case.submitter.aadObjectId !== reporter.aadObjectId) throw new CaseNotFoundError(caseId);
+    if (d.case.kind !== 'incident') throw new InvalidChangeError('only an incident report takes screenshots');
+    if (!isOpen(d.case.status)) throw new InvalidChangeError(`${d.case.reference} is closed, so it takes no more screenshots`);
+    return { reference: d.case.reference, held: d.evidence.length, category: d.case.category };
+  }
+
+  /**
+   * Screenshots the reporter added after sending: on the case with a chronology event in one write, and the
+   * designated safeguarding leads who may see the case told (through the outbox).
+   */
+  async addEvidence(reporterAad: string, schoolId: string, caseId: string, added: EvidenceRecord[]): Promise<CaseRecord> {
+    return retryOnConflict(caseId, async () => {
+      const d = await this.repo.get(schoolId, caseId);
+      if (!d || d.case.submitter.aadObjectId !== reporterAad) throw new CaseNotFoundError(caseId);
+      const fresh = added.filter((v) => !d.evidence.some((e) => e.id === v.id));
+      if (!fresh.length) return d.case;
+      const c = d.case;
+      // Told: whoever the report went to, and every designated safeguarding lead who may see it.
+      const members = await this.directory.members(schoolId);
+      const told = new Map<string, Member>();
+      for (const r of incidentRecipients(c.routing, members, reporterAad)) {
+        const m = members.find((x) => x.aadObjectId === r.recipient.aadObjectId);
+        if (r.kind !== 'receipt' && m && canView(m, summaryOf(c))) told.set(m.aadObjectId, m);
+      }
+      for (const m of members) if (isDsl(m) && m.aadObjectId !== reporterAad && canView(m, summaryOf(c))) told.set(m.aadObjectId, m);
+      const dsls = [...told.values()];
+      const n = fresh.length;
+      return this.repo.update(schoolId, caseId, d.etag, {
+        event: { type: 'evidenceAdded', actor: c.submitter, detail: `${n} screenshot${n === 1 ? '' : 's'} added by the reporter`, data: { evidenceIds: fresh.map((v) => v.id) } },
+        evidence: fresh,
+        outbox: dsls.map((m) => ({ kind: 'evidenceAdded' as const, recipient: person(m), payload: { added: n, total: d.evidence.length + n } })),
+      }, this.now());
+    });
   }
 
   /**

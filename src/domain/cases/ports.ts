@@ -50,6 +50,8 @@ export interface CaseChange {
   /** A review at the end of the retention period that kept the case. */
   retentionReview?: CaseRecord['retentionReview'];
   event: Omit<CaseEvent, 'at'>;
+  /** Screenshots the reporter added after sending, stored with the change. */
+  evidence?: EvidenceRecord[];
   outbox?: Array<Pick<OutboxItem, 'kind' | 'recipient' | 'payload'>>;
   /** Extra events (e.g. a queued-alert line per recipient). */
   moreEvents?: Array<Omit<CaseEvent, 'at'>>;

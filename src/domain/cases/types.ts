@@ -176,7 +176,12 @@ export type CaseEventType =
   | 'viewed'
   /** Someone tried to open the case and was refused (need-to-know). */
   | 'viewRefused'
+  /** Someone chose to see one picture (its display copy); blurred thumbnails are not views. */
   | 'evidenceViewed'
+  /** The designated safeguarding lead or the headteacher downloaded an original, with its SHA-256. */
+  | 'evidenceDownloaded'
+  /** The reporter added screenshots after sending (from My submissions). */
+  | 'evidenceAdded'
   | 'assigned'
   | 'noted'
   | 'statusChanged'
@@ -220,7 +225,9 @@ export type OutboxKind =
   | 'statusUpdate'
   | 'approvalRequest'
   | 'acknowledgementRequest'
-  | 'decisionNotice';
+  | 'decisionNotice'
+  /** The reporter added screenshots after sending: told to the designated safeguarding leads who may see the case. */
+  | 'evidenceAdded';
 
 export type OutboxState = 'pending' | 'delivered' | 'failed' | 'unreachable';
 

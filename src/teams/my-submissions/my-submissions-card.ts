@@ -2,7 +2,8 @@ import { cardShell, renderCard, type CardAttachment } from '../card.js';
 
 export interface MySubmissionsCardData {
   count: number;
-  items: Array<{ reference: string; kind: string; date: string; status: string }>;
+  /** `addScreenshots`: offer "Add screenshots" (the verb's data names the case and school). */
+  items: Array<{ reference: string; kind: string; date: string; status: string; addScreenshots?: boolean; caseId?: string; schoolId?: string }>;
   empty: boolean;
 }
 
@@ -16,6 +17,11 @@ const template = cardShell([
     items: [
       { type: 'TextBlock', text: '**${reference}** · ${status}', wrap: true },
       { type: 'TextBlock', text: '${kind} · ${date}', wrap: true, isSubtle: true, spacing: 'None' },
+      {
+        type: 'ActionSet',
+        $when: '${addScreenshots}',
+        actions: [{ type: 'Action.Execute', title: 'Add screenshots', verb: 'addScreenshots', data: { caseId: '${caseId}', schoolId: '${schoolId}' } }],
+      },
     ],
   },
 ]);

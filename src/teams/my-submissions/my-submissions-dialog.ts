@@ -26,6 +26,8 @@ export class MySubmissionsDialog extends Dialog {
     private readonly more?: (m: Member) => Promise<CardAttachment | undefined>,
     /** A kind's own words for where a submission stands ("Awaiting line manager (Rachel Moore)"), when it has them. */
     private readonly statusOf?: (m: Member, c: CaseSummary) => Promise<string | undefined>,
+    /** Whether a submission offers "Add screenshots" (an open incident report that takes them). */
+    private readonly canAddScreenshots?: (m: Member, c: CaseSummary) => Promise<boolean>,
   ) {
     super(MY_SUBMISSIONS_DIALOG);
   }
@@ -37,7 +39,15 @@ export class MySubmissionsDialog extends Dialog {
       count: items.length,
       empty: items.length === 0,
       items: await Promise.all(
-        items.map(async (c) => ({ reference: c.reference, kind: kindLabel(c), date: describeDay(c.createdAt), status: (await this.statusOf?.(member, c)) ?? STATUS_LABELS[c.status] })),
+        items.map(async (c) => ({
+          reference: c.reference,
+          kind: kindLabel(c),
+          date: describeDay(c.createdAt),
+          status: (await this.statusOf?.(member, c)) ?? STATUS_LABELS[c.status],
+          addScreenshots: (await this.canAddScreenshots?.(member, c)) ?? false,
+          caseId: c.id,
+          schoolId: c.schoolId,
+        })),
       ),
     });
     await dc.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card.content)] });

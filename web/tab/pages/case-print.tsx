@@ -50,7 +50,7 @@ export function CasePrint({ id, me }: { id: string; me: Me }) {
       </dl>
       <h2>Evidence held</h2>
       {d.evidence.length ? (
-        <ul>{d.evidence.map((e, i) => <li key={e.id}>Item {i + 1}: {e.contentType}, {size(e.size)}, received {formatDateTime(e.receivedAt)} (reference {e.id}). Available from the school on request.</li>)}</ul>
+        <ul>{d.evidence.map((e, i) => <li key={e.id}>Item {i + 1}: {e.contentType}, {size(e.size)}, received {formatDateTime(e.receivedAt)} (reference {e.id}; SHA-256 {e.sha256}). Available from the school on request.</li>)}</ul>
       ) : <p>None.</p>}
       <h2>Referrals</h2>
       <ReferralList r={d.referrals} />

@@ -97,7 +97,7 @@ export function CaseView({ id, me }: { id: string; me: Me }) {
           </section>
           <section className={s.panel} aria-labelledby="evidence-title">
             <Title3 as="h2" id="evidence-title">Evidence</Title3>
-            <EvidenceGallery caseId={c.id} evidence={d.evidence} />
+            <EvidenceGallery caseId={c.id} evidence={d.evidence} canDownload={d.can.downloadEvidence} />
           </section>
           <ReferralsSection d={d} busy={busy} act={act} />
           <RetentionReview caseId={c.id} onChanged={() => void get<CaseDetail>(`/api/tab/cases/${id}`).then(setD).catch(() => undefined)} />
