@@ -73,7 +73,7 @@ const welcomeTemplate = cardShell(
   ],
 );
 
-/** The welcome/menu card: the three flows of the spec and "my submissions". */
+/** The welcome/menu card: the four flows (report, request an account, declare, propose a post) and "my submissions". */
 export function buildWelcomeCard(data: WelcomeCardData): CardAttachment {
   return renderCard(welcomeTemplate, { ...data, reportingRule: data.reportingRule ?? '' });
 }

@@ -43,6 +43,7 @@ describe('cards are valid Adaptive Cards 1.5 with the right verbs and data', () 
       { verb: 'menu', choice: 'report' },
       { verb: 'menu', choice: 'requestAccount' },
       { verb: 'menu', choice: 'declare' },
+      { verb: 'menu', choice: 'proposePost' },
       { verb: 'menu', choice: 'mySubmissions' },
     ]);
     const choice = buildSchoolChoiceCard([{ id: 'a', name: 'A School', referencePrefix: 'A', headTitle: 'Headteacher' }, { id: 'b', name: 'B Academy', referencePrefix: 'B', headTitle: 'Principal' }]).content;
