@@ -8,7 +8,9 @@
  *
  * A question the policy does not cover gets no clause: the best match must score enough and hold enough of the
  * question's meaningful words (or, when the policy uses every one of them somewhere, the rarer ones), or the answer
- * is "not covered" (and the caller names who to ask). Pure.
+ * is "not covered" (and the caller names who to ask). A broader word standing in for the question's own (a clause's
+ * "contact" for a question's "friend request") counts only in a sentence beside another of the question's words, so a
+ * weak match on a word used in another sense is not shown as an answer. Pure.
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { ClauseFile, PolicyClause } from './segment.js';
@@ -298,6 +300,55 @@ export function answers(terms: readonly string[], found: readonly string[], voca
   return weigh(held) >= tuning.minWeight * weigh(terms);
 }
 
+/**
+ * The question's terms a clause holds in a way that can answer it. A word the clause holds may stand in for the
+ * question's own: a related term (a clause on "connect" for a question on a "friend request"), or a broader word a
+ * phrase of the question adds beside its own ("friend request" adds "connect") while the clause lacks the question's
+ * own word. Such a stand-in counts only where, in one sentence of the clause (its heading, or a sentence of the
+ * passage that introduces it), it stands with a word of another of the question's concepts that the clause holds in
+ * its own right: "contact with a pupil" answers a friend request from a pupil; "updates to parents… contact the
+ * headteacher" does not answer a friend request from a parent. A question of a single concept needs no such company.
+ * `inClause` is every term the clause holds (the question's and the related ones); `sentences` each sentence's terms.
+ */
+export function heldInPlace(terms: readonly string[], inClause: readonly string[], sentences: () => ReadonlyArray<ReadonlySet<string>>): string[] {
+  const has = (t: string) => inClause.includes(t);
+  // A term that a phrase or relation of another question term puts beside it (friendrequest → connect) is that term's
+  // broader word; the concept's own word is the one no other question term leads to.
+  const broaderOf = new Map<string, string>();
+  for (const t of terms) for (const r of RELATED[t] ?? []) if (r !== t && terms.includes(r) && !(RELATED[r] ?? []).includes(t)) broaderOf.set(r, t);
+  const concept = (t: string) => broaderOf.get(t) ?? t;
+  const concepts = new Set(terms.map(concept));
+  // Each found term: held in its own right, or by which stand-in word(s).
+  const own = new Set<string>();
+  const standIn = new Map<string, string[]>();
+  for (const t of terms) {
+    const head = broaderOf.get(t);
+    if (has(t) && (head === undefined || has(head))) own.add(t);
+    else if (has(t)) standIn.set(t, [t]);
+    else {
+      const by = (RELATED[t] ?? []).filter(has);
+      if (by.length) standIn.set(t, by);
+    }
+  }
+  if (standIn.size === 0 || concepts.size === 1) return terms.filter((t) => own.has(t) || standIn.has(t));
+  let cached: ReadonlyArray<ReadonlySet<string>> | undefined;
+  const accompanied = (t: string, words: string[]) => {
+    const others = [...own].filter((o) => concept(o) !== concept(t));
+    if (!others.length) return false;
+    cached ??= sentences();
+    return cached.some((s) => words.some((w) => s.has(w)) && others.some((o) => !words.includes(o) && s.has(o)));
+  };
+  return terms.filter((t) => own.has(t) || (standIn.has(t) && accompanied(t, standIn.get(t)!)));
+}
+
+/** The terms of each sentence of a clause, of its heading, and of each sentence of the passage that introduces it. */
+export function sentenceTerms(texts: ReadonlyArray<string | undefined>, tokenize: (text: string) => string[] = analyse): Array<Set<string>> {
+  return texts
+    .flatMap((t) => (t ? t.split(/(?<=[.!?;:])\s+|\n+/) : []))
+    .map((s) => new Set(tokenize(s)))
+    .filter((s) => s.size > 0);
+}
+
 interface Doc {
   id: string;
   text: string;
@@ -345,6 +396,15 @@ export class PolicyIndex {
     return this.byId.get(id);
   }
 
+  private readonly sentenceCache = new Map<string, Array<Set<string>>>();
+
+  /** The terms of each sentence of the clause, its heading and the passage that introduces it (worked out when asked). */
+  private sentences(c: PolicyClause): Array<Set<string>> {
+    let s = this.sentenceCache.get(c.id);
+    if (!s) this.sentenceCache.set(c.id, (s = sentenceTerms([c.text, c.heading, c.parent ? this.byId.get(c.parent)?.text : undefined])));
+    return s;
+  }
+
   private flowCache: { profile: PolicyProfile | undefined; flows: Map<string, Set<AskFlow>> } | undefined;
 
   /** Which flows each clause leads to under this profile (kept while the profile is the same object). */
@@ -373,7 +433,9 @@ export class PolicyIndex {
       .sort((a, b) => b.score - a.score)
       .slice(0, 10);
     const best = hits[0];
-    if (!best || best.score < this.tuning.minScore || !answers(terms, best.found, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
+    if (!best || best.score < this.tuning.minScore) return { covered: false, hits, terms };
+    const held = heldInPlace(terms, results.find((r) => String(r.id) === best.clause.id)?.terms ?? [], () => this.sentences(best.clause));
+    if (!answers(terms, held, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
     const shown = hits.filter((h, i) => i === 0 || h.score >= best.score * this.tuning.relative).slice(0, this.tuning.max);
     return { covered: true, hits: shown, terms };
   }

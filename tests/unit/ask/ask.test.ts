@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, answers, PolicyAsk, PolicyIndex, PolicyVocabulary, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
+import { analyse, answers, heldInPlace, sentenceTerms, PolicyAsk, PolicyIndex, PolicyVocabulary, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../../../src/policy-files.js';
 import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 
@@ -120,6 +120,34 @@ describe('answers and "not covered"', () => {
     // A longer question still passes on half its terms held; nothing held is never an answer.
     expect(answers([logo, page, dress], [logo, page], vocabulary)).toBe(true);
     expect(answers([], [], vocabulary)).toBe(false);
+  });
+
+  it('a broader word standing in for the question\'s own counts only beside another of the question\'s words', () => {
+    const terms = analyse('a parent sent me a friend request', true);
+    expect(terms).toEqual(['parent', 'friendrequest', 'connect']);
+    // "updates to parents" in one sentence, "contact the headteacher" in another: "contact" is not the friend request.
+    const apart = sentenceTerms(['Updates are issued to parents. Please contact the headteacher by email.']);
+    expect(heldInPlace(terms, ['parent', 'connect'], () => apart)).toEqual(['parent']);
+    // "contact with a parent" in one sentence: the broader word stands with the question's other word.
+    const together = sentenceTerms(['Staff must not have contact with a parent through social media.']);
+    expect(heldInPlace(terms, ['parent', 'connect'], () => together)).toEqual(['parent', 'friendrequest', 'connect']);
+    // The clause holds the question's own word: no company needed, and the sentences are never looked at.
+    const never = () => {
+      throw new Error('not needed');
+    };
+    expect(heldInPlace(terms, ['parent', 'friendrequest', 'connect'], never)).toEqual(terms);
+    // A question of one concept: the broader word answers it alone.
+    expect(heldInPlace(analyse('friend request', true), ['connect'], never)).toEqual(['friendrequest', 'connect']);
+    // A related term (a parent is family) is a stand-in too; the question's own word needs no company.
+    const family = analyse('my pupils parent', true);
+    expect(heldInPlace(family, ['pupil', 'family'], () => sentenceTerms(['Pupils are taught online safety. Declare any family link.']))).toEqual(['pupil']);
+    expect(heldInPlace(family, ['pupil', 'family'], () => sentenceTerms(['Declare any family link with a pupil.']))).toEqual(family);
+  });
+
+  it('a friend request from a parent is not covered where the policy only mentions contacting the head; one from a pupil still finds its clause', () => {
+    expect(top('westbrook', 'a parent sent me a friend request')).toBe('not covered');
+    expect(['6.7~1', '6.7~2']).toContain(top('newall-green', 'can i accept a friend request from a pupil'));
+    expect(['4/6', '4/2']).toContain(top('beechwood', 'pupil sent me a friend request'));
   });
 
   it('a question whose telling word a clause holds is answered; one on something the policy never mentions is not', () => {
