@@ -40,6 +40,8 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\b(school)('s|s')?( own| owned| official)? (social[ -]?media|social[ -]?network(ing)?|facebook|fb|instagram|insta|twitter|x|tiktok|youtube|linkedin|whatsapp|snapchat|page|account|site|website|web ?site|channel|feed|blog)s?( accounts?| sites?| pages?| channels?| platforms?)?\b/g, ' official account '],
   [/\bsocial[ -]?(media|medium|network(ing)?)( sites?| platforms?| accounts?)?\b/g, ' '],
   [/\bfriend(ed)? ?req(uest)?s?\b/g, ' friendrequest connect '],
+  // "The following steps" and "as follows" introduce a list: nobody is followed.
+  [/\b(the|as) follow(ing|s)\b/g, ' '],
   [/\bwho (do|should|must) i (tell|inform|report|go)\b/g, ' report '],
   [/\b(set|setting|sets) up\b/g, ' create '],
   [/\bkeep(ing)? in touch\b/g, ' connect '],
@@ -301,24 +303,30 @@ export function answers(terms: readonly string[], found: readonly string[], voca
 }
 
 /**
- * The question's terms a clause holds in a way that can answer it. A word the clause holds may stand in for the
- * question's own: a related term (a clause on "connect" for a question on a "friend request"), or a broader word a
- * phrase of the question adds beside its own ("friend request" adds "connect") while the clause lacks the question's
- * own word. Such a stand-in counts only where, in one sentence of the clause (its heading, or a sentence of the
- * passage that introduces it), it stands with a word of another of the question's concepts that the clause holds in
- * its own right: "contact with a pupil" answers a friend request from a pupil; "updates to parents… contact the
- * headteacher" does not answer a friend request from a parent. A question of a single concept needs no such company.
- * `inClause` is every term the clause holds (the question's and the related ones); `sentences` each sentence's terms.
+ * The question's terms a clause holds in a way that can answer it: said together, in one sentence of the clause (with
+ * its heading, and the passage that introduces it, which the sentence completes). "Updates to parents" in one sentence
+ * and "contact the headteacher" in another do not answer "a parent added me": the clause holds both words, in senses
+ * that have nothing to do with each other.
+ *
+ * A word the clause holds may also stand in for the question's own: a related term (a clause on "connect" for a
+ * question on a "friend request"), or a broader word a phrase of the question adds beside its own ("friend request"
+ * adds "connect") while the clause lacks the question's own word. Such a stand-in counts only in a sentence where it
+ * stands with a word of another of the question's concepts that the clause holds in its own right: "contact with a
+ * pupil" answers a friend request from a pupil; "contact the headteacher" does not answer one from a parent. A
+ * question of a single concept needs no such company.
+ *
+ * `inClause` is every term the clause holds (the question's and the related ones); `sentences` gives each sentence's
+ * terms (clauseSentences), asked for only when the question has more than one concept.
  */
 export function heldInPlace(terms: readonly string[], inClause: readonly string[], sentences: () => ReadonlyArray<ReadonlySet<string>>): string[] {
   const has = (t: string) => inClause.includes(t);
   // A term that a phrase or relation of another question term puts beside it (friendrequest → connect) is that term's
-  // broader word; the concept's own word is the one no other question term leads to.
+  // broader word: one concept with it, whose own word is the one no other question term leads to.
   const broaderOf = new Map<string, string>();
   for (const t of terms) for (const r of RELATED[t] ?? []) if (r !== t && terms.includes(r) && !(RELATED[r] ?? []).includes(t)) broaderOf.set(r, t);
   const concept = (t: string) => broaderOf.get(t) ?? t;
   const concepts = new Set(terms.map(concept));
-  // Each found term: held in its own right, or by which stand-in word(s).
+  // Each term found: held in its own right, or by which stand-in word(s).
   const own = new Set<string>();
   const standIn = new Map<string, string[]>();
   for (const t of terms) {
@@ -330,23 +338,36 @@ export function heldInPlace(terms: readonly string[], inClause: readonly string[
       if (by.length) standIn.set(t, by);
     }
   }
-  if (standIn.size === 0 || concepts.size === 1) return terms.filter((t) => own.has(t) || standIn.has(t));
-  let cached: ReadonlyArray<ReadonlySet<string>> | undefined;
-  const accompanied = (t: string, words: string[]) => {
-    const others = [...own].filter((o) => concept(o) !== concept(t));
-    if (!others.length) return false;
-    cached ??= sentences();
-    return cached.some((s) => words.some((w) => s.has(w)) && others.some((o) => !words.includes(o) && s.has(o)));
+  if (concepts.size === 1) return terms.filter((t) => own.has(t) || standIn.has(t));
+  const units = sentences();
+  const accompanied = (t: string, words: readonly string[]) => {
+    const others = [...own].filter((o) => concept(o) !== concept(t) && !words.includes(o));
+    return units.some((u) => words.some((w) => u.has(w)) && others.some((o) => u.has(o)));
   };
-  return terms.filter((t) => own.has(t) || (standIn.has(t) && accompanied(t, standIn.get(t)!)));
+  const held = terms.filter((t) => own.has(t) || (standIn.has(t) && accompanied(t, standIn.get(t)!)));
+  // The most of them any one sentence holds.
+  let best: string[] = held.length < 2 ? held : [];
+  if (held.length >= 2) {
+    for (const u of units) {
+      const here = held.filter((t) => u.has(t) || (RELATED[t] ?? []).some((r) => u.has(r)));
+      if (here.length > best.length) best = here;
+    }
+  }
+  return best;
 }
 
-/** The terms of each sentence of a clause, of its heading, and of each sentence of the passage that introduces it. */
-export function sentenceTerms(texts: ReadonlyArray<string | undefined>, tokenize: (text: string) => string[] = analyse): Array<Set<string>> {
-  return texts
-    .flatMap((t) => (t ? t.split(/(?<=[.!?;:])\s+|\n+/) : []))
-    .map((s) => new Set(tokenize(s)))
-    .filter((s) => s.size > 0);
+/**
+ * The terms of each sentence of a clause, each with the terms of its heading and of the passage that introduces it
+ * (a lettered or numbered item completes that passage); the heading and passage alone for a clause of no words.
+ */
+export function clauseSentences(text: string, heading = '', lead = '', tokenize: (text: string) => string[] = analyse): Array<Set<string>> {
+  const around = [...tokenize(heading), ...tokenize(lead)];
+  const out = text
+    .split(/(?<=[.!?;:])\s+|\n+/)
+    .map((s) => tokenize(s))
+    .filter((ts) => ts.length > 0)
+    .map((ts) => new Set([...ts, ...around]));
+  return out.length ? out : [new Set(around)];
 }
 
 interface Doc {
@@ -398,10 +419,10 @@ export class PolicyIndex {
 
   private readonly sentenceCache = new Map<string, Array<Set<string>>>();
 
-  /** The terms of each sentence of the clause, its heading and the passage that introduces it (worked out when asked). */
+  /** The terms of each sentence of the clause, with its heading and introducing passage (worked out when first asked). */
   private sentences(c: PolicyClause): Array<Set<string>> {
     let s = this.sentenceCache.get(c.id);
-    if (!s) this.sentenceCache.set(c.id, (s = sentenceTerms([c.text, c.heading, c.parent ? this.byId.get(c.parent)?.text : undefined])));
+    if (!s) this.sentenceCache.set(c.id, (s = clauseSentences(c.text, c.heading, c.parent ? this.byId.get(c.parent)?.text : '')));
     return s;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, answers, heldInPlace, sentenceTerms, PolicyAsk, PolicyIndex, PolicyVocabulary, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
+import { analyse, answers, clauseSentences, heldInPlace, PolicyAsk, PolicyIndex, PolicyVocabulary, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../../../src/policy-files.js';
 import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 
@@ -122,30 +122,45 @@ describe('answers and "not covered"', () => {
     expect(answers([], [], vocabulary)).toBe(false);
   });
 
-  it('a broader word standing in for the question\'s own counts only beside another of the question\'s words', () => {
-    const terms = analyse('a parent sent me a friend request', true);
-    expect(terms).toEqual(['parent', 'friendrequest', 'connect']);
-    // "updates to parents" in one sentence, "contact the headteacher" in another: "contact" is not the friend request.
-    const apart = sentenceTerms(['Updates are issued to parents. Please contact the headteacher by email.']);
-    expect(heldInPlace(terms, ['parent', 'connect'], () => apart)).toEqual(['parent']);
-    // "contact with a parent" in one sentence: the broader word stands with the question's other word.
-    const together = sentenceTerms(['Staff must not have contact with a parent through social media.']);
-    expect(heldInPlace(terms, ['parent', 'connect'], () => together)).toEqual(['parent', 'friendrequest', 'connect']);
-    // The clause holds the question's own word: no company needed, and the sentences are never looked at.
+  it('a clause answers with the words it says together, in one sentence with its heading and introducing passage', () => {
+    const terms = analyse('a parent added me on facebook', true);
+    expect(terms).toEqual(['parent', 'connect']);
+    // "updates to parents" in one sentence, "contact the headteacher" in another: the clause says nothing of the question.
+    const apart = clauseSentences('Updates are issued to parents. Please contact the headteacher by email.');
+    expect(heldInPlace(terms, ['parent', 'connect'], () => apart)).toHaveLength(1);
+    expect(heldInPlace(terms, ['parent', 'connect'], () => clauseSentences('Staff must not contact parents on social media.'))).toEqual(terms);
+    // The heading and the passage a numbered step completes are part of each of its sentences.
+    const step = clauseSentences('Ensure that the parent has agreed.', 'Contact with families', 'Before anything else:');
+    expect(heldInPlace(terms, ['parent', 'connect'], () => step)).toEqual(terms);
+    // A question of one concept asks for no sentences.
     const never = () => {
       throw new Error('not needed');
     };
-    expect(heldInPlace(terms, ['parent', 'friendrequest', 'connect'], never)).toEqual(terms);
-    // A question of one concept: the broader word answers it alone.
-    expect(heldInPlace(analyse('friend request', true), ['connect'], never)).toEqual(['friendrequest', 'connect']);
-    // A related term (a parent is family) is a stand-in too; the question's own word needs no company.
-    const family = analyse('my pupils parent', true);
-    expect(heldInPlace(family, ['pupil', 'family'], () => sentenceTerms(['Pupils are taught online safety. Declare any family link.']))).toEqual(['pupil']);
-    expect(heldInPlace(family, ['pupil', 'family'], () => sentenceTerms(['Declare any family link with a pupil.']))).toEqual(family);
+    expect(heldInPlace(['parent'], ['parent'], never)).toEqual(['parent']);
   });
 
-  it('a friend request from a parent is not covered where the policy only mentions contacting the head; one from a pupil still finds its clause', () => {
-    expect(top('westbrook', 'a parent sent me a friend request')).toBe('not covered');
+  it('a broader word standing in for the question\'s own counts only beside another of the question\'s words', () => {
+    const terms = analyse('a parent sent me a friend request', true);
+    expect(terms).toEqual(['parent', 'friendrequest', 'connect']);
+    // "contact" stands in for the friend request: in a sentence of its own, it is not the friend request.
+    expect(heldInPlace(terms, ['parent', 'connect'], () => clauseSentences('Updates are issued to parents. Please contact the headteacher by email.'))).toEqual(['parent']);
+    // Beside the question's other word, it is.
+    expect(heldInPlace(terms, ['parent', 'connect'], () => clauseSentences('Staff must not have contact with a parent through social media.'))).toEqual(terms);
+    // The clause holds the question's own word.
+    expect(heldInPlace(terms, terms, () => clauseSentences('Staff must decline friend requests from parents.'))).toEqual(terms);
+    // A question of one concept: the broader word answers it alone, and no sentence is looked at.
+    const never = () => {
+      throw new Error('not needed');
+    };
+    expect(heldInPlace(analyse('friend request', true), ['connect'], never)).toEqual(['friendrequest', 'connect']);
+    // A related term (a parent is family) is a stand-in too.
+    const family = analyse('my pupils parent', true);
+    expect(heldInPlace(family, ['pupil', 'family'], () => clauseSentences('Pupils are taught online safety. Declare any family link.'))).toEqual(['pupil']);
+    expect(heldInPlace(family, ['pupil', 'family'], () => clauseSentences('Declare any family link with a pupil.'))).toEqual(family);
+  });
+
+  it('a friend request from a parent is not covered where the policy only speaks of contacting the head; one from a pupil still finds its clause', () => {
+    for (const q of ['a parent sent me a friend request', 'a parent added me on facebook', 'can I follow a parent on instagram']) expect(top('westbrook', q), q).toBe('not covered');
     expect(['6.7~1', '6.7~2']).toContain(top('newall-green', 'can i accept a friend request from a pupil'));
     expect(['4/6', '4/2']).toContain(top('beechwood', 'pupil sent me a friend request'));
   });
