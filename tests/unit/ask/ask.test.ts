@@ -22,6 +22,10 @@ describe('the words of a question and of a policy meet', () => {
     expect(analyse('trolling')).toEqual(analyse('nasty'));
     expect(analyse('follow her')).toEqual(analyse('add her'));
     expect(analyse('a friend request')).toContain('friendrequest');
+    // "The following steps" introduce a list; nobody is followed.
+    expect(analyse('the following steps must be taken')).not.toContain(analyse('follow')[0]);
+    expect(analyse('as follows')).toEqual([]);
+    expect(analyse('a pupil is following me')).toContain(analyse('follow')[0]);
   });
 
   it('a slip in a long word of a question is forgiven; the policy\'s words are taken as printed', () => {
