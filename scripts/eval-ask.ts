@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import lunr from 'lunr';
-import { PolicyIndex, PolicyVocabulary, analyse, answers, foundOf, clauseSentences, heldInPlace, relatedTerms, DEFAULT_TUNING, type AskResult } from '../src/domain/policy/ask.js';
+import { PolicyIndex, PolicyVocabulary, analyse, answersConcepts, foundOf, clauseSentences, heldInPlace, relatedTerms, DEFAULT_TUNING, type AskResult } from '../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../src/policy-files.js';
 import type { ClauseFile, PolicyClause } from '../src/domain/policy/segment.js';
 
@@ -69,7 +69,7 @@ class LunrIndex {
     const held = heldInPlace(terms, Object.keys(results[0].matchData.metadata), () =>
       clauseSentences(best.text, best.heading, best.parent ? this.byId.get(best.parent)?.text : ''),
     );
-    if (!answers(terms, held, this.vocabulary, tuning)) return { covered: false, hits, terms };
+    if (!answersConcepts(terms, held, this.vocabulary, tuning)) return { covered: false, hits, terms };
     return { covered: true, hits: hits.filter((h, i) => i === 0 || h.score >= hits[0].score * tuning.relative).slice(0, tuning.max), terms };
   }
 }

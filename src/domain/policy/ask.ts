@@ -322,8 +322,7 @@ export function heldInPlace(terms: readonly string[], inClause: readonly string[
   const has = (t: string) => inClause.includes(t);
   // A term that a phrase or relation of another question term puts beside it (friendrequest → connect) is that term's
   // broader word: one concept with it, whose own word is the one no other question term leads to.
-  const broaderOf = new Map<string, string>();
-  for (const t of terms) for (const r of RELATED[t] ?? []) if (r !== t && terms.includes(r) && !(RELATED[r] ?? []).includes(t)) broaderOf.set(r, t);
+  const broaderOf = broaderWords(terms);
   const concept = (t: string) => broaderOf.get(t) ?? t;
   const concepts = new Set(terms.map(concept));
   // Each term found: held in its own right, or by which stand-in word(s).
@@ -354,6 +353,29 @@ export function heldInPlace(terms: readonly string[], inClause: readonly string[
     }
   }
   return best;
+}
+
+/** Each of the question's terms that another of its terms leads to (friendrequest → connect), to that term. */
+export function broaderWords(terms: readonly string[]): Map<string, string> {
+  const broaderOf = new Map<string, string>();
+  for (const t of terms) for (const r of RELATED[t] ?? []) if (r !== t && terms.includes(r) && !(RELATED[r] ?? []).includes(t)) broaderOf.set(r, t);
+  return broaderOf;
+}
+
+/**
+ * Whether the best clause answers the question (`answers`), counted by the question's concepts: a word and the broader
+ * word a phrase or relation puts beside it are one concept ("friend request" is not two of the question's words). Such
+ * a concept, named by a word the policy never uses, says what the question is about: the clause must hold it, by the
+ * broader word beside the question's other words (heldInPlace), or the policy does not cover the question.
+ */
+export function answersConcepts(terms: readonly string[], held: readonly string[], vocabulary: PolicyVocabulary, tuning: AskTuning = DEFAULT_TUNING): boolean {
+  const broaderOf = broaderWords(terms);
+  const concept = (t: string) => broaderOf.get(t) ?? t;
+  const concepts = [...new Set(terms.map(concept))];
+  const heldConcepts = [...new Set(held.map(concept))];
+  const named = new Set(broaderOf.values());
+  if (concepts.some((c) => named.has(c) && !vocabulary.has(c) && !heldConcepts.includes(c))) return false;
+  return answers(concepts, heldConcepts, vocabulary, tuning);
 }
 
 /**
@@ -456,7 +478,7 @@ export class PolicyIndex {
     const best = hits[0];
     if (!best || best.score < this.tuning.minScore) return { covered: false, hits, terms };
     const held = heldInPlace(terms, results.find((r) => String(r.id) === best.clause.id)?.terms ?? [], () => this.sentences(best.clause));
-    if (!answers(terms, held, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
+    if (!answersConcepts(terms, held, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
     const shown = hits.filter((h, i) => i === 0 || h.score >= best.score * this.tuning.relative).slice(0, this.tuning.max);
     return { covered: true, hits: shown, terms };
   }
