@@ -8,9 +8,10 @@
  *
  * A question the policy does not cover gets no clause: the best match must score enough and hold enough of the
  * question's meaningful words (or, when the policy uses every one of them somewhere, the rarer ones), or the answer
- * is "not covered" (and the caller names who to ask). A broader word standing in for the question's own (a clause's
- * "contact" for a question's "friend request") counts only in a sentence beside another of the question's words, so a
- * weak match on a word used in another sense is not shown as an answer. Pure.
+ * is "not covered" (and the caller names who to ask). The question's words are counted as concepts (a phrase and the
+ * broader word it adds are one), and only those the clause says together, in one sentence: a broader word standing in
+ * for the question's own (a clause's "contact" for a question's "friend request") counts only beside another of the
+ * question's words, so a weak match on a word used in another sense is not shown as an answer. Pure.
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { ClauseFile, PolicyClause } from './segment.js';
