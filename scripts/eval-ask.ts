@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import lunr from 'lunr';
-import { PolicyIndex, PolicyVocabulary, analyse, answers, foundOf, relatedTerms, DEFAULT_TUNING, type AskResult } from '../src/domain/policy/ask.js';
+import { PolicyIndex, PolicyVocabulary, analyse, answersConcepts, foundOf, clauseSentences, heldInPlace, relatedTerms, DEFAULT_TUNING, type AskResult } from '../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../src/policy-files.js';
 import type { ClauseFile, PolicyClause } from '../src/domain/policy/segment.js';
 
@@ -64,7 +64,12 @@ class LunrIndex {
       const found = foundOf(terms, Object.keys(r.matchData.metadata));
       return { clause: this.byId.get(r.ref)!, score: r.score, matched: found.length, found };
     });
-    if (!hits[0] || !answers(terms, hits[0].found, this.vocabulary, tuning)) return { covered: false, hits, terms };
+    if (!hits[0]) return { covered: false, hits, terms };
+    const best = hits[0].clause;
+    const held = heldInPlace(terms, Object.keys(results[0].matchData.metadata), () =>
+      clauseSentences(best.text, best.heading, best.parent ? this.byId.get(best.parent)?.text : ''),
+    );
+    if (!answersConcepts(terms, held, this.vocabulary, tuning)) return { covered: false, hits, terms };
     return { covered: true, hits: hits.filter((h, i) => i === 0 || h.score >= hits[0].score * tuning.relative).slice(0, tuning.max), terms };
   }
 }

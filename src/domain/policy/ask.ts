@@ -8,7 +8,10 @@
  *
  * A question the policy does not cover gets no clause: the best match must score enough and hold enough of the
  * question's meaningful words (or, when the policy uses every one of them somewhere, the rarer ones), or the answer
- * is "not covered" (and the caller names who to ask). Pure.
+ * is "not covered" (and the caller names who to ask). The question's words are counted as concepts (a phrase and the
+ * broader word it adds are one), and only those the clause says together, in one sentence: a broader word standing in
+ * for the question's own (a clause's "contact" for a question's "friend request") counts only beside another of the
+ * question's words, so a weak match on a word used in another sense is not shown as an answer. Pure.
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { ClauseFile, PolicyClause } from './segment.js';
@@ -38,6 +41,8 @@ const PHRASES: Array<[RegExp, string]> = [
   [/\b(school)('s|s')?( own| owned| official)? (social[ -]?media|social[ -]?network(ing)?|facebook|fb|instagram|insta|twitter|x|tiktok|youtube|linkedin|whatsapp|snapchat|page|account|site|website|web ?site|channel|feed|blog)s?( accounts?| sites?| pages?| channels?| platforms?)?\b/g, ' official account '],
   [/\bsocial[ -]?(media|medium|network(ing)?)( sites?| platforms?| accounts?)?\b/g, ' '],
   [/\bfriend(ed)? ?req(uest)?s?\b/g, ' friendrequest connect '],
+  // "The following steps" and "as follows" introduce a list: nobody is followed.
+  [/\b(the|as) follow(ing|s)\b/g, ' '],
   [/\bwho (do|should|must) i (tell|inform|report|go)\b/g, ' report '],
   [/\b(set|setting|sets) up\b/g, ' create '],
   [/\bkeep(ing)? in touch\b/g, ' connect '],
@@ -298,6 +303,96 @@ export function answers(terms: readonly string[], found: readonly string[], voca
   return weigh(held) >= tuning.minWeight * weigh(terms);
 }
 
+/**
+ * The question's terms a clause holds in a way that can answer it: said together, in one sentence of the clause (with
+ * its heading, and the passage that introduces it, which the sentence completes). "Updates to parents" in one sentence
+ * and "contact the headteacher" in another do not answer "a parent added me": the clause holds both words, in senses
+ * that have nothing to do with each other.
+ *
+ * A word the clause holds may also stand in for the question's own: a related term (a clause on "connect" for a
+ * question on a "friend request"), or a broader word a phrase of the question adds beside its own ("friend request"
+ * adds "connect") while the clause lacks the question's own word. Such a stand-in counts only in a sentence where it
+ * stands with a word of another of the question's concepts that the clause holds in its own right: "contact with a
+ * pupil" answers a friend request from a pupil; "contact the headteacher" does not answer one from a parent. A
+ * question of a single concept needs no such company.
+ *
+ * `inClause` is every term the clause holds (the question's and the related ones); `sentences` gives each sentence's
+ * terms (clauseSentences), asked for only when the question has more than one concept.
+ */
+export function heldInPlace(terms: readonly string[], inClause: readonly string[], sentences: () => ReadonlyArray<ReadonlySet<string>>): string[] {
+  const has = (t: string) => inClause.includes(t);
+  // A term that a phrase or relation of another question term puts beside it (friendrequest → connect) is that term's
+  // broader word: one concept with it, whose own word is the one no other question term leads to.
+  const broaderOf = broaderWords(terms);
+  const concept = (t: string) => broaderOf.get(t) ?? t;
+  const concepts = new Set(terms.map(concept));
+  // Each term found: held in its own right, or by which stand-in word(s).
+  const own = new Set<string>();
+  const standIn = new Map<string, string[]>();
+  for (const t of terms) {
+    const head = broaderOf.get(t);
+    if (has(t) && (head === undefined || has(head))) own.add(t);
+    else if (has(t)) standIn.set(t, [t]);
+    else {
+      const by = (RELATED[t] ?? []).filter(has);
+      if (by.length) standIn.set(t, by);
+    }
+  }
+  if (concepts.size === 1) return terms.filter((t) => own.has(t) || standIn.has(t));
+  const units = sentences();
+  const accompanied = (t: string, words: readonly string[]) => {
+    const others = [...own].filter((o) => concept(o) !== concept(t) && !words.includes(o));
+    return units.some((u) => words.some((w) => u.has(w)) && others.some((o) => u.has(o)));
+  };
+  const held = terms.filter((t) => own.has(t) || (standIn.has(t) && accompanied(t, standIn.get(t)!)));
+  // The most of them any one sentence holds.
+  let best: string[] = held.length < 2 ? held : [];
+  if (held.length >= 2) {
+    for (const u of units) {
+      const here = held.filter((t) => u.has(t) || (RELATED[t] ?? []).some((r) => u.has(r)));
+      if (here.length > best.length) best = here;
+    }
+  }
+  return best;
+}
+
+/** Each of the question's terms that another of its terms leads to (friendrequest → connect), to that term. */
+export function broaderWords(terms: readonly string[]): Map<string, string> {
+  const broaderOf = new Map<string, string>();
+  for (const t of terms) for (const r of RELATED[t] ?? []) if (r !== t && terms.includes(r) && !(RELATED[r] ?? []).includes(t)) broaderOf.set(r, t);
+  return broaderOf;
+}
+
+/**
+ * Whether the best clause answers the question (`answers`), counted by the question's concepts: a word and the broader
+ * word a phrase or relation puts beside it are one concept ("friend request" is not two of the question's words). Such
+ * a concept, named by a word the policy never uses, says what the question is about: the clause must hold it, by the
+ * broader word beside the question's other words (heldInPlace), or the policy does not cover the question.
+ */
+export function answersConcepts(terms: readonly string[], held: readonly string[], vocabulary: PolicyVocabulary, tuning: AskTuning = DEFAULT_TUNING): boolean {
+  const broaderOf = broaderWords(terms);
+  const concept = (t: string) => broaderOf.get(t) ?? t;
+  const concepts = [...new Set(terms.map(concept))];
+  const heldConcepts = [...new Set(held.map(concept))];
+  const named = new Set(broaderOf.values());
+  if (concepts.some((c) => named.has(c) && !vocabulary.has(c) && !heldConcepts.includes(c))) return false;
+  return answers(concepts, heldConcepts, vocabulary, tuning);
+}
+
+/**
+ * The terms of each sentence of a clause, each with the terms of its heading and of the passage that introduces it
+ * (a lettered or numbered item completes that passage); the heading and passage alone for a clause of no words.
+ */
+export function clauseSentences(text: string, heading = '', lead = '', tokenize: (text: string) => string[] = analyse): Array<Set<string>> {
+  const around = [...tokenize(heading), ...tokenize(lead)];
+  const out = text
+    .split(/(?<=[.!?;:])\s+|\n+/)
+    .map((s) => tokenize(s))
+    .filter((ts) => ts.length > 0)
+    .map((ts) => new Set([...ts, ...around]));
+  return out.length ? out : [new Set(around)];
+}
+
 interface Doc {
   id: string;
   text: string;
@@ -345,6 +440,15 @@ export class PolicyIndex {
     return this.byId.get(id);
   }
 
+  private readonly sentenceCache = new Map<string, Array<Set<string>>>();
+
+  /** The terms of each sentence of the clause, with its heading and introducing passage (worked out when first asked). */
+  private sentences(c: PolicyClause): Array<Set<string>> {
+    let s = this.sentenceCache.get(c.id);
+    if (!s) this.sentenceCache.set(c.id, (s = clauseSentences(c.text, c.heading, c.parent ? this.byId.get(c.parent)?.text : '')));
+    return s;
+  }
+
   private flowCache: { profile: PolicyProfile | undefined; flows: Map<string, Set<AskFlow>> } | undefined;
 
   /** Which flows each clause leads to under this profile (kept while the profile is the same object). */
@@ -373,7 +477,9 @@ export class PolicyIndex {
       .sort((a, b) => b.score - a.score)
       .slice(0, 10);
     const best = hits[0];
-    if (!best || best.score < this.tuning.minScore || !answers(terms, best.found, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
+    if (!best || best.score < this.tuning.minScore) return { covered: false, hits, terms };
+    const held = heldInPlace(terms, results.find((r) => String(r.id) === best.clause.id)?.terms ?? [], () => this.sentences(best.clause));
+    if (!answersConcepts(terms, held, this.vocabulary, this.tuning)) return { covered: false, hits, terms };
     const shown = hits.filter((h, i) => i === 0 || h.score >= best.score * this.tuning.relative).slice(0, this.tuning.max);
     return { covered: true, hits: shown, terms };
   }

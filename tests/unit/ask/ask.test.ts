@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, answers, PolicyAsk, PolicyIndex, PolicyVocabulary, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
+import { analyse, answers, answersConcepts, clauseSentences, heldInPlace, PolicyAsk, PolicyIndex, PolicyVocabulary, answerQuestion, clauseFlows, shorten } from '../../../src/domain/policy/ask.js';
 import { readPolicyFiles } from '../../../src/policy-files.js';
 import { PolicyService } from '../../../src/domain/policy/policy-service.js';
 
@@ -22,6 +22,10 @@ describe('the words of a question and of a policy meet', () => {
     expect(analyse('trolling')).toEqual(analyse('nasty'));
     expect(analyse('follow her')).toEqual(analyse('add her'));
     expect(analyse('a friend request')).toContain('friendrequest');
+    // "The following steps" introduce a list; nobody is followed.
+    expect(analyse('the following steps must be taken')).not.toContain(analyse('follow')[0]);
+    expect(analyse('as follows')).toEqual([]);
+    expect(analyse('a pupil is following me')).toContain(analyse('follow')[0]);
   });
 
   it('a slip in a long word of a question is forgiven; the policy\'s words are taken as printed', () => {
@@ -120,6 +124,74 @@ describe('answers and "not covered"', () => {
     // A longer question still passes on half its terms held; nothing held is never an answer.
     expect(answers([logo, page, dress], [logo, page], vocabulary)).toBe(true);
     expect(answers([], [], vocabulary)).toBe(false);
+  });
+
+  it('a clause answers with the words it says together, in one sentence with its heading and introducing passage', () => {
+    const terms = analyse('a parent added me on facebook', true);
+    expect(terms).toEqual(['parent', 'connect']);
+    // "updates to parents" in one sentence, "contact the headteacher" in another: the clause says nothing of the question.
+    const apart = clauseSentences('Updates are issued to parents. Please contact the headteacher by email.');
+    expect(heldInPlace(terms, ['parent', 'connect'], () => apart)).toHaveLength(1);
+    expect(heldInPlace(terms, ['parent', 'connect'], () => clauseSentences('Staff must not contact parents on social media.'))).toEqual(terms);
+    // The heading and the passage a numbered step completes are part of each of its sentences.
+    const step = clauseSentences('Ensure that the parent has agreed.', 'Contact with families', 'Before anything else:');
+    expect(heldInPlace(terms, ['parent', 'connect'], () => step)).toEqual(terms);
+    // A question of one concept asks for no sentences.
+    const never = () => {
+      throw new Error('not needed');
+    };
+    expect(heldInPlace(['parent'], ['parent'], never)).toEqual(['parent']);
+  });
+
+  it('a broader word standing in for the question\'s own counts only beside another of the question\'s words', () => {
+    const terms = analyse('a parent sent me a friend request', true);
+    expect(terms).toEqual(['parent', 'friendrequest', 'connect']);
+    // "contact" stands in for the friend request: in a sentence of its own, it is not the friend request.
+    expect(heldInPlace(terms, ['parent', 'connect'], () => clauseSentences('Updates are issued to parents. Please contact the headteacher by email.'))).toEqual(['parent']);
+    // Beside the question's other word, it is.
+    expect(heldInPlace(terms, ['parent', 'connect'], () => clauseSentences('Staff must not have contact with a parent through social media.'))).toEqual(terms);
+    // The clause holds the question's own word.
+    expect(heldInPlace(terms, terms, () => clauseSentences('Staff must decline friend requests from parents.'))).toEqual(terms);
+    // A question of one concept: the broader word answers it alone, and no sentence is looked at.
+    const never = () => {
+      throw new Error('not needed');
+    };
+    expect(heldInPlace(analyse('friend request', true), ['connect'], never)).toEqual(['friendrequest', 'connect']);
+    // A related term (a parent is family) is a stand-in too.
+    const family = analyse('my pupils parent', true);
+    expect(heldInPlace(family, ['pupil', 'family'], () => clauseSentences('Pupils are taught online safety. Declare any family link.'))).toEqual(['pupil']);
+    expect(heldInPlace(family, ['pupil', 'family'], () => clauseSentences('Declare any family link with a pupil.'))).toEqual(family);
+  });
+
+  it('a phrase and the broader word it adds are one concept; named by a word the policy never uses, the clause must hold it', () => {
+    const vocabulary = new PolicyVocabulary({
+      schoolId: 'made-up',
+      sourceFile: 'made-up.txt',
+      clauses: [
+        { id: 'a', text: 'Staff must not post about past pupils.' },
+        { id: 'b', text: 'Contact the head by email.' },
+        { id: 'c', text: 'Governors meet each term.' },
+      ],
+    });
+    const terms = analyse('a former pupil sent me a friend request', true);
+    expect(terms).toEqual(['leave', 'pupil', 'friendrequest', 'connect']);
+    expect(vocabulary.has('friendrequest')).toBe(false);
+    // Counted by words, two of four held would pass; the friend request, which the policy never names, is not held.
+    expect(answers(terms, ['leave', 'pupil'], vocabulary)).toBe(true);
+    expect(answersConcepts(terms, ['leave', 'pupil'], vocabulary)).toBe(false);
+    // Held by its broader word (heldInPlace has checked that it stands beside the question's other words): an answer.
+    expect(answersConcepts(terms, ['leave', 'pupil', 'friendrequest', 'connect'], vocabulary)).toBe(true);
+    // "a governor sent me a friend request": two concepts, not three words; the broader word alone is half of it.
+    const governor = analyse('a governor sent me a friend request', true);
+    expect(answers(governor, ['friendrequest', 'connect'], vocabulary)).toBe(true);
+    expect(answersConcepts(governor, ['friendrequest', 'connect'], vocabulary)).toBe(false);
+  });
+
+  it('a friend request from a parent is not covered where the policy only speaks of contacting the head; one from a pupil still finds its clause', () => {
+    for (const q of ['a parent sent me a friend request', 'a parent added me on facebook', 'can I follow a parent on instagram', 'a former pupil sent me a friend request']) expect(top('westbrook', q), q).toBe('not covered');
+    expect(top('beechwood', 'a governor sent me a friend request')).toBe('not covered');
+    expect(['6.7~1', '6.7~2']).toContain(top('newall-green', 'can i accept a friend request from a pupil'));
+    expect(['4/6', '4/2']).toContain(top('beechwood', 'pupil sent me a friend request'));
   });
 
   it('a question whose telling word a clause holds is answered; one on something the policy never mentions is not', () => {
