@@ -80,7 +80,7 @@ describe.skipIf(!available)('the Cases tab says things in words, not codes (real
     await tab.signInAs(PEOPLE.head.name);
     await chart().getByRole('table').waitFor();
     const tabs = await chart().getByRole('tab').allInnerTexts();
-    expect(tabs).toEqual(['Incident report (1)', 'Account request (1)', 'Family relationship (1)']);
+    expect(tabs).toEqual(['Incident report (1)', 'Account request (1)', 'Family relationship (1)', 'Post for a school account (0)']);
     expect(await chartRows()).toEqual(['Contact or a friend request from a pupil or former pupil']);
     await tab.checkA11y('case list with chart');
 

@@ -36,7 +36,7 @@ describe('foundation: the bot over HTTP against real Azurite', () => {
     expect(card.type).toBe('AdaptiveCard');
     expect(card.version).toBe('1.5');
     expect(JSON.stringify(card.body)).toContain('Hello Sam');
-    expect(card.actions.map((a: any) => a.data.choice)).toEqual(['report', 'requestAccount', 'declare', 'mySubmissions']);
+    expect(card.actions.map((a: any) => a.data.choice)).toEqual(['report', 'requestAccount', 'declare', 'proposePost', 'mySubmissions']);
 
     const refs = TableClient.fromConnectionString(inject('storageConnectionString'), `${prefix}convrefs`, { allowInsecureConnection: true });
     const ref = await refs.getEntity<any>(PEOPLE.staff.aad, TENANT);
