@@ -13,16 +13,22 @@ import { pngBytes } from '../support/tab-seed.js';
 
 const DAY = 86_400_000;
 
+/** Storage of its own for one test: a new evidence container and table prefix on the shared Azurite. */
+async function freshStorage(container: string, tables: string) {
+  const storage = createStorageClients({
+    kind: 'connectionString',
+    connectionString: inject('storageConnectionString'),
+    evidenceContainer: container + randomBytes(3).toString('hex'),
+    tablePrefix: tables + randomBytes(3).toString('hex'),
+  });
+  await storage.ensure();
+  return storage;
+}
+
 /** The draft sweeper against real Table and Blob storage (Azurite). */
 describe('draft sweeper', () => {
   it('deletes abandoned drafts with their screenshots, keeps sent screenshots, and leaves recent drafts alone', async () => {
-    const storage = createStorageClients({
-      kind: 'connectionString',
-      connectionString: inject('storageConnectionString'),
-      evidenceContainer: 'sweep' + randomBytes(3).toString('hex'),
-      tablePrefix: 's' + randomBytes(3).toString('hex'),
-    });
-    await storage.ensure();
+    const storage = await freshStorage('sweep', 's');
     const drafts = new DraftStore(storage.table('drafts'));
     let now = Date.parse('2026-11-01T09:00:00Z');
     const service = new EvidenceService({
@@ -79,13 +85,7 @@ describe('draft sweeper', () => {
   });
 
   it('makes previews after receipt without holding it up, and deletes them with an abandoned draft (a sent one keeps them)', async () => {
-    const storage = createStorageClients({
-      kind: 'connectionString',
-      connectionString: inject('storageConnectionString'),
-      evidenceContainer: 'sweepp' + randomBytes(3).toString('hex'),
-      tablePrefix: 'p' + randomBytes(3).toString('hex'),
-    });
-    await storage.ensure();
+    const storage = await freshStorage('sweepp', 'p');
     const drafts = new DraftStore(storage.table('drafts'));
     const log = pino({ level: 'silent' });
     const previews = new PreviewStore(storage.evidence, log);
