@@ -10,6 +10,9 @@ export const MESSAGE_KIND_LABELS: Record<OutboxKind, string> = {
   approvalRequest: 'Approval request',
   acknowledgementRequest: 'Request to acknowledge the declaration',
   decisionNotice: 'Decision notice to the requester',
+  policyRollout: 'Policy card to read and acknowledge',
+  policyReminder: 'Reminder to acknowledge the policy',
+  policyNote: 'Note of who has not acknowledged the policy',
 };
 
 export const messageKindLabel = (kind: unknown): string | null =>

@@ -4,7 +4,7 @@
  * the other fails the type-check. Types only: nothing here may be a value, or it would reach the tab bundle.
  */
 import type { AccountRegisterRow } from '../domain/account-requests/account-request-service.js';
-import type { CaseKind, CaseStatus, OutboxKind, OutboxState, Severity } from '../domain/cases/types.js';
+import type { SubmittedKind, CaseKind, CaseStatus, OutboxKind, OutboxState, Severity } from '../domain/cases/types.js';
 import type { RegisterRow } from '../domain/declarations/declaration-service.js';
 import type { Role } from '../domain/directory/directory.js';
 
@@ -59,7 +59,7 @@ export interface CasePage {
 export interface Stats {
   open: number;
   bySeverity: Record<Severity, number>;
-  byKind: Record<CaseKind, number>;
+  byKind: Record<SubmittedKind, number>;
   unassigned: number;
   alertsUnacknowledged: number;
   untouched: number;

@@ -17,6 +17,7 @@ export const KIND_LABELS: Record<CaseKind, string> = {
   incident: 'Incident report',
   accountRequest: 'School account request',
   familyDeclaration: 'Family relationship declaration',
+  policyRollout: 'Policy rollout',
 };
 
 

@@ -300,6 +300,46 @@ const termsSchema = z.strictObject({
 export type PolicyTerms = z.infer<typeof termsSchema>;
 export const TERM_KEYS = Object.keys(termsSchema.shape) as Array<keyof PolicyTerms>;
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, hh:mm');
+
+/**
+ * When the app may message staff about the policy (rollouts, reminders): the school's time zone, its days and
+ * hours. Not policy wording: the school's own working pattern, kept with its profile.
+ */
+export const schoolHoursSchema = z
+  .strictObject({
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone, e.g. Europe/London'),
+    /** Days of the week, 1 Monday … 7 Sunday. */
+    days: z.array(z.number().int().min(1).max(7)).min(1),
+    start: clockTime,
+    end: clockTime,
+  })
+  .refine((h) => h.start < h.end, { message: 'the day must start before it ends' });
+export type SchoolHours = z.infer<typeof schoolHoursSchema>;
+
+/**
+ * Making sure every member of staff has read the policy: which rules the rollout card shows (3 to 5, each shown
+ * with its own clause and quote), where the full text is, when to remind, and, where the school's policy says
+ * so, what an adult new to the school confirms (each item with the clause that asks it).
+ */
+export const rolloutSchema = z.strictObject({
+  keyRules: z.array(z.enum(Object.keys(ruleSchemas) as [RuleId, ...RuleId[]])).min(3).max(5),
+  /** The full text of the policy, where staff can read it (the school's website or intranet). */
+  fullTextUrl: z.url().optional(),
+  /** School days after the card before a reminder (and between reminders, and before the note to the line manager or head). */
+  remindAfterSchoolDays: z.number().int().min(1).max(30),
+  hours: schoolHoursSchema,
+  newStarter: z.array(z.strictObject({ text: nonEmpty, citation: policyCitation })).min(1).max(6).optional(),
+});
+export type RolloutSettings = z.infer<typeof rolloutSchema>;
+
 export const profileSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and hyphens'),
   version: z.number().int().min(1),
@@ -315,6 +355,8 @@ export const profileSchema = z.strictObject({
   }),
   terms: termsSchema,
   rules: z.strictObject(ruleSchemas),
+  /** Rollout and acknowledgement (absent in versions stored before it existed: then no rollout is offered). */
+  rollout: rolloutSchema.optional(),
 });
 export type PolicyProfile = z.infer<typeof profileSchema>;
 
@@ -349,5 +391,6 @@ export function citationsOf(profile: PolicyProfile): Array<{ at: string; citatio
       (rule.value as Array<z.infer<typeof adviceLine>>).forEach((l, i) => out.push({ at: `${id}.value[${i}].citation`, citation: l.citation }));
     }
   }
+  profile.rollout?.newStarter?.forEach((item, i) => out.push({ at: `rollout.newStarter[${i}].citation`, citation: item.citation }));
   return out;
 }
