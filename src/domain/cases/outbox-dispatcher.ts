@@ -61,6 +61,14 @@ export interface DispatcherOptions {
   pollMs: number;
   /** The schools whose messages this dispatcher sends (each school's pending messages are one range query). */
   schools?: () => Promise<readonly string[]>;
+  /**
+   * Messages sent to many people at once (a policy rollout): they share one budget of `perSecond` sends for the
+   * whole app, well under Teams' limit per app per tenant, so replies and alerts keep room; a 429 on one of them
+   * pauses them all for its Retry-After.
+   */
+  bulk?: { kinds: readonly OutboxItem['kind'][]; perSecond: number };
+  /** When a message may not go yet (outside the school's hours), the time it may; undefined: now. */
+  holdUntil?: (item: OutboxItem, now: Date) => Promise<string | undefined>;
 }
 
 /** Safeguarding alerts go first, wherever messages wait. */
@@ -177,6 +185,8 @@ export class OutboxDispatcher {
   private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly budget = new ConversationBudget();
+  /** The earliest time the next bulk send may start (see `bulk`). */
+  private bulkNext = 0;
   readonly opts: DispatcherOptions;
 
   constructor(
@@ -342,6 +352,14 @@ export class OutboxDispatcher {
           const key = lane[0].recipient.aadObjectId;
           const urgent = urgency(lane[0]) === 0;
           for (let wait = this.tryTurn(key, urgent); wait > 0; wait = this.tryTurn(key, urgent)) await this.sleep(wait);
+          if (this.isBulk(lane[0])) {
+            const item = lane.shift()!;
+            if (await this.held(item)) continue;
+            await this.bulkTurn();
+            attempted++;
+            await this.deliverGroup([{ item, loadCase: () => loadCase(item) }]);
+            continue;
+          }
           const group = takeGroup(lane, (i) => i.kind);
           attempted += group.length;
           await this.deliverGroup(group.map((item) => ({ item, loadCase: () => loadCase(item) })));
@@ -350,6 +368,33 @@ export class OutboxDispatcher {
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, lanes.length) }, worker));
     return attempted;
+  }
+
+  private isBulk(i: OutboxItem): boolean {
+    return !!this.opts.bulk?.kinds.includes(i.kind);
+  }
+
+  /** Wait for a slot in the shared bulk budget. */
+  private async bulkTurn(): Promise<void> {
+    const gap = 1000 / (this.opts.bulk?.perSecond ?? 1000);
+    const now = Date.now();
+    const slot = Math.max(now, this.bulkNext);
+    this.bulkNext = slot + gap;
+    if (slot > now) await this.sleep(slot - now);
+  }
+
+  /** A message that may not go yet (outside the school's hours) is moved to when it may, without counting an attempt. */
+  private async held(item: StoredOutboxItem): Promise<boolean> {
+    const until = await this.opts.holdUntil?.(item, this.clock());
+    if (!until || Date.parse(until) <= this.clock().getTime()) return false;
+    try {
+      await this.outbox.saveOutbox({ ...item, nextAttemptAt: until });
+    } catch (e) {
+      // Another instance changed the row meanwhile: it has it.
+      this.log.warn({ caseId: item.caseId, outboxId: item.id, errorName: (e as Error).name }, 'could not hold a message until school hours');
+    }
+    this.wakeAt(Date.parse(until));
+    return true;
   }
 
   /**
@@ -441,7 +486,10 @@ export class OutboxDispatcher {
         const attempts = item.attempts + 1;
         const final = !err.retryable || attempts >= this.opts.maxAttempts;
         this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind, attempts, status: err.status, code: err.code, final }, 'delivery attempt failed');
-        const next = new Date(this.clock().getTime() + nextDelay(attempts, this.opts, err.retryAfterMs)).toISOString();
+        const delay = nextDelay(attempts, this.opts, err.retryAfterMs);
+        // Throttled: every bulk send waits, not only this one (no storm of 429s).
+        if (err.status === 429 && this.isBulk(item)) this.bulkNext = Math.max(this.bulkNext, Date.now() + delay);
+        const next = new Date(this.clock().getTime() + delay).toISOString();
         await this.outbox.saveOutbox(
           {
             ...item,

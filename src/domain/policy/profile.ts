@@ -336,6 +336,8 @@ export const rolloutSchema = z.strictObject({
   /** School days after the card before a reminder (and between reminders, and before the note to the line manager or head). */
   remindAfterSchoolDays: z.number().int().min(1).max(30),
   hours: schoolHoursSchema,
+  /** What changed in this version of the policy, for staff (shown on the rollout card); absent for a first version. */
+  whatChanged: z.array(nonEmpty).min(1).max(8).optional(),
   newStarter: z.array(z.strictObject({ text: nonEmpty, citation: policyCitation })).min(1).max(6).optional(),
 });
 export type RolloutSettings = z.infer<typeof rolloutSchema>;
