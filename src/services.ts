@@ -17,6 +17,7 @@ import type { EnrolmentService } from './domain/directory/enrolment.js';
 import type { DeclarationService } from './domain/declarations/declaration-service.js';
 import type { AccountRequestService } from './domain/account-requests/account-request-service.js';
 import type { ConsentService } from './domain/consent/consent-service.js';
+import type { RolloutService } from './domain/rollout/rollout-service.js';
 
 /**
  * What the feature modules (dialogs, card actions, routes, dispatcher) are built from. Every service is
@@ -55,6 +56,8 @@ export interface AppServices {
   enrolment: EnrolmentService;
   /** The photo-consent register (the school office's, in the tab); a proposed post is checked against it. */
   consent: ConsentService;
+  /** Every member of staff has read the policy: rollout cards, acknowledgements, reminders, new starters. */
+  rollout: RolloutService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }
