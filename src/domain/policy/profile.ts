@@ -300,7 +300,7 @@ const termsSchema = z.strictObject({
 export type PolicyTerms = z.infer<typeof termsSchema>;
 export const TERM_KEYS = Object.keys(termsSchema.shape) as Array<keyof PolicyTerms>;
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, hh:mm');
+const clockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time of day, hh:mm (24:00: the end of the day)');
 
 /**
  * When the app may message staff about the policy (rollouts, reminders): the school's time zone, its days and
