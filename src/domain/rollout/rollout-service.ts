@@ -186,7 +186,7 @@ export class RolloutService {
           reminders,
           notedAt: p?.notedAt ?? null,
           newStarter,
-          checklistConfirmed: newStarter ? !!p?.checklistConfirmed : null,
+          checklistConfirmed: newStarter && profile?.rollout?.newStarter?.length ? !!p?.checklistConfirmed : null,
           lastStatus: card && card.state !== 'delivered' ? (card.lastStatus ?? null) : null,
           lastCode: card && card.state !== 'delivered' ? (card.lastCode ?? null) : null,
         };

@@ -21,7 +21,7 @@ describe('school hours (quiet by default)', () => {
     ['another zone: 09:00 in Paris is 08:00 UTC', PARIS, '2026-12-03T08:00:00Z', true],
     ['another zone: 16:45 in Paris is 15:45 UTC', PARIS, '2026-12-03T15:45:00Z', false],
     ['a school open all day, every day', { ...LONDON, days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }, '2026-12-06T23:59:00Z', true],
-  ] as const)('%s', (_what, hours, when, open) => {
+  ] as Array<[string, SchoolHours, string, boolean]>)('%s', (_what, hours, when, open) => {
     expect(withinHours(hours, at(when))).toBe(open);
   });
 
