@@ -28,6 +28,8 @@ import { Policy } from './pages/policy.js';
 import { AccountsRegister } from './pages/accounts-register.js';
 import { FamilyRegister } from './pages/family-register.js';
 import { ConsentRegisterPage } from './pages/consent.js';
+import { Acknowledgements } from './pages/acknowledgements.js';
+import { ReadPolicy } from './pages/read-policy.js';
 import { DevSignIn, devToken, clearDevToken } from './pages/dev-sign-in.js';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -107,7 +109,7 @@ function Shell({ host }: { host: Host }) {
     <>
       <header className={s.header}>
         <Text weight="semibold" size={400}>Cases</Text>
-        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : d.value === 'policy' ? '#/policy' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
+        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : d.value === 'policy' ? '#/policy' : d.value === 'acknowledgements' ? '#/acknowledgements' : d.value === 'readPolicy' ? '#/read-policy' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
           {me.can.cases && <Tab value="cases">Open cases</Tab>}
           {me.can.cases && <Tab value="accounts">School accounts</Tab>}
           {me.can.cases && <Tab value="family">Family relationships</Tab>}
@@ -115,6 +117,8 @@ function Shell({ host }: { host: Host }) {
           {me.can.roleChanges && <Tab value="roleChanges">Role changes</Tab>}
           {me.can.policy && <Tab value="policy">Policy</Tab>}
           {me.can.consent && <Tab value="consent">Photo consent</Tab>}
+          {me.can.acknowledgements && <Tab value="acknowledgements">Who has read the policy</Tab>}
+          <Tab value="readPolicy">Our policy</Tab>
         </TabList>
         <span className={s.grow} />
         {me.schools.length > 1 && (
@@ -132,6 +136,10 @@ function Shell({ host }: { host: Host }) {
           me.can.roleChanges ? <RoleChanges me={me} /> : <Refused text="The record of role changes is for administrators, the chair of governors and safeguarding leads." />
         ) : page === 'policy' ? (
           me.can.policy ? <Policy me={me} /> : <Refused text="The policy page is for administrators, the head, the chair of governors and safeguarding leads." />
+        ) : page === 'acknowledgements' ? (
+          me.can.acknowledgements ? <Acknowledgements me={me} printable={route.print} /> : <Refused text="The acknowledgement register is for administrators and the head." />
+        ) : page === 'readPolicy' ? (
+          <ReadPolicy />
         ) : page === 'consent' ? (
           me.can.consent ? <ConsentRegisterPage /> : <Refused text="The photo-consent register is for the school office (administrators) and the head." />
         ) : !me.can.cases ? (
