@@ -87,7 +87,7 @@ describe.skipIf(!available)('who has read the policy, in the tab (real browser)'
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.locator('article p').first().waitFor();
     expect(await page.locator('article p').count()).toBeGreaterThan(10);
-    expect(await page.getByRole('tab', { name: 'Who has read the policy' }).count()).toBe(0);
+    expect(await page.getByRole('tab', { name: 'Acknowledgements' }).count()).toBe(0);
     await tab.checkA11y('the policy text');
     await page.goto(`${server.url}/tab/index.html#/acknowledgements`);
     await page.getByText('The acknowledgement register is for administrators and the head.').waitFor();

@@ -117,8 +117,8 @@ function Shell({ host }: { host: Host }) {
           {me.can.roleChanges && <Tab value="roleChanges">Role changes</Tab>}
           {me.can.policy && <Tab value="policy">Policy</Tab>}
           {me.can.consent && <Tab value="consent">Photo consent</Tab>}
-          {me.can.acknowledgements && <Tab value="acknowledgements">Who has read the policy</Tab>}
-          <Tab value="readPolicy">Our policy</Tab>
+          {me.can.acknowledgements && <Tab value="acknowledgements">Acknowledgements</Tab>}
+          <Tab value="readPolicy">Full text</Tab>
         </TabList>
         <span className={s.grow} />
         {me.schools.length > 1 && (
