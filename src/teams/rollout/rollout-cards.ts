@@ -39,7 +39,7 @@ const openBody = [
     ],
   },
   { type: 'TextBlock', $when: '${count(checklist) > 0}', text: 'New to the school: please confirm each of these', weight: 'Bolder', wrap: true },
-  { type: 'Input.Toggle', $data: '${checklist}', id: 'check${$index}', title: '${text} (${label})', isRequired: true, errorMessage: 'Please confirm this', wrap: true },
+  { type: 'Input.Toggle', $data: '${checklist}', id: 'check${$index}', label: '${label}', title: '${text}', isRequired: true, errorMessage: 'Please confirm this', wrap: true },
 ];
 
 const openTemplate = cardShell(openBody, [
