@@ -108,11 +108,13 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const caseRepo = new CaseRepository(storage.table('cases'), written.publish);
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
+  // Built before the dispatcher it wakes (the wake-up is only called later, once messages are queued).
+  const rollout = new RolloutService({ store: new RolloutRepository(storage.table('cases')), directory, policies, clock, kick: () => dispatcher.kick() });
   const renderer = new OutboxRenderer(
     config,
     directory,
     refs,
-    [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies }), ...rolloutRenderers({ config, policies, directory })],
+    [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies }), ...rolloutRenderers({ config, policies, directory, rollout })],
     policies,
   );
   const alertCards = new AlertCardUpdater({ caseRepo, renderer, sender, refs, log, track });
@@ -133,7 +135,6 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
       return open > now ? open.toISOString() : undefined;
     },
   });
-  const rollout = new RolloutService({ store: new RolloutRepository(storage.table('cases')), directory, policies, clock, kick: () => dispatcher.kick() });
   // Someone new in the directory gets the current policy (issue of its own: keep this hook small).
   directory.onJoin((m) => rollout.newStarter(m).catch((e: Error) => log.warn({ schoolId: m.schoolId, errorName: e.name }, 'new starter policy card not queued')));
   written.connect(dispatcher);

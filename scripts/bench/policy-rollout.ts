@@ -40,6 +40,8 @@ export interface RolloutBenchOptions {
 }
 
 const sleep = (msecs: number) => new Promise((r) => setTimeout(r, msecs));
+/** Times the stand-in answers 429 (three sends each time, Retry-After 1 s): at least 10 s the rollout must wait. */
+const INJECTIONS = 10;
 const CARD = 'policyAcknowledge';
 
 /** The profiles with every school open all day, every day, so the bench does not depend on when it runs. */
@@ -126,8 +128,9 @@ export async function policyRollout(o: RolloutBenchOptions, report: Report): Pro
     };
     const headers = await Promise.all(schools.map(auth));
 
-    // Throttling: every 5 s the next three sends are answered 429 with Retry-After: 1.
+    // Throttling: every 5 s (ten times) the next three sends are answered 429 with Retry-After: 1.
     const inject = () => {
+      if (injections.length >= INJECTIONS) return;
       injections.push(Date.now());
       o.connector.failNext(...Array.from({ length: 3 }, () => ({ status: 429, headers: { 'retry-after': '1' } })));
     };
@@ -183,12 +186,14 @@ export async function policyRollout(o: RolloutBenchOptions, report: Report): Pro
     report.line(`  queued ${results.reduce((a, r) => a + r.queued, 0).toLocaleString('en-GB')} cards (batched transactions) in ${queuedMs} ms`);
     report.line(`  ${conversations.size.toLocaleString('en-GB')} of ${expectedReachable.toLocaleString('en-GB')} reachable people had the card ${seconds.toFixed(1)} s after "send" (ideal at ${o.sendsPerSecond}/s: ${ideal.toFixed(0)} s); ${duplicates} got it twice`);
     report.line(`  register: ${sum('awaiting')} have it, ${sum('unreachable')} listed as not reached (app not installed), ${sum('failed')} failed, ${sum('queued')} still queued; ${total - listed} missing`);
-    report.line(`  throttling: ${injections.length * 3} 429s injected (Retry-After 1 s, every 5 s); sends starting inside a pause: at most ${worstPause} (in flight when the 429 came)`);
+    report.line(`  throttling: ${injections.length * 3} 429s injected (Retry-After 1 s, ${injections.length} times, 5 s apart); sends starting inside a pause: at most ${worstPause} (in flight when the 429 came)`);
     report.line(`  busiest second: ${busiest} sends (Teams: ${TEAMS_TENANT_RPS} a second per app per tenant); per conversation: at most ${Math.max(0, ...conversations.values())} (Teams: ${TEAMS_THREAD_PER_SECOND} a second)`);
     report.line(`  server RSS: largest sampled ${mb(maxRss)}, peak (VmHWM) ${mb(hwm)}`);
     const label = o.schools === 1 ? 'one school' : `${o.schools} schools`;
-    const target = ideal * 1.5 + 5;
-    report.figure({ figure: `rollout ${label}: every reachable card (${expectedReachable})`, measured: `${seconds.toFixed(1)} s`, target: `< ${target.toFixed(0)} s (1.5 × ${expectedReachable}/${o.sendsPerSecond} a second)`, met: seconds < target && conversations.size === expectedReachable });
+    // The budget's pace, plus the pauses Teams asked for (Retry-After), with half again for everything else.
+    const paused = injections.length;
+    const target = (ideal + paused) * 1.5;
+    report.figure({ figure: `rollout ${label}: every reachable card (${expectedReachable})`, measured: `${seconds.toFixed(1)} s`, target: `< ${target.toFixed(0)} s (1.5 × (${expectedReachable}/${o.sendsPerSecond} a second + ${paused} s paused))`, met: seconds < target && conversations.size === expectedReachable });
     report.figure({ figure: `rollout ${label}: lost (not delivered, not listed) or sent twice`, measured: String(lost + duplicates), target: '0', met: lost + duplicates === 0 });
     report.figure({ figure: `rollout ${label}: busiest second`, measured: `${busiest} sends`, target: `< ${TEAMS_TENANT_RPS} (Teams per tenant)`, met: busiest < TEAMS_TENANT_RPS });
     report.figure({ figure: `rollout ${label}: sends inside a Retry-After pause`, measured: String(worstPause), target: '≤ 8 (in flight)', met: worstPause <= 8 });

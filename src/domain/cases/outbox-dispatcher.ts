@@ -124,6 +124,9 @@ export class ConversationBudget {
   }
 }
 
+/** Messages one run takes at most. */
+const PAGE = 500;
+
 /** Margin between the end of a send made under a reservation and the end of the reservation. */
 const RESERVATION_SLACK_MS = 2_000;
 
@@ -317,7 +320,7 @@ export class OutboxDispatcher {
 
   /** Process every due pending message (of one kind, if given) once. Returns how many were attempted. */
   async runOnce(onlyKind?: OutboxItem['kind']): Promise<number> {
-    const pointers = await this.outbox.pendingPointers(500, onlyKind, this.clock().toISOString(), await this.opts.schools?.());
+    const pointers = await this.outbox.pendingPointers(PAGE, onlyKind, this.clock().toISOString(), await this.opts.schools?.());
     if (pointers.length === 0) return 0;
     // Load the rows, then queue them per recipient (the pointer does not carry the recipient).
     const items: Array<StoredOutboxItem> = [];
@@ -367,6 +370,8 @@ export class OutboxDispatcher {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, lanes.length) }, worker));
+    // A full page (a policy rollout owes hundreds at once): the next page follows now, not at the next poll.
+    if (pointers.length >= PAGE && attempted > 0) this.again = true;
     return attempted;
   }
 

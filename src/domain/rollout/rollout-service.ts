@@ -19,6 +19,8 @@ export const canSeeRegister = (m: Pick<Member, 'roles'>): boolean => isAdmin(m) 
 const NEW_STARTER_DELAY_MS = 10_000;
 /** The note to a line manager or head names at most this many people; the register has the rest. */
 const NOTE_NAMES = 10;
+/** Lines of "what changed" on one card: enough for a few versions, well inside a Teams message. */
+const MAX_CHANGES = 12;
 
 export interface RolloutDeps {
   store: RolloutStore;
@@ -143,6 +145,24 @@ export class RolloutService {
     };
     await this.d.store.savePerson(record);
     return { record, first: true };
+  }
+
+  /**
+   * What changed since the version this person last acknowledged: the `whatChanged` of every version after it, up
+   * to this one (someone who has acknowledged none is told this version's changes). At most `MAX_CHANGES` lines.
+   */
+  async changesFor(schoolId: string, version: number, aad: string): Promise<string[]> {
+    const held = (await this.d.policies.versions(schoolId)).map((v) => v.version).filter((v) => v <= version).sort((a, b) => b - a);
+    let since = version - 1;
+    for (const v of held.filter((v) => v < version)) {
+      if ((await this.d.store.person(schoolId, v, aad))?.acknowledgedAt) {
+        since = v;
+        break;
+      }
+    }
+    const out: string[] = [];
+    for (const v of held.filter((v) => v > since).reverse()) out.push(...((await this.d.policies.profileVersion(schoolId, v))?.rollout?.whatChanged ?? []));
+    return out.slice(0, MAX_CHANGES);
   }
 
   /** Whether this person has acknowledged this version, and whether their card asks for the checklist. */

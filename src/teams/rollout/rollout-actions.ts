@@ -27,7 +27,7 @@ export const fullTextLink = (config: Pick<AppConfig, 'publicBaseUrl'>, profile: 
   profile.rollout?.fullTextUrl ?? `${config.publicBaseUrl}/tab/index.html#/read-policy`;
 
 /** The card as it stands for one person: open (with the checklist for a new starter), or acknowledged. */
-async function rolloutCard(deps: Deps, schoolId: string, version: number, opts: { reminder?: number; newStarter?: boolean; acknowledgedAt?: string }) {
+async function rolloutCard(deps: Deps, schoolId: string, version: number, opts: { reminder?: number; newStarter?: boolean; acknowledgedAt?: string; changes?: string[] }) {
   const profile = await deps.policies.profileVersion(schoolId, version);
   const school = await deps.directory.school(schoolId);
   if (!profile?.rollout || !school) throw new RolloutRefusedError('That version of the policy is not held.');
@@ -44,7 +44,7 @@ async function rolloutCard(deps: Deps, schoolId: string, version: number, opts: 
     version,
     title,
     policyName: `${policy.policyName}: ${name}, version ${version}`,
-    changes: profile.rollout.whatChanged ?? [],
+    changes: opts.changes ?? profile.rollout.whatChanged ?? [],
     rules,
     fullTextUrl: fullTextLink(deps.config, profile),
     checklist,
@@ -53,12 +53,15 @@ async function rolloutCard(deps: Deps, schoolId: string, version: number, opts: 
 }
 
 /** The rollout's messages, rendered when they are sent (the outbox row carries the version only). */
-export function rolloutRenderers(deps: Omit<Deps, 'rollout' | 'log'>): FlowRenderer[] {
+export function rolloutRenderers(deps: Omit<Deps, 'log'>): FlowRenderer[] {
   const d = deps as Deps;
-  const card = async (payload: RolloutPayload, schoolId: string) => ({ card: await rolloutCard(d, schoolId, payload.version, { reminder: payload.reminder, newStarter: payload.newStarter }) });
+  const card = async (payload: RolloutPayload, schoolId: string, aad: string) => {
+    const changes = await deps.rollout.changesFor(schoolId, payload.version, aad);
+    return { card: await rolloutCard(d, schoolId, payload.version, { reminder: payload.reminder, newStarter: payload.newStarter, changes }) };
+  };
   return [
-    { kind: 'policyRollout', caseKind: 'policyRollout', render: (i) => card(i.payload as RolloutPayload, i.schoolId) },
-    { kind: 'policyReminder', caseKind: 'policyRollout', render: (i) => card(i.payload as RolloutPayload, i.schoolId) },
+    { kind: 'policyRollout', caseKind: 'policyRollout', render: (i) => card(i.payload as RolloutPayload, i.schoolId, i.recipient.aadObjectId) },
+    { kind: 'policyReminder', caseKind: 'policyRollout', render: (i) => card(i.payload as RolloutPayload, i.schoolId, i.recipient.aadObjectId) },
     {
       kind: 'policyNote',
       caseKind: 'policyRollout',

@@ -133,3 +133,26 @@ describe('rollout', () => {
     await expect(svc.register(head)).resolves.toMatchObject({ counts: { notSent: 20, total: 20 } });
   });
 });
+
+describe('what changed, since the version each person last acknowledged', () => {
+  it('lists the changes of every version after the last one they acknowledged', async () => {
+    const v1 = profileById(SCHOOL) as PolicyProfile;
+    const v2: PolicyProfile = { ...v1, version: 2, rollout: { ...v1.rollout!, whatChanged: ['Change two.'] } };
+    const v3: PolicyProfile = { ...v1, version: 3, rollout: { ...v1.rollout!, whatChanged: ['Change three.'] } };
+    const versions = new Map([v1, v2, v3].map((p) => [p.version, p]));
+    const store = new MemoryRolloutStore();
+    const svc = new RolloutService({
+      store,
+      directory: { members: async () => [], member: async () => undefined, withRole: async () => [], schools: async () => [{ id: SCHOOL }] },
+      policies: { current: async () => ({ version: 3 }), profileVersion: async (_s, v) => versions.get(v), versions: async () => [3, 2, 1].map((version) => ({ version })) },
+      clock: () => new Date('2026-12-03T10:00:00Z'),
+      kick: () => undefined,
+    });
+    const [readOne, readTwo, readNone] = [member(10), member(11), member(12)];
+    await store.savePerson({ schoolId: SCHOOL, version: 1, aadObjectId: readOne.aadObjectId, name: readOne.name, acknowledgedAt: '2026-01-01T00:00:00Z' });
+    await store.savePerson({ schoolId: SCHOOL, version: 2, aadObjectId: readTwo.aadObjectId, name: readTwo.name, acknowledgedAt: '2026-06-01T00:00:00Z' });
+    expect(await svc.changesFor(SCHOOL, 3, readOne.aadObjectId)).toEqual(['Change two.', 'Change three.']);
+    expect(await svc.changesFor(SCHOOL, 3, readTwo.aadObjectId)).toEqual(['Change three.']);
+    expect(await svc.changesFor(SCHOOL, 3, readNone.aadObjectId)).toEqual(['Change three.']);
+  });
+});
