@@ -21,6 +21,7 @@ const NEW_STARTER_DELAY_MS = 10_000;
 const NOTE_NAMES = 10;
 /** Lines of "what changed" on one card: enough for a few versions, well inside a Teams message. */
 const MAX_CHANGES = 12;
+const VERSIONS_TTL_MS = 30_000;
 
 export interface RolloutDeps {
   store: RolloutStore;
@@ -70,7 +71,19 @@ export interface RolloutResult {
  * the school's hours; new members get the current version with the checklist their school's policy asks for.
  */
 export class RolloutService {
+  /** The versions held per school, kept briefly: every card of a rollout asks (a new version shows within that time). */
+  private readonly held = new Map<string, { at: number; versions: number[] }>();
+
   constructor(private readonly d: RolloutDeps) {}
+
+  private async heldVersions(schoolId: string): Promise<number[]> {
+    const now = this.d.clock().getTime();
+    const hit = this.held.get(schoolId);
+    if (hit && now - hit.at < VERSIONS_TTL_MS) return hit.versions;
+    const versions = (await this.d.policies.versions(schoolId)).map((v) => v.version);
+    this.held.set(schoolId, { at: now, versions });
+    return versions;
+  }
 
   private async settings(schoolId: string, version: number): Promise<{ profile: PolicyProfile; rollout: RolloutSettings }> {
     const profile = await this.d.policies.profileVersion(schoolId, version);
@@ -152,7 +165,7 @@ export class RolloutService {
    * to this one (someone who has acknowledged none is told this version's changes). At most `MAX_CHANGES` lines.
    */
   async changesFor(schoolId: string, version: number, aad: string): Promise<string[]> {
-    const held = (await this.d.policies.versions(schoolId)).map((v) => v.version).filter((v) => v <= version).sort((a, b) => b - a);
+    const held = (await this.heldVersions(schoolId)).filter((v) => v <= version).sort((a, b) => b - a);
     let since = version - 1;
     for (const v of held.filter((v) => v < version)) {
       if ((await this.d.store.person(schoolId, v, aad))?.acknowledgedAt) {
