@@ -11,6 +11,7 @@ import type { InvokeHandler } from '../bot.js';
 import { actorFor, cardError, cardResponse } from '../card-actions.js';
 import type { FlowRenderer } from '../outbox-renderer.js';
 import { buildRolloutCard, buildRolloutNoteCard, ROLLOUT_VERBS } from './rollout-cards.js';
+import type { CardAttachment } from '../card.js';
 
 interface Deps {
   config: Pick<AppConfig, 'publicBaseUrl'>;
@@ -21,6 +22,8 @@ interface Deps {
 }
 
 const SCHOOL_ID = /^[a-z0-9-]{2,40}$/;
+/** Distinct rollout cards kept built (a few per school and version). */
+const BUILT_CARDS = 200;
 
 /** Where staff read the whole policy: the school's own address for it, or the app's page of its text. */
 export const fullTextLink = (config: Pick<AppConfig, 'publicBaseUrl'>, profile: PolicyProfile) =>
@@ -55,9 +58,19 @@ async function rolloutCard(deps: Deps, schoolId: string, version: number, opts: 
 /** The rollout's messages, rendered when they are sent (the outbox row carries the version only). */
 export function rolloutRenderers(deps: Omit<Deps, 'log'>): FlowRenderer[] {
   const d = deps as Deps;
+  // A rollout sends the same card to hundreds of people: each distinct card is built once (versions never change).
+  const built = new Map<string, Promise<CardAttachment>>();
   const card = async (payload: RolloutPayload, schoolId: string, aad: string) => {
     const changes = await deps.rollout.changesFor(schoolId, payload.version, aad);
-    return { card: await rolloutCard(d, schoolId, payload.version, { reminder: payload.reminder, newStarter: payload.newStarter, changes }) };
+    const key = JSON.stringify([schoolId, payload.version, payload.reminder ?? 0, !!payload.newStarter, changes]);
+    let c = built.get(key);
+    if (!c) {
+      if (built.size >= BUILT_CARDS) built.delete(built.keys().next().value!);
+      c = rolloutCard(d, schoolId, payload.version, { reminder: payload.reminder, newStarter: payload.newStarter, changes });
+      built.set(key, c);
+      c.catch(() => built.delete(key));
+    }
+    return { card: structuredClone(await c) };
   };
   return [
     { kind: 'policyRollout', caseKind: 'policyRollout', render: (i) => card(i.payload as RolloutPayload, i.schoolId, i.recipient.aadObjectId) },
