@@ -45,6 +45,15 @@ export class RolloutRepository implements RolloutStore {
     }
   }
 
+  async message(schoolId: string, version: number, id: string): Promise<OutboxItem | undefined> {
+    try {
+      return outboxFromEntity(schoolId, await this.table.getEntity<Record<string, unknown>>(escapeKey(schoolId), rowKeys.outbox(rolloutId(version), id)));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
   async messages(schoolId: string, version: number): Promise<OutboxItem[]> {
     const prefix = `${rowKeys.case(rolloutId(version))}|m|`;
     const out: OutboxItem[] = [];

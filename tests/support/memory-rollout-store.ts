@@ -10,6 +10,10 @@ export class MemoryRolloutStore implements RolloutStore {
   async ensureRollout(schoolId: string, version: number): Promise<void> {
     this.rollouts.add(`${schoolId}|${version}`);
   }
+  async message(schoolId: string, version: number, id: string): Promise<OutboxItem | undefined> {
+    const r = this.rows.get(`${schoolId}|${rolloutId(version)}|${id}`);
+    return r && { ...r };
+  }
   async messages(schoolId: string, version: number): Promise<OutboxItem[]> {
     return [...this.rows.values()].filter((r) => r.schoolId === schoolId && r.caseId === rolloutId(version)).map((r) => ({ ...r }));
   }

@@ -190,6 +190,10 @@ export class OutboxDispatcher {
   private readonly budget = new ConversationBudget();
   /** The earliest time the next bulk send may start (see `bulk`). */
   private bulkNext = 0;
+  /** Until when a 429 paused every bulk send. */
+  private bulkPausedUntil = 0;
+  /** Set by `stop`: a bulk send waiting out a pause gives up its wait (the message stays pending for the next instance). */
+  private halted = false;
   readonly opts: DispatcherOptions;
 
   constructor(
@@ -206,6 +210,7 @@ export class OutboxDispatcher {
 
   start(): void {
     this.stopped = false;
+    this.halted = false;
     this.timer = setInterval(() => this.kick(), this.opts.pollMs);
     this.timer.unref();
     this.kick();
@@ -213,6 +218,7 @@ export class OutboxDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     if (this.timer) clearInterval(this.timer);
     for (const t of this.wakeups) clearTimeout(t);
     for (const lane of this.lanes.values()) lane.wake?.();
@@ -359,6 +365,7 @@ export class OutboxDispatcher {
             const item = lane.shift()!;
             if (await this.held(item)) continue;
             await this.bulkTurn();
+            if (this.halted) continue; // stopping: left pending, for the next instance
             attempted++;
             await this.deliverGroup([{ item, loadCase: () => loadCase(item) }]);
             continue;
@@ -369,7 +376,10 @@ export class OutboxDispatcher {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, lanes.length) }, worker));
+    // A rollout's sends wait mostly on storage and the Bot Connector, not on this process: as many more workers as
+    // its budget allows a second keep the budget full (the budget, not the workers, sets the pace).
+    const bulkWorkers = this.opts.bulk && lanes.some((l) => this.isBulk(l[0])) ? Math.ceil(this.opts.bulk.perSecond) : 0;
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency + bulkWorkers, lanes.length) }, worker));
     // A full page (a policy rollout owes hundreds at once): the next page follows now, not at the next poll.
     if (pointers.length >= PAGE && attempted > 0) this.again = true;
     return attempted;
@@ -379,13 +389,19 @@ export class OutboxDispatcher {
     return !!this.opts.bulk?.kinds.includes(i.kind);
   }
 
-  /** Wait for a slot in the shared bulk budget. */
+  /**
+   * Wait for a slot in the shared bulk budget. A worker that waited for its slot while a 429 paused the bulk
+   * sends takes a new slot after the pause, so no send starts inside it.
+   */
   private async bulkTurn(): Promise<void> {
     const gap = 1000 / (this.opts.bulk?.perSecond ?? 1000);
-    const now = Date.now();
-    const slot = Math.max(now, this.bulkNext);
-    this.bulkNext = slot + gap;
-    if (slot > now) await this.sleep(slot - now);
+    for (;;) {
+      const now = Date.now();
+      const slot = Math.max(now, this.bulkNext, this.bulkPausedUntil);
+      this.bulkNext = slot + gap;
+      if (slot > now) await this.sleep(slot - now);
+      if (this.halted || Date.now() >= this.bulkPausedUntil) return;
+    }
   }
 
   /** A message that may not go yet (outside the school's hours) is moved to when it may, without counting an attempt. */
@@ -493,7 +509,10 @@ export class OutboxDispatcher {
         this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind, attempts, status: err.status, code: err.code, final }, 'delivery attempt failed');
         const delay = nextDelay(attempts, this.opts, err.retryAfterMs);
         // Throttled: every bulk send waits, not only this one (no storm of 429s).
-        if (err.status === 429 && this.isBulk(item)) this.bulkNext = Math.max(this.bulkNext, Date.now() + delay);
+        if (err.status === 429 && this.isBulk(item)) {
+          this.bulkPausedUntil = Math.max(this.bulkPausedUntil, Date.now() + delay);
+          this.bulkNext = Math.max(this.bulkNext, this.bulkPausedUntil);
+        }
         const next = new Date(this.clock().getTime() + delay).toISOString();
         await this.outbox.saveOutbox(
           {

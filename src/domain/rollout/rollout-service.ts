@@ -132,7 +132,7 @@ export class RolloutService {
     const now = this.d.clock();
     await this.d.store.ensureRollout(member.schoolId, current.version, personRef(member), now.toISOString());
     const id = messageIds.card(member.aadObjectId);
-    if ((await this.d.store.messages(member.schoolId, current.version)).some((m) => m.id === id)) return false;
+    if (await this.d.store.message(member.schoolId, current.version, id)) return false;
     const from = nextOpening(profile.rollout.hours, new Date(now.getTime() + NEW_STARTER_DELAY_MS)).toISOString();
     await this.d.store.queue([this.item(member.schoolId, current.version, member, 'policyRollout', id, { version: current.version, newStarter: true }, from, now)]);
     this.d.kick();
@@ -148,7 +148,7 @@ export class RolloutService {
     const { rollout } = await this.settings(schoolId, version);
     const existing = await this.d.store.person(schoolId, version, actor.aadObjectId);
     if (existing?.acknowledgedAt) return { record: existing, first: false };
-    const card = (await this.d.store.messages(schoolId, version)).find((m) => m.id === messageIds.card(actor.aadObjectId));
+    const card = await this.d.store.message(schoolId, version, messageIds.card(actor.aadObjectId));
     const needsChecklist = !!(card?.payload as RolloutPayload | undefined)?.newStarter && !!rollout.newStarter?.length;
     if (needsChecklist && !checklistConfirmed) throw new RolloutRefusedError('Please tick each item of the checklist first.');
     const record: PersonRecord = {
@@ -180,8 +180,7 @@ export class RolloutService {
 
   /** Whether this person has acknowledged this version, and whether their card asks for the checklist. */
   async state(schoolId: string, version: number, aad: string): Promise<{ acknowledgedAt?: string; newStarter: boolean }> {
-    const [p, messages] = await Promise.all([this.d.store.person(schoolId, version, aad), this.d.store.messages(schoolId, version)]);
-    const card = messages.find((m) => m.id === messageIds.card(aad));
+    const [p, card] = await Promise.all([this.d.store.person(schoolId, version, aad), this.d.store.message(schoolId, version, messageIds.card(aad))]);
     return { acknowledgedAt: p?.acknowledgedAt, newStarter: !!(card?.payload as RolloutPayload | undefined)?.newStarter };
   }
 
@@ -250,8 +249,10 @@ export class RolloutService {
   }
 
   private async sweepSchool(schoolId: string, version: number, rollout: RolloutSettings, now: Date): Promise<{ reminders: number; notes: number }> {
-    const [messages, people, members] = await Promise.all([this.d.store.messages(schoolId, version), this.d.store.people(schoolId, version), this.d.directory.members(schoolId)]);
+    // A school with no rollout of this version costs one empty range read (its staff list is not loaded).
+    const messages = await this.d.store.messages(schoolId, version);
     if (!messages.length) return { reminders: 0, notes: 0 };
+    const [people, members] = await Promise.all([this.d.store.people(schoolId, version), this.d.directory.members(schoolId)]);
     const byId = new Map(messages.map((m) => [m.id, m]));
     const byPerson = new Map(people.map((p) => [p.aadObjectId, p]));
     const at = now.toISOString();

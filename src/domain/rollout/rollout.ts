@@ -57,6 +57,8 @@ export interface PersonRecord {
 export interface RolloutStore {
   /** The record of the version's rollout, created once (the messages' chronology hangs off it). */
   ensureRollout(schoolId: string, version: number, by: { aadObjectId: string; name: string }, now: string): Promise<void>;
+  /** One message of the rollout, by its id (a point read). */
+  message(schoolId: string, version: number, id: string): Promise<OutboxItem | undefined>;
   /** Every message of the rollout (cards, reminders, notes) with its delivery state. */
   messages(schoolId: string, version: number): Promise<OutboxItem[]>;
   /** Queue new messages: rows and their pending pointers, in batched transactions within the school's partition. */

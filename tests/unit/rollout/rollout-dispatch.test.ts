@@ -59,7 +59,7 @@ describe('rollout messages in the outbox', () => {
 
   it('a 429 with Retry-After pauses every rollout send, not only the throttled one', async () => {
     const throttled = new DeliveryError('throttled', true, 400, 429);
-    // One at a time, so that nothing is in flight when the 429 comes back.
+    // Slots 1 ms apart: the other cards are waiting for theirs when the 429 comes back.
     const { d, starts, queue, store } = harness({ perSecond: 1000, concurrency: 1, fail: (n) => (n === 0 ? throttled : undefined) });
     queue(Array.from({ length: 6 }, (_, n) => item(n)));
     await d.runOnce();
@@ -70,6 +70,17 @@ describe('rollout messages in the outbox', () => {
     expect(Math.min(...after.map((s) => s.at - failedAt))).toBeGreaterThanOrEqual(380);
     const retry = store.saved.find((s) => s.id === 'm0' && s.state === 'pending')!;
     expect(retry.lastStatus).toBe(429);
+  });
+
+  it('workers already waiting for their slot when the 429 comes wait for the pause too (no storm of 429s)', async () => {
+    const throttled = new DeliveryError('throttled', true, 400, 429);
+    const { d, starts, queue } = harness({ perSecond: 20, concurrency: 8, fail: (n) => (n === 0 ? throttled : undefined) });
+    queue(Array.from({ length: 10 }, (_, n) => item(n)));
+    await d.runOnce();
+    const failedAt = starts.find((s) => !s.ok)!.at;
+    const after = starts.filter((s) => s.ok);
+    expect(after).toHaveLength(9);
+    expect(Math.min(...after.map((s) => s.at - failedAt))).toBeGreaterThanOrEqual(380);
   });
 
   it('outside the school hours a message is held until they start, with no attempt counted', async () => {
