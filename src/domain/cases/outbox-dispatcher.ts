@@ -364,10 +364,11 @@ export class OutboxDispatcher {
           if (this.isBulk(lane[0])) {
             const item = lane.shift()!;
             if (await this.held(item)) continue;
-            await this.bulkTurn();
-            if (this.halted) continue; // stopping: left pending, for the next instance
             attempted++;
-            await this.deliverGroup([{ item, loadCase: () => loadCase(item) }]);
+            await this.deliverGroup([{ item, loadCase: () => loadCase(item) }], async () => {
+              await this.bulkTurn();
+              return !this.halted;
+            });
             continue;
           }
           const group = takeGroup(lane, (i) => i.kind);
@@ -452,7 +453,7 @@ export class OutboxDispatcher {
   }
 
   /** Claim, render and send one person's messages as one message; record each row's end. */
-  private async deliverGroup(group: Owed[]): Promise<void> {
+  private async deliverGroup(group: Owed[], beforeSend?: () => Promise<boolean>): Promise<void> {
     const nowIso = () => this.clock().toISOString();
     const until = new Date(this.clock().getTime() + this.opts.sendTimeoutMs * 2).toISOString();
     // A send (with its timeout) and the save after it, with room for the instances' clocks to differ.
@@ -490,6 +491,8 @@ export class OutboxDispatcher {
     }
     try {
       const msg = together(await Promise.all(ready.map(({ item, c }) => this.render(item, c))));
+      // Paced right before the request, so the pace is what Teams sees; false: stopping, the message stays owed.
+      if (beforeSend && !(await beforeSend())) return;
       const { activityId } = await withTimeout(this.sender.send(ref, msg), this.opts.sendTimeoutMs);
       const shared = ready.length > 1 ? ready.map((r) => r.item.caseId) : undefined;
       await Promise.all(
