@@ -55,6 +55,11 @@ import { RecordsRepository } from './storage/records-repository.js';
 import { askFeedbackSource, caseSource, consentSource, directorySource, postSource, SubjectAccessService } from './domain/records/subject-access.js';
 import { newId } from './storage/case-entities.js';
 import { LeaverService } from './domain/records/leavers.js';
+import { RolloutRepository } from './storage/rollout-repository.js';
+import { RolloutService } from './domain/rollout/rollout-service.js';
+import { ROLLOUT_KINDS, isRolloutKind, type RolloutPayload } from './domain/rollout/rollout.js';
+import { nextOpening } from './domain/rollout/school-hours.js';
+import { rolloutInvokeHandlers, rolloutRenderers } from './teams/rollout/rollout-actions.js';
 
 export interface App {
   server: Server;
@@ -113,7 +118,20 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
   const caseRepo = new CaseRepository(storage.table('cases'), written.publish);
   const adapter = createAdapter(config, log);
   const sender = new BotSender(adapter, config.bot.appId);
-  const renderer = new OutboxRenderer(config, directory, refs, [...declarationRenderers({ config, policies }), ...accountRequestRenderers({ config, refs, policies }), ...postRenderers({ config, refs, policies, clock, caseRepo })], policies);
+  // Built before the dispatcher it wakes (the wake-up is only called later, once messages are queued).
+  const rollout = new RolloutService({ store: new RolloutRepository(storage.table('cases')), directory, policies, clock, kick: () => dispatcher.kick() });
+  const renderer = new OutboxRenderer(
+    config,
+    directory,
+    refs,
+    [
+      ...declarationRenderers({ config, policies }),
+      ...accountRequestRenderers({ config, refs, policies }),
+      ...postRenderers({ config, refs, policies, clock, caseRepo }),
+      ...rolloutRenderers({ config, policies, directory, rollout }),
+    ],
+    policies,
+  );
   const alertCards = new AlertCardUpdater({ caseRepo, renderer, sender, refs, log, track });
   const cases = new CaseService(caseRepo, directory, clock, alertCards);
   const declarations = new DeclarationService(caseRepo, directory, clock);
@@ -123,7 +141,17 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     maxAttempts: config.outboxMaxAttempts,
     sendTimeoutMs: config.outboxSendTimeoutMs,
     schools: async () => (await directory.schools()).map((s) => s.id),
+    // Policy rollouts share one budget well under Teams' per-tenant limit, and go only within the school's hours.
+    bulk: { kinds: ROLLOUT_KINDS, perSecond: config.rolloutSendsPerSecond },
+    holdUntil: async (item, now) => {
+      if (!isRolloutKind(item.kind)) return undefined;
+      const hours = (await policies.profileVersion(item.schoolId, (item.payload as RolloutPayload).version))?.rollout?.hours;
+      const open = hours ? nextOpening(hours, now) : now;
+      return open > now ? open.toISOString() : undefined;
+    },
   });
+  // Someone new in the directory gets the current policy (issue of its own: keep this hook small).
+  directory.onJoin((m) => rollout.newStarter(m).catch((e: Error) => log.warn({ schoolId: m.schoolId, errorName: e.name }, 'new starter policy card not queued')));
   written.connect(dispatcher);
   const previews = new PreviewStore(storage.evidence, log);
   const evidence = createEvidenceService({ config, storage, log, clock, previews });
@@ -147,12 +175,12 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
     () => newId(),
   );
   const services: AppServices = {
-    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, previews, enrolment, track, roleChanges, policies, ask, askFeedback, consent, posts, records, retention, subjectAccess, leavers,
+    config, log, storage, directory, directoryRepo, caseRepo, cases, declarations, accountRequests, refs, clock, renderer, sender, dispatcher, evidence, previews, enrolment, track, roleChanges, policies, ask, askFeedback, consent, posts, records, retention, subjectAccess, leavers, rollout,
   };
 
   const conversationState = new ConversationState(new TableStateStorage(storage.table('botState')));
   const rootDialog = new RootDialog(createFlows(services), policies, ask);
-  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...postInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }), ...addScreenshotsInvokeHandlers(services) };
+  const invokeHandlers = { ...alertInvokeHandlers({ cases, caseRepo, directory, renderer }), ...declarationInvokeHandlers(services), ...accountRequestInvokeHandlers(services), ...postInvokeHandlers(services), ...askInvokeHandlers({ directory, feedback: askFeedback, clock, log }), ...addScreenshotsInvokeHandlers(services), ...rolloutInvokeHandlers({ config, policies, directory, rollout, log }) };
   const bot = new SaferSocialBot({
     conversationState,
     rootDialog,
@@ -191,6 +219,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
       ),
     );
   let recordsSweeper: NodeJS.Timeout | undefined;
+  // Reminders and notes about the policy that have fallen due (each school only within its hours).
+  const remind = () =>
+    track(
+      rollout.sweep().then(
+        (r) => (r.reminders || r.notes ? log.info(r, 'policy reminders queued') : undefined),
+        (e: Error) => log.warn({ errorName: e.name }, 'policy reminder sweep failed; it runs again later'),
+      ),
+    );
+  let reminder: NodeJS.Timeout | undefined;
 
   return {
     server,
@@ -206,12 +243,15 @@ export async function createApp(config: AppConfig, log: Logger = createLogger(co
           recordsSweeper = setInterval(sweepRecords, RECORDS_SWEEP_EVERY_MS);
           recordsSweeper.unref();
           sweepRecords();
+          reminder = setInterval(remind, config.rolloutSweepMs);
+          reminder.unref();
           resolve(server.url);
         });
       }),
     stop: async () => {
       if (sweeper) clearInterval(sweeper);
       if (recordsSweeper) clearInterval(recordsSweeper);
+      if (reminder) clearInterval(reminder);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher.stop();
       await Promise.allSettled([...background]);

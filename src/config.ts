@@ -44,6 +44,8 @@ const raw = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DISPATCH_DEFAULTS.maxAttempts),
   OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DISPATCH_DEFAULTS.sendTimeoutMs),
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(20_000),
+  ROLLOUT_SENDS_PER_SECOND: z.coerce.number().int().min(1).max(45).default(25),
+  ROLLOUT_SWEEP_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
 });
 
 export type AppEnvironment = 'development' | 'production' | 'test';
@@ -83,6 +85,13 @@ export interface AppConfig {
   readonly outboxSendTimeoutMs: number;
   /** How long a client may take to send a request's headers before the connection is closed (src/server.ts). */
   readonly httpHeadersTimeoutMs: number;
+  /**
+   * Policy rollout cards and reminders sent a second by this instance, for every school it serves together
+   * (Teams allows an app 50 requests a second per tenant; the rest is left for replies and alerts).
+   */
+  readonly rolloutSendsPerSecond: number;
+  /** How often reminders and notes that have fallen due are looked for. */
+  readonly rolloutSweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     outboxSendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS,
+    rolloutSendsPerSecond: e.ROLLOUT_SENDS_PER_SECOND,
+    rolloutSweepMs: e.ROLLOUT_SWEEP_MS,
     httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
   };
   return deepFreeze(config);

@@ -23,6 +23,7 @@ import type { RecordsStore } from './domain/records/ports.js';
 import type { RetentionService } from './domain/records/retention-service.js';
 import type { SubjectAccessService } from './domain/records/subject-access.js';
 import type { LeaverService } from './domain/records/leavers.js';
+import type { RolloutService } from './domain/rollout/rollout-service.js';
 
 /**
  * What the feature modules (dialogs, card actions, routes, dispatcher) are built from. Every service is
@@ -73,6 +74,8 @@ export interface AppServices {
   subjectAccess: SubjectAccessService;
   /** A member removed from the directory (they left): their open cases reassigned, their conversation reference dropped. */
   leavers: LeaverService;
+  /** Every member of staff has read the policy: rollout cards, acknowledgements, reminders, new starters. */
+  rollout: RolloutService;
   /** Track background work so shutdown and tests can wait for it. */
   track: (p: Promise<unknown>) => void;
 }

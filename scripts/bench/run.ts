@@ -4,8 +4,9 @@
  * stand-in. Prints every figure with its target, a final table, saves it all to .tmp/bench.txt, and exits
  * 1 if any target is missed. Not part of `npm test`.
  *
- * BENCH_ONLY=1,2,3,4,5,6,7,8 runs some parts only (1 and 2 run together, as do 3 and 4); BENCH_ONLY=7 runs
- * the real-size directory alone; BENCH_ONLY=8 the evidence gallery and preview times (needs Chromium).
+ * BENCH_ONLY=1,2,3,4,5,6,7,8,9 runs some parts only (1 and 2 run together, as do 3 and 4); BENCH_ONLY=7 runs
+ * the real-size directory alone; BENCH_ONLY=8 the evidence gallery and preview times (needs Chromium);
+ * BENCH_ONLY=9 the policy rollout (one school, then five at once; BENCH_ROLLOUT_STAFF staff each, 1,500 by default).
  */
 import { cpus, loadavg } from 'node:os';
 import { ConnectorStub } from '../../tests/support/connector-stub.js';
@@ -19,9 +20,10 @@ import { tabList } from './tab-list.js';
 import { evidence } from './evidence.js';
 import { evidenceGallery } from './evidence-gallery.js';
 import { directoryScale } from './directory-scale.js';
+import { policyRollout } from './policy-rollout.js';
 
 const SECRET = 'benchmark-link-signing-secret-0123456789abcdef';
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => s.trim()));
 const SURGE_PEOPLE = 200;
 
 async function main(): Promise<number> {
@@ -75,6 +77,12 @@ async function main(): Promise<number> {
     }
     if (only.has('7')) {
       await directoryScale({ env, azuriteConnectionString: azurite.connectionString, connector, schools: 50, staffEach: 1500 }, report);
+    }
+    if (only.has('9')) {
+      const staffEach = Number(process.env.BENCH_ROLLOUT_STAFF ?? 1500);
+      for (const schools of [1, 5]) {
+        await policyRollout({ env, azuriteConnectionString: azurite.connectionString, connector, staffEach, schools, sendsPerSecond: 25, unreachableEvery: 50 }, report);
+      }
     }
   } finally {
     await connector.stop();

@@ -3,7 +3,7 @@ import type { Request, Response } from 'restify';
 import { canView, visibilityFilter } from '../domain/cases/access.js';
 import { INCIDENT_TRANSITIONS } from '../domain/cases/case-service.js';
 import { whoIsTold, type NobodyToAlert } from '../domain/cases/who-is-told.js';
-import { STATUS_LABELS, type CaseKind, type CaseRecord, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
+import { STATUS_LABELS, type CaseKind, type SubmittedKind, type CaseRecord, type CaseStatus, type CaseSummary, type EvidenceRecord, type ReferralBody } from '../domain/cases/types.js';
 import { isDsl, isHead, personRef, type Member } from '../domain/directory/directory.js';
 import { canHold } from '../domain/records/retention-service.js';
 import type { CaseDetail } from '../domain/cases/ports.js';
@@ -57,7 +57,7 @@ export function presentSummary(s: CaseSummary, now: Date): Dto.CaseSummary {
     id: s.id,
     reference: s.reference,
     kind: s.kind,
-    kindLabel: KIND_LABELS[s.kind] ?? s.kind,
+    kindLabel: KIND_LABELS[s.kind as SubmittedKind] ?? s.kind,
     category: s.category,
     categoryLabel: categoryLabelOf(s.kind, s.category),
     status: s.status,
@@ -219,7 +219,7 @@ export function caseHandlers(services: AppServices) {
         byCategory.set(key, row);
       }
       const categories = [...byCategory.values()]
-        .map(({ kind, category, counts }) => ({ kind, kindLabel: KIND_LABELS[kind] ?? 'Other', category, label: categoryLabelOf(kind, category), counts, total: counts.reduce((a, b) => a + b, 0) }))
+        .map(({ kind, category, counts }) => ({ kind, kindLabel: KIND_LABELS[kind as SubmittedKind] ?? 'Other', category, label: categoryLabelOf(kind, category), counts, total: counts.reduce((a, b) => a + b, 0) }))
         .sort((a, b) => b.total - a.total || a.label.localeCompare(b.label));
       const flags = open.map((s) => overdueFlags(s, t));
       res.send(200, {

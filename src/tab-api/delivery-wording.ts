@@ -11,6 +11,9 @@ export const MESSAGE_KIND_LABELS: Record<OutboxKind, string> = {
   acknowledgementRequest: 'Request to acknowledge the declaration',
   decisionNotice: 'Decision notice to the requester',
   evidenceAdded: 'Notice of screenshots added after sending, to the DSL',
+  policyRollout: 'Policy card to read and acknowledge',
+  policyReminder: 'Reminder to acknowledge the policy',
+  policyNote: 'Note of who has not acknowledged the policy',
 };
 
 export const messageKindLabel = (kind: unknown): string | null =>

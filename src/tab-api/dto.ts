@@ -4,7 +4,7 @@
  * the other fails the type-check. Types only: nothing here may be a value, or it would reach the tab bundle.
  */
 import type { AccountRegisterRow } from '../domain/account-requests/account-request-service.js';
-import type { CaseKind, CaseStatus, OutboxKind, OutboxState, Severity } from '../domain/cases/types.js';
+import type { SubmittedKind, CaseKind, CaseStatus, OutboxKind, OutboxState, Severity } from '../domain/cases/types.js';
 import type { RegisterRow } from '../domain/declarations/declaration-service.js';
 import type { Role } from '../domain/directory/directory.js';
 
@@ -22,7 +22,7 @@ export interface Me {
   roles: Role[];
   school: { id: string; name: string; headTitle: string };
   schools: Array<{ id: string; name: string }>;
-  can: { cases: boolean; settings: boolean; acknowledge: boolean; roleChanges: boolean; policy: boolean; consent: boolean };
+  can: { cases: boolean; settings: boolean; acknowledge: boolean; roleChanges: boolean; policy: boolean; consent: boolean; acknowledgements: boolean };
   vocabulary: { kinds: Option[]; categories: Option[]; statuses: Option[]; severities: Option[]; roles: Option[] };
   signedInVia: 'sso' | 'dev';
 }
@@ -59,7 +59,7 @@ export interface CasePage {
 export interface Stats {
   open: number;
   bySeverity: Record<Severity, number>;
-  byKind: Record<CaseKind, number>;
+  byKind: Record<SubmittedKind, number>;
   unassigned: number;
   alertsUnacknowledged: number;
   untouched: number;
@@ -332,3 +332,52 @@ export interface CaseRetention {
 
 /** POST /api/tab/cases/:id/retention: destroyed, or kept with where it now stands. */
 export type CaseRetentionDecision = { destroyed: true } | { destroyed: false; retention: CaseRetention };
+
+/** One person's line in the acknowledgement register. */
+export interface AckRow {
+  aadObjectId: string;
+  name: string;
+  status: 'acknowledged' | 'awaiting' | 'queued' | 'unreachable' | 'failed' | 'notSent';
+  statusLabel: string;
+  deliveredAt: string | null;
+  acknowledgedAt: string | null;
+  /** Reminders delivered (at most two). */
+  reminders: number;
+  /** When their line manager or the head was told they had not acknowledged. */
+  notedAt: string | null;
+  newStarter: boolean;
+  /** A new starter's checklist: confirmed or not; null for everyone else. */
+  checklistConfirmed: boolean | null;
+  /** Why the card did not arrive, in words. */
+  problem: string | null;
+}
+
+/** GET /api/tab/policy/acknowledgements */
+export interface AckRegister {
+  school: string;
+  policyName: string;
+  version: number;
+  versions: number[];
+  rolloutReady: boolean;
+  counts: Record<AckRow['status'], number> & { total: number };
+  rows: AckRow[];
+  canRollOut: boolean;
+}
+
+/** POST /api/tab/policy/rollout */
+export interface RolloutResult {
+  version: number;
+  queued: number;
+  resent: number;
+  alreadyHad: number;
+  from: string;
+}
+
+/** GET /api/tab/policy/text: the policy as the school printed it, for every member. */
+export interface PolicyText {
+  school: string;
+  policyName: string;
+  title: string | null;
+  date: string | null;
+  clauses: Array<{ label: string | null; heading: string | null; text: string }>;
+}

@@ -7,6 +7,7 @@ import { ForbiddenError, type TabContext } from './context.js';
 import { BadRequestError } from './errors.js';
 import { baselineCitationLabel, ruleGroup, ruleLabel, strengthenedInWords, valueInWords } from './policy-wording.js';
 import type * as Dto from './dto.js';
+import { RolloutRefusedError } from '../domain/rollout/rollout-service.js';
 
 const TERM_LABELS: Record<keyof PolicyTerms, string> = {
   headTitle: 'The head',
@@ -58,7 +59,15 @@ export function policyHandlers(services: AppServices) {
       if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new BadRequestError('version: a version number');
       try {
         const changed = await policies.switchTo(ctx.member, version);
-        if (changed) log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, version }, 'policy version switched');
+        if (changed) {
+          log.info({ schoolId: ctx.school.id, actor: ctx.member.aadObjectId, version }, 'policy version switched');
+          // Publishing a version sends it to every member of staff (a version without rollout settings is not sent).
+          const sent = await services.rollout.rollOut(ctx.member).catch((e: Error) => {
+            if (e instanceof RolloutRefusedError) return undefined;
+            throw e;
+          });
+          if (sent) log.info({ schoolId: ctx.school.id, version: sent.version, queued: sent.queued }, 'policy rollout queued');
+        }
       } catch (e) {
         if (e instanceof PolicySwitchRefusedError) throw new BadRequestError(e.message);
         throw e;

@@ -19,6 +19,8 @@ const RECORD_LABELS: Record<RecordKind, string> = {
   conversationRef: 'Conversations with the bot',
   directoryEntry: 'Directory entries',
 };
+/** A kind of case in words (a kind with no label of its own, a rollout's record, by its code). */
+const kindLabel = (kind: string): string => (KIND_LABELS as Record<string, string>)[kind] ?? kind;
 const FROM_WORDS: Record<ScheduleLine['from'], string> = { ended: 'after it ended', created: 'after it was made', left: 'after the person left' };
 
 function period(p: ScheduleLine['keepFor']): string {
@@ -74,7 +76,7 @@ export function recordsHandlers(services: AppServices) {
         changes: changes.map((c) => ({ at: c.at, by: c.actorAad ? (names.get(c.actorAad) ?? 'Someone no longer in the directory') : 'The policy file, when the app started', from: c.from, to: c.to })),
         tombstones: tombstones.map((t) => ({
           reference: t.reference,
-          kind: KIND_LABELS[t.kind] ?? t.kind,
+          kind: kindLabel(t.kind),
           category: categoryLabelOf(t.kind, t.category),
           createdAt: t.createdAt,
           endedAt: t.endedAt ?? null,
@@ -84,7 +86,7 @@ export function recordsHandlers(services: AppServices) {
           scheduleVersion: t.scheduleVersion,
           authorisedBy: t.authorisedBy,
         })),
-        reviews: reviews.map((r) => ({ reference: r.reference, kind: KIND_LABELS[r.kind] ?? r.kind, category: categoryLabelOf(r.kind, r.category), dueAt: r.dueAt, lines: r.lines })),
+        reviews: reviews.map((r) => ({ reference: r.reference, kind: kindLabel(r.kind), category: categoryLabelOf(r.kind, r.category), dueAt: r.dueAt, lines: r.lines })),
         exports: exports.map((x) => ({ at: x.at, by: x.by.name, subject: x.subject.name, records: Object.values(x.counts).reduce((a, b) => a + b, 0) })),
       };
   }

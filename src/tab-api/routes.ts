@@ -13,6 +13,7 @@ import { familyRegisterHandlers } from './family-register-api.js';
 import { postRegisterHandlers } from './post-register-api.js';
 import { mountEnrolmentRoutes } from './enrolment-api.js';
 import { mountConsentRoutes } from './consent-api.js';
+import { mountRolloutRoutes } from './rollout-api.js';
 import { canKeepConsentRegister } from '../domain/consent/consent.js';
 import { DEV_SIGN_IN_LOCAL_ONLY, sendError, tabRoute, type TabContext } from './context.js';
 import { BadRequestError } from './errors.js';
@@ -20,6 +21,7 @@ import { settingsHandlers } from './settings-api.js';
 import { policyHandlers } from './policy-api.js';
 import { recordsHandlers } from './records-api.js';
 import { canSeePolicy } from '../domain/policy/policy-service.js';
+import { canSeeRegister } from '../domain/rollout/rollout-service.js';
 import { AAD } from './input.js';
 import type * as Dto from './dto.js';
 import { mountStaticFiles } from './static-files.js';
@@ -79,6 +81,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
     server.post('/api/tab/settings/records/erasure', ...json, route('admin', recordsApi.erase));
     mountEnrolmentRoutes(server, services, route, json);
     mountConsentRoutes(server, services, route, json);
+    mountRolloutRoutes(server, services, route, json);
     // Development sign-in: in production these routes do not exist, and tokens of its issuer are refused.
     if (services.config.dangerouslyEnableDevSignIn && services.config.env !== 'production') mountDevSignIn(server, services, verifier, json);
   };
@@ -91,7 +94,7 @@ export function mountTabRoutes(services: AppServices, opts: TabRouteOptions = {}
       roles: m.roles,
       school: { id: ctx.school.id, name: ctx.school.name, headTitle: ctx.school.headTitle },
       schools: ctx.memberships.map((x) => ({ id: x.school.id, name: x.school.name })),
-      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m), roleChanges: canSeeRoleChanges(m), policy: canSeePolicy(m), consent: canKeepConsentRegister(m) },
+      can: { cases: canUseTab(m), settings: isAdmin(m), acknowledge: isDsl(m), roleChanges: canSeeRoleChanges(m), policy: canSeePolicy(m), consent: canKeepConsentRegister(m), acknowledgements: canSeeRegister(m) },
       vocabulary: {
         kinds: Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label })),
         categories: Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label })),

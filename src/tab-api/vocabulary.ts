@@ -1,5 +1,5 @@
 import { AFFECTED, INCIDENT_CATEGORIES, LEGACY_INCIDENT_CATEGORIES, PLATFORMS, RESPONSIBLE } from '../domain/cases/incident.js';
-import { STATUS_LABELS, type CaseKind, type CaseStatus, type ReferralBody, type ReferralWithin, type Severity } from '../domain/cases/types.js';
+import { STATUS_LABELS, type CaseKind, type SubmittedKind, type CaseStatus, type ReferralBody, type ReferralWithin, type Severity } from '../domain/cases/types.js';
 import type { DeadlineState } from '../domain/cases/referrals.js';
 import { ROLES, type Role } from '../domain/directory/directory.js';
 import { GROUPS, HOSTS, OPENNESS } from '../domain/account-requests/account-request.js';
@@ -9,13 +9,13 @@ import { describeWhen } from '../domain/time.js';
 
 /** The words the tab shows for the domain's codes, and the only values its filters accept. */
 
-export const KIND_LABELS: Record<CaseKind, string> = {
+export const KIND_LABELS: Record<SubmittedKind, string> = {
   incident: 'Incident report',
   accountRequest: 'Account request',
   familyDeclaration: 'Family relationship',
   postProposal: 'Post for a school account',
 };
-export const KINDS = Object.keys(KIND_LABELS) as CaseKind[];
+export const KINDS = Object.keys(KIND_LABELS) as SubmittedKind[];
 export const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
 export const STATUSES = Object.keys(STATUS_LABELS) as CaseStatus[];
 
@@ -24,7 +24,7 @@ export const CATEGORY_LABELS: Record<string, string> = { ...PLATFORMS, ...INCIDE
 export const CATEGORIES = Object.keys(CATEGORY_LABELS);
 
 /** What a case's category is for each kind: an incident's category, a request's platform, a declaration's relationship. */
-export const CATEGORY_LABELS_BY_KIND: Record<CaseKind, Record<string, string>> = {
+export const CATEGORY_LABELS_BY_KIND: Partial<Record<CaseKind, Record<string, string>>> = {
   incident: { ...INCIDENT_CATEGORIES, ...LEGACY_INCIDENT_CATEGORIES },
   accountRequest: ACCOUNT_PLATFORMS,
   familyDeclaration: RELATIONSHIPS,

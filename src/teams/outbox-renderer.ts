@@ -18,6 +18,7 @@ export const KIND_LABELS: Record<CaseKind, string> = {
   accountRequest: 'School account request',
   familyDeclaration: 'Family relationship declaration',
   postProposal: 'Post for a school account',
+  policyRollout: 'Policy rollout',
 };
 
 

@@ -46,6 +46,13 @@ export async function send<T>(method: 'POST' | 'PUT', path: string, body: unknow
   return parse<T>(await fetch(path, { method, headers: await headers({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) }));
 }
 
+/** A file through an authorised endpoint (a CSV export), as a blob: URL to download (revoke when done). */
+export async function downloadUrl(path: string): Promise<string> {
+  const res = await fetch(path, { headers: await headers({ Accept: 'text/csv' }) });
+  if (!res.ok) throw new ApiError(res.status, res.status === 403 ? 'You cannot export this register.' : 'Could not export the register.');
+  return URL.createObjectURL(await res.blob());
+}
+
 /** Evidence bytes through the authorised endpoint, as a blob: URL the page can show (revoke when done). */
 export async function blobUrl(path: string): Promise<string> {
   const res = await fetch(path, { headers: await headers({ Accept: 'image/*' }) });

@@ -30,6 +30,8 @@ import { AccountsRegister } from './pages/accounts-register.js';
 import { FamilyRegister } from './pages/family-register.js';
 import { ConsentRegisterPage } from './pages/consent.js';
 import { PostsRegister } from './pages/posts-register.js';
+import { Acknowledgements } from './pages/acknowledgements.js';
+import { ReadPolicy } from './pages/read-policy.js';
 import { DevSignIn, devToken, clearDevToken } from './pages/dev-sign-in.js';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -109,7 +111,7 @@ function Shell({ host }: { host: Host }) {
     <>
       <header className={s.header}>
         <Text weight="semibold" size={400}>Cases</Text>
-        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : d.value === 'policy' ? '#/policy' : d.value === 'records' ? '#/records' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
+        <TabList selectedValue={selected} onTabSelect={(_, d) => go(d.value === 'cases' ? '#/cases' : d.value === 'settings' ? '#/settings' : d.value === 'roleChanges' ? '#/role-changes' : d.value === 'policy' ? '#/policy' : d.value === 'records' ? '#/records' : d.value === 'acknowledgements' ? '#/acknowledgements' : d.value === 'readPolicy' ? '#/read-policy' : `#/registers/${String(d.value)}`)} size="small" aria-label="Sections" className={s.nav}>
           {me.can.cases && <Tab value="cases">Open cases</Tab>}
           {me.can.cases && <Tab value="accounts">School accounts</Tab>}
           {me.can.cases && <Tab value="family">Family relationships</Tab>}
@@ -119,6 +121,8 @@ function Shell({ host }: { host: Host }) {
           {me.can.roleChanges && <Tab value="roleChanges">Role changes</Tab>}
           {me.can.policy && <Tab value="policy">Policy</Tab>}
           {me.can.consent && <Tab value="consent">Photo consent</Tab>}
+          {me.can.acknowledgements && <Tab value="acknowledgements">Acknowledgements</Tab>}
+          <Tab value="readPolicy">Full text</Tab>
         </TabList>
         <span className={s.grow} />
         {me.schools.length > 1 && (
@@ -138,6 +142,10 @@ function Shell({ host }: { host: Host }) {
           me.can.policy ? <Policy me={me} /> : <Refused text="The policy page is for administrators, the head, the chair of governors and safeguarding leads." />
         ) : page === 'records' ? (
           me.can.settings ? <Records me={me} /> : <Refused text="Records (retention, subject access, erasure) are for school administrators." />
+        ) : page === 'acknowledgements' ? (
+          me.can.acknowledgements ? <Acknowledgements me={me} printable={route.print} /> : <Refused text="The acknowledgement register is for administrators and the head." />
+        ) : page === 'readPolicy' ? (
+          <ReadPolicy />
         ) : page === 'consent' ? (
           me.can.consent ? <ConsentRegisterPage /> : <Refused text="The photo-consent register is for the school office (administrators) and the head." />
         ) : !me.can.cases ? (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy, #/registers/consent, #/registers/posts, #/records. */
+/** Hash routes: #/cases, #/case/<id>, #/case/<id>/print, #/registers/accounts, #/registers/family, #/settings, #/role-changes, #/policy, #/registers/consent, #/registers/posts, #/records, #/acknowledgements(/print), #/read-policy. */
 export type Route =
   | { page: 'cases' }
   | { page: 'case'; id: string }
@@ -12,7 +12,9 @@ export type Route =
   | { page: 'policy' }
   | { page: 'consent' }
   | { page: 'posts' }
-  | { page: 'records' };
+  | { page: 'records' }
+  | { page: 'acknowledgements'; print: boolean }
+  | { page: 'readPolicy' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -25,6 +27,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'role-changes') return { page: 'roleChanges' };
   if (parts[0] === 'policy') return { page: 'policy' };
   if (parts[0] === 'records') return { page: 'records' };
+  if (parts[0] === 'acknowledgements') return { page: 'acknowledgements', print: parts[1] === 'print' };
+  if (parts[0] === 'read-policy') return { page: 'readPolicy' };
   return { page: 'cases' };
 }
 

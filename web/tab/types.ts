@@ -4,6 +4,10 @@
  */
 export type {
   AccountRegister,
+  AckRegister,
+  AckRow,
+  RolloutResult,
+  PolicyText,
   AccountRegisterRow,
   ApprovalState,
   CaseDetail,

@@ -61,6 +61,14 @@ export interface DispatcherOptions {
   pollMs: number;
   /** The schools whose messages this dispatcher sends (each school's pending messages are one range query). */
   schools?: () => Promise<readonly string[]>;
+  /**
+   * Messages sent to many people at once (a policy rollout): they share one budget of `perSecond` sends for the
+   * whole app, well under Teams' limit per app per tenant, so replies and alerts keep room; a 429 on one of them
+   * pauses them all for its Retry-After.
+   */
+  bulk?: { kinds: readonly OutboxItem['kind'][]; perSecond: number };
+  /** When a message may not go yet (outside the school's hours), the time it may; undefined: now. */
+  holdUntil?: (item: OutboxItem, now: Date) => Promise<string | undefined>;
 }
 
 /** Safeguarding alerts go first, wherever messages wait. */
@@ -115,6 +123,9 @@ export class ConversationBudget {
     if (urgent) this.lastAlert.set(key, now);
   }
 }
+
+/** Messages one run takes at most. */
+const PAGE = 500;
 
 /** Margin between the end of a send made under a reservation and the end of the reservation. */
 const RESERVATION_SLACK_MS = 2_000;
@@ -177,6 +188,12 @@ export class OutboxDispatcher {
   private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly budget = new ConversationBudget();
+  /** The earliest time the next bulk send may start (see `bulk`). */
+  private bulkNext = 0;
+  /** Until when a 429 paused every bulk send. */
+  private bulkPausedUntil = 0;
+  /** Set by `stop`: a bulk send waiting out a pause gives up its wait (the message stays pending for the next instance). */
+  private halted = false;
   readonly opts: DispatcherOptions;
 
   constructor(
@@ -193,6 +210,7 @@ export class OutboxDispatcher {
 
   start(): void {
     this.stopped = false;
+    this.halted = false;
     this.timer = setInterval(() => this.kick(), this.opts.pollMs);
     this.timer.unref();
     this.kick();
@@ -200,6 +218,7 @@ export class OutboxDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     if (this.timer) clearInterval(this.timer);
     for (const t of this.wakeups) clearTimeout(t);
     for (const lane of this.lanes.values()) lane.wake?.();
@@ -307,7 +326,7 @@ export class OutboxDispatcher {
 
   /** Process every due pending message (of one kind, if given) once. Returns how many were attempted. */
   async runOnce(onlyKind?: OutboxItem['kind']): Promise<number> {
-    const pointers = await this.outbox.pendingPointers(500, onlyKind, this.clock().toISOString(), await this.opts.schools?.());
+    const pointers = await this.outbox.pendingPointers(PAGE, onlyKind, this.clock().toISOString(), await this.opts.schools?.());
     if (pointers.length === 0) return 0;
     // Load the rows, then queue them per recipient (the pointer does not carry the recipient).
     const items: Array<StoredOutboxItem> = [];
@@ -342,14 +361,62 @@ export class OutboxDispatcher {
           const key = lane[0].recipient.aadObjectId;
           const urgent = urgency(lane[0]) === 0;
           for (let wait = this.tryTurn(key, urgent); wait > 0; wait = this.tryTurn(key, urgent)) await this.sleep(wait);
+          if (this.isBulk(lane[0])) {
+            const item = lane.shift()!;
+            if (await this.held(item)) continue;
+            attempted++;
+            await this.deliverGroup([{ item, loadCase: () => loadCase(item) }], async () => {
+              await this.bulkTurn();
+              return !this.halted;
+            });
+            continue;
+          }
           const group = takeGroup(lane, (i) => i.kind);
           attempted += group.length;
           await this.deliverGroup(group.map((item) => ({ item, loadCase: () => loadCase(item) })));
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, lanes.length) }, worker));
+    // A rollout's sends wait mostly on storage and the Bot Connector, not on this process: as many more workers as
+    // its budget allows a second keep the budget full (the budget, not the workers, sets the pace).
+    const bulkWorkers = this.opts.bulk && lanes.some((l) => this.isBulk(l[0])) ? Math.ceil(this.opts.bulk.perSecond) : 0;
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency + bulkWorkers, lanes.length) }, worker));
+    // A full page (a policy rollout owes hundreds at once): the next page follows now, not at the next poll.
+    if (pointers.length >= PAGE && attempted > 0) this.again = true;
     return attempted;
+  }
+
+  private isBulk(i: OutboxItem): boolean {
+    return !!this.opts.bulk?.kinds.includes(i.kind);
+  }
+
+  /**
+   * Wait for a slot in the shared bulk budget. A worker that waited for its slot while a 429 paused the bulk
+   * sends takes a new slot after the pause, so no send starts inside it.
+   */
+  private async bulkTurn(): Promise<void> {
+    const gap = 1000 / (this.opts.bulk?.perSecond ?? 1000);
+    for (;;) {
+      const now = Date.now();
+      const slot = Math.max(now, this.bulkNext, this.bulkPausedUntil);
+      this.bulkNext = slot + gap;
+      if (slot > now) await this.sleep(slot - now);
+      if (this.halted || Date.now() >= this.bulkPausedUntil) return;
+    }
+  }
+
+  /** A message that may not go yet (outside the school's hours) is moved to when it may, without counting an attempt. */
+  private async held(item: StoredOutboxItem): Promise<boolean> {
+    const until = await this.opts.holdUntil?.(item, this.clock());
+    if (!until || Date.parse(until) <= this.clock().getTime()) return false;
+    try {
+      await this.outbox.saveOutbox({ ...item, nextAttemptAt: until });
+    } catch (e) {
+      // Another instance changed the row meanwhile: it has it.
+      this.log.warn({ caseId: item.caseId, outboxId: item.id, errorName: (e as Error).name }, 'could not hold a message until school hours');
+    }
+    this.wakeAt(Date.parse(until));
+    return true;
   }
 
   /**
@@ -386,7 +453,7 @@ export class OutboxDispatcher {
   }
 
   /** Claim, render and send one person's messages as one message; record each row's end. */
-  private async deliverGroup(group: Owed[]): Promise<void> {
+  private async deliverGroup(group: Owed[], beforeSend?: () => Promise<boolean>): Promise<void> {
     const nowIso = () => this.clock().toISOString();
     const until = new Date(this.clock().getTime() + this.opts.sendTimeoutMs * 2).toISOString();
     // A send (with its timeout) and the save after it, with room for the instances' clocks to differ.
@@ -424,6 +491,8 @@ export class OutboxDispatcher {
     }
     try {
       const msg = together(await Promise.all(ready.map(({ item, c }) => this.render(item, c))));
+      // Paced right before the request, so the pace is what Teams sees; false: stopping, the message stays owed.
+      if (beforeSend && !(await beforeSend())) return;
       const { activityId } = await withTimeout(this.sender.send(ref, msg), this.opts.sendTimeoutMs);
       const shared = ready.length > 1 ? ready.map((r) => r.item.caseId) : undefined;
       await Promise.all(
@@ -441,7 +510,13 @@ export class OutboxDispatcher {
         const attempts = item.attempts + 1;
         const final = !err.retryable || attempts >= this.opts.maxAttempts;
         this.log.warn({ caseId: item.caseId, outboxId: item.id, kind: item.kind, attempts, status: err.status, code: err.code, final }, 'delivery attempt failed');
-        const next = new Date(this.clock().getTime() + nextDelay(attempts, this.opts, err.retryAfterMs)).toISOString();
+        const delay = nextDelay(attempts, this.opts, err.retryAfterMs);
+        // Throttled: every bulk send waits, not only this one (no storm of 429s).
+        if (err.status === 429 && this.isBulk(item)) {
+          this.bulkPausedUntil = Math.max(this.bulkPausedUntil, Date.now() + delay);
+          this.bulkNext = Math.max(this.bulkNext, this.bulkPausedUntil);
+        }
+        const next = new Date(this.clock().getTime() + delay).toISOString();
         await this.outbox.saveOutbox(
           {
             ...item,

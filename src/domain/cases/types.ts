@@ -1,7 +1,9 @@
 /** Cases: the three kinds of submission, their routing, chronology, evidence and alerts. No SDK imports. */
 import type { Role as PolicyRole } from '../policy/profile.js';
 
-export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration' | 'postProposal';
+export type CaseKind = 'incident' | 'accountRequest' | 'familyDeclaration' | 'postProposal' | 'policyRollout';
+/** The kinds of case people submit (a policy rollout is a record of the school's own, never in the case lists). */
+export type SubmittedKind = Exclude<CaseKind, 'policyRollout'>;
 export type Severity = 'high' | 'medium' | 'low';
 export const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
 
@@ -227,7 +229,11 @@ export type OutboxKind =
   | 'acknowledgementRequest'
   | 'decisionNotice'
   /** The reporter added screenshots after sending: told to the designated safeguarding leads who may see the case. */
-  | 'evidenceAdded';
+  | 'evidenceAdded'
+  /** Policy rollout (src/domain/rollout): the card, its reminders, the note to a line manager or the head. */
+  | 'policyRollout'
+  | 'policyReminder'
+  | 'policyNote';
 
 export type OutboxState = 'pending' | 'delivered' | 'failed' | 'unreachable';
 

@@ -281,6 +281,19 @@ export class DirectoryService {
     if (existing) return existing;
     const member: Member = { schoolId, aadObjectId: aad, name: name || 'Member of staff', roles: ['staff'] };
     await this.saveMember(member);
+    this.joined(member);
     return member;
+  }
+
+  private readonly joinListeners: Array<(m: Member) => Promise<unknown>> = [];
+
+  /** Run `listener` (in the background) whenever someone joins a school's directory. */
+  onJoin(listener: (m: Member) => Promise<unknown>): void {
+    this.joinListeners.push(listener);
+  }
+
+  /** Someone new was added to a school (enrolled, or added in Settings): tell the listeners. Never throws. */
+  joined(m: Member): void {
+    for (const l of this.joinListeners) l(m).catch(() => undefined);
   }
 }

@@ -52,7 +52,7 @@ const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.len
  */
 export class RoleChangeService {
   constructor(
-    private readonly directory: Pick<DirectoryService, 'storedMember' | 'saveMember'>,
+    private readonly directory: Pick<DirectoryService, 'storedMember' | 'saveMember'> & Partial<Pick<DirectoryService, 'joined'>>,
     private readonly trail: RoleChangeStore,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -82,6 +82,7 @@ export class RoleChangeService {
     const added: Member = { ...member, schoolId: actor.schoolId };
     await this.trail.record({ schoolId: actor.schoolId, at: this.clock().toISOString(), actorAad: actor.aadObjectId, memberAad: member.aadObjectId, kind: 'added', before: [], after: member.roles });
     await this.directory.saveMember(added);
+    this.directory.joined?.(added);
     return added;
   }
 

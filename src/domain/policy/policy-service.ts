@@ -83,6 +83,20 @@ export class PolicyService {
     return (await this.read(schoolId)).current;
   }
 
+  /** One held version of the school's profile (versions never change once stored, so it is kept). */
+  async profileVersion(schoolId: string, version: number): Promise<PolicyProfile | undefined> {
+    const key = `${schoolId}|${version}`;
+    const hit = this.versionCache.get(key);
+    if (hit) return hit;
+    if (!this.store) {
+      const p = this.held.get(schoolId)?.profile;
+      return p?.version === version ? p : undefined;
+    }
+    const p = await this.store.version(schoolId, version);
+    if (p) this.versionCache.set(key, p);
+    return p;
+  }
+
   /** Every version held for the school, newest first. */
   async versions(schoolId: string): Promise<PolicyVersionInfo[]> {
     if (this.store) return this.store.versions(schoolId);

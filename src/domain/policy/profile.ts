@@ -377,6 +377,48 @@ const termsSchema = z.strictObject({
 export type PolicyTerms = z.infer<typeof termsSchema>;
 export const TERM_KEYS = Object.keys(termsSchema.shape) as Array<keyof PolicyTerms>;
 
+const clockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time of day, hh:mm (24:00: the end of the day)');
+
+/**
+ * When the app may message staff about the policy (rollouts, reminders): the school's time zone, its days and
+ * hours. Not policy wording: the school's own working pattern, kept with its profile.
+ */
+export const schoolHoursSchema = z
+  .strictObject({
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone, e.g. Europe/London'),
+    /** Days of the week, 1 Monday … 7 Sunday. */
+    days: z.array(z.number().int().min(1).max(7)).min(1),
+    start: clockTime,
+    end: clockTime,
+  })
+  .refine((h) => h.start < h.end, { message: 'the day must start before it ends' });
+export type SchoolHours = z.infer<typeof schoolHoursSchema>;
+
+/**
+ * Making sure every member of staff has read the policy: which rules the rollout card shows (3 to 5, each shown
+ * with its own clause and quote), where the full text is, when to remind, and, where the school's policy says
+ * so, what an adult new to the school confirms (each item with the clause that asks it).
+ */
+export const rolloutSchema = z.strictObject({
+  keyRules: z.array(z.enum(Object.keys(ruleSchemas) as [RuleId, ...RuleId[]])).min(3).max(5),
+  /** The full text of the policy, where staff can read it (the school's website or intranet). */
+  fullTextUrl: z.url().optional(),
+  /** School days after the card before a reminder (and between reminders, and before the note to the line manager or head). */
+  remindAfterSchoolDays: z.number().int().min(1).max(30),
+  hours: schoolHoursSchema,
+  /** What changed in this version of the policy, for staff (shown on the rollout card); absent for a first version. */
+  whatChanged: z.array(nonEmpty).min(1).max(8).optional(),
+  newStarter: z.array(z.strictObject({ text: nonEmpty, citation: policyCitation })).min(1).max(6).optional(),
+});
+export type RolloutSettings = z.infer<typeof rolloutSchema>;
+
 export const profileSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and hyphens'),
   version: z.number().int().min(1),
@@ -394,6 +436,8 @@ export const profileSchema = z.strictObject({
   rules: z.strictObject(ruleSchemas),
   /** The school's own retention periods, over the baseline's (absent: the baseline's schedule). */
   retention: profileRetention.optional(),
+  /** Rollout and acknowledgement (absent in versions stored before it existed: then no rollout is offered). */
+  rollout: rolloutSchema.optional(),
 });
 export type PolicyProfile = z.infer<typeof profileSchema>;
 
@@ -433,5 +477,6 @@ export function citationsOf(profile: PolicyProfile): Array<{ at: string; citatio
   profile.retention?.lines.forEach((l, i) => {
     if ('quote' in l.citation) out.push({ at: `retention.lines[${i}].citation`, citation: l.citation });
   });
+  profile.rollout?.newStarter?.forEach((item, i) => out.push({ at: `rollout.newStarter[${i}].citation`, citation: item.citation }));
   return out;
 }

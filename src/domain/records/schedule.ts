@@ -7,7 +7,7 @@
  * kept "six years after it ended" is kept through the whole of the anniversary day and is due from the
  * following midnight, UK time, whatever the clocks did in between.
  */
-import { FINAL_STATUSES, type CaseRecord } from '../cases/types.js';
+import { FINAL_STATUSES, type CaseKind, type CaseRecord } from '../cases/types.js';
 import type { PolicyProfile, RecordKind, RetentionLine, StatutoryBaseline } from '../policy/profile.js';
 import { fromLondonDateTime, londonDate } from '../time.js';
 
@@ -27,7 +27,8 @@ export function effectiveSchedule(baseline: Pick<StatutoryBaseline, 'retention'>
 
 /** What the schedule needs to know of a record. Dates are instants (ISO). */
 export interface RetainedRecord {
-  kind: RecordKind;
+  /** A kind no line names (a policy rollout's record, say) is unscheduled: never destroyed by the sweeper. */
+  kind: RecordKind | CaseKind;
   /** Incidents: the category. */
   category?: string;
   safeguarding?: boolean;
@@ -114,7 +115,7 @@ export function disposalOf(r: RetainedRecord, schedule: readonly ScheduleLine[])
  * after the day it was made, and the line for its category (or its kind's `any` line) always counts, the longest
  * line winning. Before then the sweeper need not read the record at all.
  */
-export function earliestPossibleDue(kind: RecordKind, category: string | undefined, createdAt: string, schedule: readonly ScheduleLine[]): string | undefined {
+export function earliestPossibleDue(kind: RecordKind | CaseKind, category: string | undefined, createdAt: string, schedule: readonly ScheduleLine[]): string | undefined {
   const lines = schedule.filter((l) => l.record === kind);
   const base = lines.find((l) => l.match === category) ?? lines.find((l) => l.match === 'any');
   let first: string | undefined;

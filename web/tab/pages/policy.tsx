@@ -45,7 +45,7 @@ export function Policy({ me }: { me: Me }) {
     setNotice(null);
     try {
       setPage(await send<PolicyPage>('POST', '/api/tab/settings/policy/current', { version }));
-      setNotice(`Version ${version} is now the policy the app works to.`);
+      setNotice(`Version ${version} is now the policy the app works to.${me.can.acknowledgements ? ' Every member of staff who has not had it is sent it once, within the school\'s hours: see Acknowledgements.' : ''}`);
     } catch (e) {
       setError((e as Error).message);
     } finally {
