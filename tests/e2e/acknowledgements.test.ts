@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -16,24 +17,25 @@ let server: ServerProcess;
 let tab: TabUnderTest;
 let page: Page;
 
-/** A rollout of version 1 as it stands after sending: delivered to some, unreachable for one, acknowledged by one. */
+/** A rollout of the current version (the profile file's) as it stands after sending: delivered to some, unreachable for one, acknowledged by one. */
 async function seedRollout(): Promise<void> {
   const db = direct(inject('storageConnectionString'), prefix);
+  const version = (JSON.parse(readFileSync(`config/policies/${SCHOOL}.json`, 'utf8')) as { version: number }).version;
   const repo = new RolloutRepository(db.storage.table('cases'));
   const now = new Date().toISOString();
   const later = new Date(Date.now() + 86_400_000).toISOString();
-  await repo.ensureRollout(SCHOOL, 1, { aadObjectId: PEOPLE.deputy.aad, name: PEOPLE.deputy.name }, now);
+  await repo.ensureRollout(SCHOOL, version, { aadObjectId: PEOPLE.deputy.aad, name: PEOPLE.deputy.name }, now);
   const item = (p: Person): OutboxItem => ({
-    id: messageIds.card(p.aad), schoolId: SCHOOL, caseId: rolloutId(1), kind: 'policyRollout', recipient: { aadObjectId: p.aad, name: p.name },
-    payload: { version: 1 }, state: 'pending', attempts: 0, nextAttemptAt: later, createdAt: now,
+    id: messageIds.card(p.aad), schoolId: SCHOOL, caseId: rolloutId(version), kind: 'policyRollout', recipient: { aadObjectId: p.aad, name: p.name },
+    payload: { version }, state: 'pending', attempts: 0, nextAttemptAt: later, createdAt: now,
   });
   const people = [PEOPLE.staff, PEOPLE.head, PEOPLE.dsl, PEOPLE.chair];
   await repo.queue(people.map(item));
   for (const p of people) {
-    const row = (await db.outbox.getOutbox(SCHOOL, rolloutId(1), messageIds.card(p.aad)))!;
+    const row = (await db.outbox.getOutbox(SCHOOL, rolloutId(version), messageIds.card(p.aad)))!;
     await db.outbox.saveOutbox(p === PEOPLE.chair ? { ...row, state: 'unreachable', attempts: 1 } : { ...row, state: 'delivered', attempts: 1, deliveredAt: now });
   }
-  await repo.savePerson({ schoolId: SCHOOL, version: 1, aadObjectId: PEOPLE.staff.aad, name: PEOPLE.staff.name, acknowledgedAt: now });
+  await repo.savePerson({ schoolId: SCHOOL, version, aadObjectId: PEOPLE.staff.aad, name: PEOPLE.staff.name, acknowledgedAt: now });
 }
 
 async function openRegister(): Promise<void> {

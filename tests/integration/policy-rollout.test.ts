@@ -61,14 +61,17 @@ const policyCards = (p: Person) => h.cardsTo(p).filter((c) => JSON.stringify(c).
 
 const ADMIN = PEOPLE.deputy; // the seeded administrator
 const INSTALLED = [PEOPLE.staff, PEOPLE.head, PEOPLE.dsl, PEOPLE.deputy];
+/** The version the administrator publishes: the one after the profile file's. */
+let NEXT = 0;
 const NEWCOMER = { aad: '00000000-0000-4000-8000-0000000000a7', name: 'Nia Okafor' };
 
 beforeAll(async () => {
   policiesDir = openAllHoursPolicies();
   h = await BotHarness.start({ prefix, install: INSTALLED, env: { DANGEROUSLY_ENABLE_DEV_SIGN_IN: 'true', POLICIES_DIR: policiesDir } });
-  // Version 2 of the school's profile, held but not current: the administrator publishes it.
+  // The next version of the school's profile, held but not current: the administrator publishes it.
   const v1 = JSON.parse(readFileSync(path.join(policiesDir, `${SCHOOL}.json`), 'utf8')) as PolicyProfile;
-  const v2: PolicyProfile = { ...v1, version: 2, versionNotes: ['Test version'], rollout: { ...v1.rollout!, whatChanged: ['A test change staff are told about.'] } };
+  NEXT = v1.version + 1;
+  const v2: PolicyProfile = { ...v1, version: NEXT, versionNotes: ['Test version'], rollout: { ...v1.rollout!, whatChanged: ['A test change staff are told about.'] } };
   expect(await new PolicyRepository(h.db.storage.table('policies')).addVersion(v2, new Date().toISOString())).toBe(true);
 });
 afterAll(async () => {
@@ -78,9 +81,9 @@ afterAll(async () => {
 describe('publishing a version sends it to every member of staff', () => {
   it('cards reach everyone the app can reach, past 429s with Retry-After and a 503; the others are listed, none lost', async () => {
     h.connector.failNext({ status: 429, headers: { 'retry-after': '1' } }, { status: 429, headers: { 'retry-after': '1' } }, { status: 503 });
-    const res = await tab(ADMIN, 'POST', '/api/tab/settings/policy/current', { version: 2 });
+    const res = await tab(ADMIN, 'POST', '/api/tab/settings/policy/current', { version: NEXT });
     expect(res.status).toBe(200);
-    const reg = await registerWhen((r) => r.version === 2 && r.counts.queued === 0 && r.counts.notSent === 0, 'every card settled');
+    const reg = await registerWhen((r) => r.version === NEXT && r.counts.queued === 0 && r.counts.notSent === 0, 'every card settled');
     expect(reg.counts).toMatchObject({ total: 6, awaiting: 4, unreachable: 2, acknowledged: 0, failed: 0 });
     expect(reg.rows.filter((r) => r.status === 'unreachable').map((r) => r.name).sort()).toEqual([PEOPLE.chair.name, PEOPLE.teacher2.name].sort());
     expect(reg.rows.find((r) => r.status === 'unreachable')!.problem).toMatch(/not installed/);
@@ -93,14 +96,14 @@ describe('publishing a version sends it to every member of staff', () => {
       expect(text).toContain('I have read and understood it');
     }
     // The throttled sends were retried, not dropped.
-    const rows = await new RolloutRepository(h.db.storage.table('cases')).messages(SCHOOL, 2);
+    const rows = await new RolloutRepository(h.db.storage.table('cases')).messages(SCHOOL, NEXT);
     expect(rows).toHaveLength(6);
     expect(rows.filter((o) => o.attempts > 1).length).toBeGreaterThanOrEqual(2);
     expect(rows.every((o) => o.state === 'delivered' || o.state === 'unreachable')).toBe(true);
   });
 
   it('"I have read and understood it" records the acknowledgement and answers with the card saying so', async () => {
-    const res = await h.invoke(PEOPLE.staff, 'policyAcknowledge', { schoolId: SCHOOL, version: 2 });
+    const res = await h.invoke(PEOPLE.staff, 'policyAcknowledge', { schoolId: SCHOOL, version: NEXT });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { statusCode: number; value: unknown };
     expect(body.statusCode).toBe(200);
@@ -108,7 +111,7 @@ describe('publishing a version sends it to every member of staff', () => {
     // Twice keeps the first time.
     const first = (await register()).rows.find((r) => r.aadObjectId === PEOPLE.staff.aad)!;
     expect(first).toMatchObject({ status: 'acknowledged' });
-    await h.invoke(PEOPLE.staff, 'policyAcknowledge', { schoolId: SCHOOL, version: 2 });
+    await h.invoke(PEOPLE.staff, 'policyAcknowledge', { schoolId: SCHOOL, version: NEXT });
     const again = await register();
     expect(again.rows.find((r) => r.aadObjectId === PEOPLE.staff.aad)!.acknowledgedAt).toBe(first.acknowledgedAt);
     expect(again.counts).toMatchObject({ acknowledged: 1, awaiting: 3, unreachable: 2 });
@@ -144,7 +147,7 @@ describe('publishing a version sends it to every member of staff', () => {
     await h.server.post('/api/messages', makeInstall(PEOPLE.teacher2, h.connector.url));
     const res = await tab(ADMIN, 'POST', '/api/tab/policy/rollout', {});
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ version: 2, queued: 0, resent: 2, alreadyHad: 4 });
+    expect(await res.json()).toMatchObject({ version: NEXT, queued: 0, resent: 2, alreadyHad: 4 });
     const reg = await registerWhen((r) => r.counts.queued === 0, 'the resent cards settled');
     expect(reg.counts).toMatchObject({ acknowledged: 1, awaiting: 4, unreachable: 1 });
     expect(policyCards(PEOPLE.teacher2)).toHaveLength(1);
