@@ -7,7 +7,7 @@ import { PEOPLE, makeInstall, type Person } from '../support/activities.js';
 import { direct } from '../support/direct.js';
 import { devAttachmentBearer } from '../../src/evidence/bearer.js';
 import { APOLOGY } from '../../src/teams/adapter.js';
-import { APOLOGY_MARK, CATEGORIES, ReportDriver, type ReportOutcome } from './report-driver.js';
+import { APOLOGY_MARK, CATEGORIES, ReportDriver, pendingForReports, type ReportOutcome } from './report-driver.js';
 
 /**
  * Azurite stopped for 10 seconds while people are part-way through reports and others keep reporting:
@@ -158,7 +158,7 @@ describe('fault: storage (Azurite) stopped for 10 seconds under load', () => {
       expect(String(d.case.answers.whatHappened)).toContain(o.tag);
       expect(d.evidence.map((v) => v.sha256)).toContain(o.sha256);
     }
-    for (let i = 0; i < 600 && (await db.outbox.pendingPointers()).length > 0; i++) await sleep(100);
+    for (let i = 0; i < 600 && (await pendingForReports(db.outbox)).length > 0; i++) await sleep(100);
     let owed = 0;
     let delivered = 0;
     for (const o of [...finished, ...loadOutcomes]) {
