@@ -97,7 +97,7 @@ async function seed(connection: string, prefix: string, directory: Map<School, M
 export async function policyRollout(o: RolloutBenchOptions, report: Report): Promise<void> {
   const ids = PROFILE_FILES.slice(0, o.schools).map((f) => f.schoolId);
   const total = ids.length * o.staffEach;
-  report.section(`8. Policy rollout: ${ids.length === 1 ? 'one school' : `${ids.length} schools of a trust at once`} × ${o.staffEach.toLocaleString('en-GB')} staff (${total.toLocaleString('en-GB')} cards), ${o.sendsPerSecond} a second`);
+  report.section(`9. Policy rollout: ${ids.length === 1 ? 'one school' : `${ids.length} schools of a trust at once`} × ${o.staffEach.toLocaleString('en-GB')} staff (${total.toLocaleString('en-GB')} cards), ${o.sendsPerSecond} a second`);
   const prefix = `benchRoll${o.schools}`;
   const schools: School[] = ids.map((id, n) => ({ id, name: `${id} school`, referencePrefix: `R${String.fromCharCode(65 + n)}`, headTitle: 'Headteacher', tenantId: TENANT }));
   const directory = new Map(schools.map((s, n) => [s, schoolMembers(s.id, o.staffEach, 60 + n)]));
