@@ -365,13 +365,7 @@ export interface AckRegister {
 }
 
 /** POST /api/tab/policy/rollout */
-export interface RolloutResult {
-  version: number;
-  queued: number;
-  resent: number;
-  alreadyHad: number;
-  from: string;
-}
+export type { RolloutResult } from '../domain/rollout/rollout-service.js';
 
 /** GET /api/tab/policy/text: the policy as the school printed it, for every member. */
 export interface PolicyText {

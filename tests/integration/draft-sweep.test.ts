@@ -1,3 +1,4 @@
+import type { Logger } from '../../src/log.js';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, inject, it } from 'vitest';
@@ -25,21 +26,27 @@ async function freshStorage(container: string, tables: string) {
   return storage;
 }
 
+/** The evidence service as the sweeper runs it, on that storage and clock (previews made only if given). */
+function sweepService(storage: Awaited<ReturnType<typeof freshStorage>>, drafts: DraftStore, clock: () => Date, more: { log?: Logger; previews?: PreviewStore } = {}) {
+  return new EvidenceService({
+    container: storage.evidence,
+    drafts,
+    allowList: { production: false, devHosts: [] },
+    linkSigningSecret: 'sweep-test-secret-0123456789abcdef0123456789',
+    publicBaseUrl: 'http://127.0.0.1:1',
+    log: more.log ?? pino({ level: 'silent' }),
+    clock,
+    ...(more.previews ? { previews: more.previews } : {}),
+  });
+}
+
 /** The draft sweeper against real Table and Blob storage (Azurite). */
 describe('draft sweeper', () => {
   it('deletes abandoned drafts with their screenshots, keeps sent screenshots, and leaves recent drafts alone', async () => {
     const storage = await freshStorage('sweep', 's');
     const drafts = new DraftStore(storage.table('drafts'));
     let now = Date.parse('2026-11-01T09:00:00Z');
-    const service = new EvidenceService({
-      container: storage.evidence,
-      drafts,
-      allowList: { production: false, devHosts: [] },
-      linkSigningSecret: 'sweep-test-secret-0123456789abcdef0123456789',
-      publicBaseUrl: 'http://127.0.0.1:1',
-      log: pino({ level: 'silent' }),
-      clock: () => new Date(now),
-    });
+    const service = sweepService(storage, drafts, () => new Date(now));
     const draft = async (draftId: string, schoolId = 'westbrook'): Promise<{ owner: DraftOwner; blobName: string }> => {
       const owner = { schoolId, aad: `aad-${draftId}`, draftId };
       await service.openDraft(owner, { noImages: false });
@@ -90,16 +97,7 @@ describe('draft sweeper', () => {
     const log = pino({ level: 'silent' });
     const previews = new PreviewStore(storage.evidence, log);
     let now = Date.parse('2026-11-01T09:00:00Z');
-    const service = new EvidenceService({
-      container: storage.evidence,
-      drafts,
-      allowList: { production: false, devHosts: [] },
-      linkSigningSecret: 'sweep-test-secret-0123456789abcdef0123456789',
-      publicBaseUrl: 'http://127.0.0.1:1',
-      log,
-      clock: () => new Date(now),
-      previews,
-    });
+    const service = sweepService(storage, drafts, () => new Date(now), { log, previews });
     const names = async () => {
       const out: string[] = [];
       for await (const b of storage.evidence.listBlobsFlat()) out.push(b.name);
