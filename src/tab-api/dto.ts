@@ -6,6 +6,7 @@
 import type { AccountRegisterRow } from '../domain/account-requests/account-request-service.js';
 import type { SubmittedKind, CaseKind, CaseStatus, OutboxKind, OutboxState, Severity } from '../domain/cases/types.js';
 import type { RegisterRow } from '../domain/declarations/declaration-service.js';
+import type { RegisterRow as AckRegisterRow } from '../domain/rollout/rollout-service.js';
 import type { Role } from '../domain/directory/directory.js';
 
 export type { AccountRegisterRow };
@@ -333,24 +334,15 @@ export interface CaseRetention {
 /** POST /api/tab/cases/:id/retention: destroyed, or kept with where it now stands. */
 export type CaseRetentionDecision = { destroyed: true } | { destroyed: false; retention: CaseRetention };
 
-/** One person's line in the acknowledgement register. */
-export interface AckRow {
-  aadObjectId: string;
-  name: string;
-  status: 'acknowledged' | 'awaiting' | 'queued' | 'unreachable' | 'failed' | 'notSent';
+/**
+ * One person's line in the acknowledgement register: the rollout's row, with why a card did not arrive said in
+ * words (`problem`) instead of the outbox's status and code.
+ */
+export type AckRow = Omit<AckRegisterRow, 'lastStatus' | 'lastCode'> & {
   statusLabel: string;
-  deliveredAt: string | null;
-  acknowledgedAt: string | null;
-  /** Reminders delivered (at most two). */
-  reminders: number;
-  /** When their line manager or the head was told they had not acknowledged. */
-  notedAt: string | null;
-  newStarter: boolean;
-  /** A new starter's checklist: confirmed or not; null for everyone else. */
-  checklistConfirmed: boolean | null;
   /** Why the card did not arrive, in words. */
   problem: string | null;
-}
+};
 
 /** GET /api/tab/policy/acknowledgements */
 export interface AckRegister {
