@@ -4,7 +4,7 @@ import { isConflict, isNotFound } from './clients.js';
 import { caseEntity, caseFromEntity, eventEntity, eventFromEntity, evidenceEntity, evidenceFromEntity, indexEntity, newId, outboxEntity, outboxFromEntity, pointerEntity, rowKeys, summaryFromIndex, type Entity } from './case-entities.js';
 import { CaseNotFoundError, ConcurrentUpdateError } from '../domain/cases/errors.js';
 import { FAST_PATH_RESERVE_MS } from '../domain/cases/outbox-dispatcher.js';
-import type { CaseChange, CaseDetail, CasePage, CaseStore, ListOptions, NewCaseInput, WrittenOutbox } from '../domain/cases/ports.js';
+import { applyCaseChange, type CaseChange, type CaseDetail, type CasePage, type CaseStore, type ListOptions, type NewCaseInput, type WrittenOutbox } from '../domain/cases/ports.js';
 import { summaryOf } from '../domain/cases/summary.js';
 import { isOpen, type CaseEvent, type CaseRecord, type EvidenceRecord, type OutboxItem } from '../domain/cases/types.js';
 
@@ -228,22 +228,7 @@ export class CaseRepository implements CaseStore {
     if (!current) throw new CaseNotFoundError(caseId);
     if (current.etag !== etag) throw new ConcurrentUpdateError(caseId);
     const before = current.case;
-    const after: CaseRecord = {
-      ...before,
-      status: change.status ?? before.status,
-      assignee: change.assignee === null ? undefined : (change.assignee ?? before.assignee),
-      outcome: change.outcome ?? before.outcome,
-      stage: change.stage ?? before.stage,
-      acknowledged: change.acknowledged ?? before.acknowledged,
-      answers: change.answers ?? before.answers,
-      routing: change.routing ?? before.routing,
-      category: change.category ?? before.category,
-      referrals: change.referrals ?? before.referrals,
-      legalHold: change.legalHold === null ? undefined : (change.legalHold ?? before.legalHold),
-      retentionReview: change.retentionReview ?? before.retentionReview,
-      // A hold or a review changes nothing about the record itself: its retention still counts from its last real change.
-      updatedAt: change.legalHold !== undefined || change.retentionReview !== undefined ? before.updatedAt : now,
-    };
+    const after = applyCaseChange(before, change, now);
     const sb = summaryOf(before);
     const sa = summaryOf(after);
     const submissionId = current.submissionId;

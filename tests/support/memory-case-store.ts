@@ -1,5 +1,5 @@
 import { CaseNotFoundError, ConcurrentUpdateError } from '../../src/domain/cases/errors.js';
-import type { CaseChange, CaseDetail, CasePage, CaseStore, ListOptions, NewCaseInput } from '../../src/domain/cases/ports.js';
+import { applyCaseChange, type CaseChange, type CaseDetail, type CasePage, type CaseStore, type ListOptions, type NewCaseInput } from '../../src/domain/cases/ports.js';
 import { summaryOf } from '../../src/domain/cases/summary.js';
 import { isOpen, type CaseEvent, type CaseRecord, type OutboxItem } from '../../src/domain/cases/types.js';
 
@@ -65,20 +65,8 @@ export class MemoryCaseStore implements CaseStore {
     const d = this.cases.get(key(schoolId, caseId));
     if (!d) throw new CaseNotFoundError(caseId);
     if (d.etag !== etag) throw new ConcurrentUpdateError(caseId);
-    const b = d.case;
-    d.case = {
-      ...b,
-      status: change.status ?? b.status,
-      assignee: change.assignee === null ? undefined : (change.assignee ?? b.assignee),
-      outcome: change.outcome ?? b.outcome,
-      stage: change.stage ?? b.stage,
-      acknowledged: change.acknowledged ?? b.acknowledged,
-      answers: change.answers ?? b.answers,
-      routing: change.routing ?? b.routing,
-      category: change.category ?? b.category,
-      referrals: change.referrals ?? b.referrals,
-      updatedAt: now,
-    };
+    d.case = applyCaseChange(d.case, change, now);
+    d.evidence.push(...(change.evidence ?? []));
     d.events.push(...[change.event, ...(change.moreEvents ?? [])].map((ev) => ({ ...ev, at: now })));
     d.outbox.push(...this.owed(d.case, change.outbox ?? [], now));
     d.etag = this.nextEtag();

@@ -57,6 +57,29 @@ export interface CaseChange {
   moreEvents?: Array<Omit<CaseEvent, 'at'>>;
 }
 
+/**
+ * The case as a change leaves it: the one rule every CaseStore applies (the Table repository and the tests'
+ * in-memory store), so a field added to CaseChange is applied the same way everywhere.
+ */
+export function applyCaseChange(before: CaseRecord, change: CaseChange, now: string): CaseRecord {
+  return {
+    ...before,
+    status: change.status ?? before.status,
+    assignee: change.assignee === null ? undefined : (change.assignee ?? before.assignee),
+    outcome: change.outcome ?? before.outcome,
+    stage: change.stage ?? before.stage,
+    acknowledged: change.acknowledged ?? before.acknowledged,
+    answers: change.answers ?? before.answers,
+    routing: change.routing ?? before.routing,
+    category: change.category ?? before.category,
+    referrals: change.referrals ?? before.referrals,
+    legalHold: change.legalHold === null ? undefined : (change.legalHold ?? before.legalHold),
+    retentionReview: change.retentionReview ?? before.retentionReview,
+    // A hold or a review changes nothing about the record itself: its retention still counts from its last real change.
+    updatedAt: change.legalHold !== undefined || change.retentionReview !== undefined ? before.updatedAt : now,
+  };
+}
+
 export interface ListOptions {
   /** Extra OData filter (already validated/escaped by the caller's filter builder). */
   filter?: string;
